@@ -1,0 +1,9 @@
+export { type ActorHostOptions, createActorHost } from './actor-host';
+export { type InvokeOptions, type InvokeResult, Sidecar, type SidecarAddress } from './sidecar';
+export {
+  type CloudEvent,
+  type DeliveryStatus,
+  parseCloudEvent,
+  type Subscription,
+  SubscriptionRouter,
+} from './subscriptions';

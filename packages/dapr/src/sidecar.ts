@@ -1,0 +1,122 @@
+import { DependencyUnavailableError, type Problem, UpstreamProblemError } from '@dbcarts/errors';
+import { traceHeaders } from '@dbcarts/telemetry';
+
+export interface SidecarAddress {
+  host: string;
+  httpPort: number;
+}
+
+export interface InvokeOptions {
+  body?: unknown;
+  headers?: Record<string, string>;
+  query?: Record<string, string | number | undefined>;
+  /** Per-call timeout; Dapr's resiliency policy adds its own retries/timeouts on top. */
+  timeoutMs?: number;
+}
+
+export interface InvokeResult<T> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/**
+ * The app's view of its Dapr sidecar over HTTP. Raw fetch (undici, keep-alive) rather than the SDK
+ * client here because callers need the callee's status and problem body, which the SDK's invoker
+ * flattens into a generic error.
+ */
+export class Sidecar {
+  readonly baseUrl: string;
+
+  constructor(readonly address: SidecarAddress) {
+    this.baseUrl = `http://${address.host}:${address.httpPort}`;
+  }
+
+  /** Waits for the sidecar's outbound readiness (components loaded), so first calls don't race it. */
+  async waitUntilReady(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      try {
+        const res = await fetch(`${this.baseUrl}/v1.0/healthz/outbound`, { signal: AbortSignal.timeout(2000) });
+        if (res.status === 204 || res.ok) return;
+        last = `status ${res.status}`;
+      } catch (e) {
+        last = (e as Error).message;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new DependencyUnavailableError('dapr sidecar', `${this.baseUrl} not ready after ${timeoutMs} ms (${last})`);
+  }
+
+  async health(): Promise<void> {
+    const res = await fetch(`${this.baseUrl}/v1.0/healthz/outbound`, { signal: AbortSignal.timeout(2000) });
+    if (res.status >= 300) throw new Error(`sidecar health ${res.status}`);
+  }
+
+  invokeService<T>(appId: string, method: string, path: string, opts: InvokeOptions = {}): Promise<InvokeResult<T>> {
+    const qs = toQuery(opts.query);
+    return this.request<T>(appId, method, `/v1.0/invoke/${appId}/method/${path.replace(/^\//, '')}${qs}`, opts);
+  }
+
+  invokeActor<T>(actorType: string, actorId: string, method: string, body?: unknown, timeoutMs?: number): Promise<T> {
+    // Always an object body: the SDK's actor runtime spreads a top-level array into the method's arguments.
+    const path = `/v1.0/actors/${actorType}/${encodeURIComponent(actorId)}/method/${method}`;
+    return this.request<T>(`actor ${actorType}`, 'PUT', path, { body: body ?? {}, timeoutMs }).then((r) => r.body);
+  }
+
+  /** Publishes with our own CloudEvent id so consumers can deduplicate on it. */
+  async publish(pubsub: string, topic: string, data: unknown, opts: { id?: string } = {}): Promise<void> {
+    const meta = opts.id ? `?metadata.id=${encodeURIComponent(opts.id)}` : '';
+    await this.request('pubsub', 'POST', `/v1.0/publish/${pubsub}/${topic}${meta}`, { body: data });
+  }
+
+  private async request<T>(target: string, method: string, path: string, opts: InvokeOptions): Promise<InvokeResult<T>> {
+    const headers: Record<string, string> = { ...traceHeaders(), ...opts.headers };
+    let payload: string | undefined;
+    if (opts.body !== undefined) {
+      payload = JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    let res: Response;
+    try {
+      res = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: payload,
+        signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000),
+      });
+    } catch (e) {
+      throw new DependencyUnavailableError(target, (e as Error).message);
+    }
+    const text = await res.text();
+    const type = res.headers.get('content-type') ?? '';
+    const body = text && type.includes('json') ? safeJson(text) : text;
+    if (res.ok) return { status: res.status, headers: res.headers, body: body as T };
+    if (isProblem(body)) throw new UpstreamProblemError(body, target);
+    // A non-problem failure comes from Dapr itself (callee down, no route, actor error): a dependency fault.
+    const detail = typeof body === 'object' && body ? JSON.stringify(body) : String(body).slice(0, 300);
+    throw new DependencyUnavailableError(target, `HTTP ${res.status} ${detail}`);
+  }
+}
+
+function toQuery(query: InvokeOptions['query']): string {
+  if (!query) return '';
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') qs.set(k, String(v));
+  const s = qs.toString();
+  return s ? `?${s}` : '';
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function isProblem(body: unknown): body is Problem {
+  return typeof body === 'object' && body !== null && typeof (body as Problem).code === 'string' &&
+    typeof (body as Problem).status === 'number';
+}

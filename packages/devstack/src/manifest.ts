@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { InfraDependency } from './infra';
+import { LOCAL_INFRA } from './infra';
+
+/** What a service declares about itself in its package.json under "dbcarts". */
+export interface ServiceManifest {
+  appId: string;
+  dir: string;
+  entry: string;
+  /** The port it listens on in a dev stack (tests always take free ports). */
+  devPort: number;
+  /** Hosts Dapr actors: the stack waits for placement before calling it ready. */
+  actors: boolean;
+  /** A MariaDB database of its own (name without prefix), handed over as DB_URL. */
+  mariadb?: string;
+  infra: InfraDependency[];
+}
+
+interface RawManifest {
+  devPort: number;
+  actors?: boolean;
+  mariadb?: string;
+  infra?: (keyof typeof LOCAL_INFRA)[];
+}
+
+export function readManifest(repoRoot: string, appId: string): ServiceManifest {
+  const dir = join(repoRoot, 'services', appId);
+  let pkg: { dbcarts?: RawManifest };
+  try {
+    pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  } catch {
+    throw new Error(`No service "${appId}" (expected ${dir}/package.json)`);
+  }
+  const raw = pkg.dbcarts;
+  if (!raw) throw new Error(`services/${appId}/package.json has no "dbcarts" section`);
+  return {
+    appId,
+    dir,
+    entry: join(dir, 'dist', 'src', 'main.js'),
+    devPort: raw.devPort,
+    actors: raw.actors ?? false,
+    mariadb: raw.mariadb,
+    infra: (raw.infra ?? []).map((k) => LOCAL_INFRA[k]),
+  };
+}

@@ -1,0 +1,106 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { dirname } from 'node:path';
+
+export interface ProcessSpec {
+  name: string;
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  logFile: string;
+}
+
+const live = new Set<ManagedProcess>();
+// A crashed test worker or a Ctrl-C must not leave daprd processes holding ports.
+process.once('exit', () => {
+  for (const p of live) p.kill('SIGKILL');
+});
+
+/** A child process whose output goes to its own log file, stopped politely then firmly. */
+export class ManagedProcess {
+  private child?: ChildProcess;
+  private log?: WriteStream;
+  private exited?: Promise<number | null>;
+  exitCode: number | null | undefined;
+
+  constructor(readonly spec: ProcessSpec) {}
+
+  start(): this {
+    mkdirSync(dirname(this.spec.logFile), { recursive: true });
+    this.log = createWriteStream(this.spec.logFile, { flags: 'a' });
+    const child = spawn(this.spec.command, this.spec.args, {
+      env: { ...process.env, ...this.spec.env },
+      cwd: this.spec.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    child.stdout?.pipe(this.log, { end: false });
+    child.stderr?.pipe(this.log, { end: false });
+    this.exitCode = undefined;
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code) => {
+        this.exitCode = code;
+        live.delete(this);
+        resolve(code);
+      });
+      child.once('error', (err) => {
+        this.log?.write(`spawn failed: ${err.message}\n`);
+        this.exitCode = -1;
+        live.delete(this);
+        resolve(-1);
+      });
+    });
+    live.add(this);
+    return this;
+  }
+
+  get running(): boolean {
+    return this.exitCode === undefined;
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    if (this.running) this.child?.kill(signal);
+  }
+
+  async stop(graceMs = 5000): Promise<void> {
+    if (!this.child || !this.running) return this.closeLog();
+    this.kill('SIGTERM');
+    const timer = setTimeout(() => this.kill('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+    this.closeLog();
+  }
+
+  private closeLog(): void {
+    this.log?.end();
+    this.log = undefined;
+  }
+}
+
+/** Polls a URL until it answers with one of the accepted statuses, or the process dies. */
+export async function waitForHttp(
+  url: string,
+  proc: ManagedProcess | undefined,
+  timeoutMs: number,
+  accept: (status: number) => boolean = (s) => s >= 200 && s < 300,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (proc && !proc.running) {
+      throw new Error(`${proc.spec.name} exited (code ${proc.exitCode}) before ${url} was ready; see ${proc.spec.logFile}`);
+    }
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      if (accept(res.status)) return;
+      last = `status ${res.status}`;
+    } catch (e) {
+      last = (e as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  const where = proc ? `; see ${proc.spec.logFile}` : '';
+  throw new Error(`${url} not ready after ${timeoutMs} ms (${last})${where}`);
+}

@@ -1,0 +1,219 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type DaprBinaries, findDaprBinaries } from './binaries';
+import { readManifest, type ServiceManifest } from './manifest';
+import { freePort, freePorts } from './ports';
+import { ManagedProcess, waitForHttp } from './process';
+import { renderDaprConfig, renderResources } from './resources';
+
+export interface StackOptions {
+  repoRoot: string;
+  /** Service names under services/; each is also its Dapr app id. */
+  apps: string[];
+  /** Logs, rendered resources and the name-resolution database of this stack. */
+  runDir: string;
+  profiles?: string[];
+  /** Component metadata overrides (e.g. redisDB) for isolation. */
+  metadata?: Record<string, string>;
+  /** Environment for every app, and per app. */
+  env?: Record<string, string>;
+  appEnv?: Record<string, Record<string, string>>;
+  /** appId → fixed app port (dev); others get free ports. */
+  ports?: Record<string, number>;
+  /** Database name prefix for services with a MariaDB database of their own. */
+  dbPrefix?: string;
+  mariadbUrl?: string;
+  scheduler?: boolean;
+  daprLogLevel?: string;
+  timeoutMs?: number;
+}
+
+export interface AppEndpoints {
+  appId: string;
+  appPort: number;
+  daprHttpPort: number;
+  daprGrpcPort: number;
+  metricsPort: number;
+  internalGrpcPort: number;
+}
+
+interface RunningApp {
+  manifest: ServiceManifest;
+  endpoints: AppEndpoints;
+  app?: ManagedProcess;
+  daprd?: ManagedProcess;
+}
+
+/** Placement, optional scheduler, and one daprd + one app process per service, on this machine. */
+export class Stack {
+  private placement?: ManagedProcess;
+  private scheduler?: ManagedProcess;
+  private placementPort = 0;
+  private schedulerPort = 0;
+  private readonly apps = new Map<string, RunningApp>();
+  private resourcesDir = '';
+  private configFile = '';
+  private readonly bins: DaprBinaries;
+
+  private constructor(readonly opts: StackOptions) {
+    this.bins = findDaprBinaries(opts.repoRoot);
+  }
+
+  static async start(opts: StackOptions): Promise<Stack> {
+    const stack = new Stack(opts);
+    try {
+      await stack.boot();
+    } catch (e) {
+      await stack.stop();
+      throw e;
+    }
+    return stack;
+  }
+
+  get logDir(): string {
+    return join(this.opts.runDir, 'logs');
+  }
+
+  endpoints(appId: string): AppEndpoints {
+    const app = this.apps.get(appId);
+    if (!app) throw new Error(`app ${appId} is not part of this stack`);
+    return app.endpoints;
+  }
+
+  mariadbDatabase(appId: string): string | undefined {
+    const m = this.apps.get(appId)?.manifest.mariadb;
+    return m ? `${this.opts.dbPrefix ?? 'dbcarts_'}${m}` : undefined;
+  }
+
+  private get timeout(): number {
+    return this.opts.timeoutMs ?? 90_000;
+  }
+
+  private async boot(): Promise<void> {
+    mkdirSync(this.logDir, { recursive: true });
+    this.resourcesDir = renderResources({
+      repoRoot: this.opts.repoRoot,
+      profiles: this.opts.profiles ?? [],
+      outDir: join(this.opts.runDir, 'resources'),
+      metadata: this.opts.metadata ?? {},
+    });
+    this.configFile = renderDaprConfig(this.opts.repoRoot, join(this.opts.runDir, 'config.yaml'), join(this.opts.runDir, 'nameresolution.db'));
+
+    for (const appId of this.opts.apps) {
+      const manifest = readManifest(this.opts.repoRoot, appId);
+      const [daprHttpPort, daprGrpcPort, metricsPort, internalGrpcPort] = await freePorts(4) as [number, number, number, number];
+      const appPort = this.opts.ports?.[appId] ?? (await freePort());
+      this.apps.set(appId, { manifest, endpoints: { appId, appPort, daprHttpPort, daprGrpcPort, metricsPort, internalGrpcPort } });
+    }
+
+    await Promise.all([this.startPlacement(), this.opts.scheduler ? this.startScheduler() : Promise.resolve()]);
+    await Promise.all(this.opts.apps.map((id) => this.startApp(id)));
+  }
+
+  private async startPlacement(): Promise<void> {
+    const [port, raft, health, metrics] = await freePorts(4) as [number, number, number, number];
+    this.placementPort = port;
+    this.placement = new ManagedProcess({
+      name: 'placement',
+      command: this.bins.placement,
+      args: ['--id', 'p0', '--initial-cluster', `p0=127.0.0.1:${raft}`, '--port', String(port), '--listen-address', '127.0.0.1',
+        '--healthz-port', String(health), '--metrics-port', String(metrics), '--log-level', 'warn'],
+      logFile: join(this.logDir, 'placement.log'),
+    }).start();
+    await waitForHttp(`http://127.0.0.1:${health}/healthz`, this.placement, this.timeout);
+  }
+
+  private async startScheduler(): Promise<void> {
+    const [port, health, metrics, client, peer] = await freePorts(5) as [number, number, number, number, number];
+    this.schedulerPort = port;
+    this.scheduler = new ManagedProcess({
+      name: 'scheduler',
+      command: this.bins.scheduler,
+      args: ['--id', 's0', '--port', String(port), '--listen-address', '127.0.0.1', '--healthz-port', String(health),
+        '--metrics-port', String(metrics), '--etcd-data-dir', join(this.opts.runDir, 'scheduler-etcd'),
+        '--etcd-client-port', String(client), '--etcd-initial-cluster', `s0=http://127.0.0.1:${peer}`, '--log-level', 'warn'],
+      logFile: join(this.logDir, 'scheduler.log'),
+    }).start();
+    await waitForHttp(`http://127.0.0.1:${health}/healthz`, this.scheduler, this.timeout);
+  }
+
+  /** Starts (or restarts) one app and its sidecar, and waits until both answer. */
+  async startApp(appId: string): Promise<void> {
+    const running = this.apps.get(appId);
+    if (!running) throw new Error(`app ${appId} is not part of this stack`);
+    const { manifest, endpoints: ep } = running;
+    const db = this.mariadbDatabase(appId);
+    running.app = new ManagedProcess({
+      name: appId,
+      command: process.execPath,
+      args: ['--enable-source-maps', manifest.entry],
+      cwd: manifest.dir,
+      env: {
+        APP_ID: appId,
+        APP_PORT: String(ep.appPort),
+        DAPR_HOST: '127.0.0.1',
+        DAPR_HTTP_PORT: String(ep.daprHttpPort),
+        DAPR_GRPC_PORT: String(ep.daprGrpcPort),
+        OTEL_SERVICE_NAME: appId,
+        ...(db ? { DB_URL: `${this.opts.mariadbUrl ?? 'mysql://root@127.0.0.1:3306'}/${db}` } : {}),
+        ...this.opts.env,
+        ...this.opts.appEnv?.[appId],
+      },
+      logFile: join(this.logDir, `${appId}.log`),
+    }).start();
+    const args = ['--app-id', appId, '--app-port', String(ep.appPort), '--app-protocol', 'http',
+      '--dapr-http-port', String(ep.daprHttpPort), '--dapr-grpc-port', String(ep.daprGrpcPort),
+      '--dapr-internal-grpc-port', String(ep.internalGrpcPort), '--metrics-port', String(ep.metricsPort),
+      '--dapr-listen-addresses', '127.0.0.1', '--placement-host-address', `127.0.0.1:${this.placementPort}`,
+      '--resources-path', this.resourcesDir, '--config', this.configFile, '--log-level', this.opts.daprLogLevel ?? 'warn',
+      '--app-health-check-path', '/healthz'];
+    // Only a stack with a scheduler passes its address: a daprd pointed at none retries forever.
+    if (this.schedulerPort) args.push('--scheduler-host-address', `127.0.0.1:${this.schedulerPort}`);
+    running.daprd = new ManagedProcess({
+      name: `daprd-${appId}`,
+      command: this.bins.daprd,
+      args,
+      env: { DAPR_HOST_IP: '127.0.0.1' },
+      logFile: join(this.logDir, `daprd-${appId}.log`),
+    }).start();
+
+    await Promise.all([
+      waitForHttp(`http://127.0.0.1:${ep.appPort}/healthz`, running.app, this.timeout),
+      waitForHttp(`http://127.0.0.1:${ep.daprHttpPort}/v1.0/healthz`, running.daprd, this.timeout),
+    ]);
+    await waitForHttp(`http://127.0.0.1:${ep.appPort}/readyz`, running.app, this.timeout);
+    if (manifest.actors) await this.waitForActorHost(running);
+  }
+
+  /** Actor calls fail until placement has disseminated this host; wait for that, not a sleep. */
+  private async waitForActorHost(app: RunningApp): Promise<void> {
+    const url = `http://127.0.0.1:${app.endpoints.daprHttpPort}/v1.0/metadata`;
+    const deadline = Date.now() + this.timeout;
+    while (Date.now() < deadline) {
+      try {
+        const meta = (await (await fetch(url)).json()) as { actorRuntime?: { hostReady?: boolean; placement?: string } };
+        if (meta.actorRuntime?.hostReady && /connected/.test(meta.actorRuntime.placement ?? '')) return;
+      } catch {
+        // sidecar restarting: keep polling until the deadline
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`actor host ${app.manifest.appId} not ready in placement; see ${this.logDir}`);
+  }
+
+  async stopApp(appId: string): Promise<void> {
+    const running = this.apps.get(appId);
+    if (!running) return;
+    await Promise.all([running.daprd?.stop(), running.app?.stop()]);
+  }
+
+  async restartApp(appId: string): Promise<void> {
+    await this.stopApp(appId);
+    await this.startApp(appId);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.apps.keys()].map((id) => this.stopApp(id)));
+    await Promise.all([this.placement?.stop(), this.scheduler?.stop()]);
+  }
+}

@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { createLogger, type Logger, runWithRequestContext } from '@dbcarts/logging';
+import { currentTraceId } from '@dbcarts/telemetry';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { PROBLEM_CONTENT_TYPE, problem, toProblem } from './problem';
+
+export type ReadinessCheck = () => Promise<void>;
+
+export interface AppOptions {
+  service: string;
+  logger?: Logger;
+  /** Named checks behind /readyz: each throws when its dependency is not ready. */
+  readiness?: Record<string, ReadinessCheck>;
+  /** Mounts the service's routes; runs before the 404 and error handlers are added. */
+  routes: (app: Express) => void;
+  /** Bodies over this are refused with 413. */
+  bodyLimit?: string;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** Builds the express app without listening, so tests drive it in-process with supertest. */
+export function createHttpApp(opts: AppOptions): Express {
+  const log = opts.logger ?? createLogger(opts.service);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.use(helmet({ contentSecurityPolicy: false }));
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const incoming = req.get('x-request-id');
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    runWithRequestContext({ requestId, traceId: currentTraceId() }, next);
+  });
+
+  app.use(
+    express.json({
+      limit: opts.bodyLimit ?? '1mb',
+      type: ['application/json', 'application/cloudevents+json', 'application/*+json'],
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', service: opts.service });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks: Record<string, string> = {};
+    let ready = true;
+    await Promise.all(
+      Object.entries(opts.readiness ?? {}).map(async ([name, check]) => {
+        try {
+          await check();
+          checks[name] = 'ok';
+        } catch (e) {
+          ready = false;
+          checks[name] = e instanceof Error ? e.message : String(e);
+        }
+      }),
+    );
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
+  });
+
+  opts.routes(app);
+
+  app.use((req: Request, res: Response) => {
+    sendProblem(res, problem(404, 'ROUTE.NOT_FOUND', 'Not found', `No route for ${req.method} ${req.path}`));
+  });
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const body = toProblem(err, currentTraceId());
+    if (body.status >= 500) log.error({ err, method: req.method, path: req.path }, 'request failed');
+    if (res.headersSent) return void res.end();
+    sendProblem(res, body);
+  });
+  return app;
+}
+
+export function sendProblem(res: Response, body: ReturnType<typeof toProblem>): void {
+  if (body.status === 429 && typeof body.retryAfterSeconds === 'number') {
+    res.setHeader('Retry-After', String(body.retryAfterSeconds));
+  }
+  res.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+}

@@ -1,0 +1,59 @@
+import { DomainError, type ErrorKind, type Problem, UpstreamProblemError } from '@dbcarts/errors';
+import { ZodError } from 'zod';
+
+// The only place that knows HTTP statuses for domain error kinds.
+const STATUS: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rejected: 422,
+  payment_required: 402,
+  too_many: 429,
+  unavailable: 503,
+};
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export function problem(status: number, code: string, title: string, detail?: string, ext: object = {}): Problem {
+  return { type: `urn:dbcarts:problem:${code}`, title, status, detail, code, ...ext };
+}
+
+interface HttpParserError {
+  type?: string;
+  status?: number;
+  expose?: boolean;
+}
+
+/** Turns anything thrown into an RFC 9457 body. Unknown errors never leak their message or stack. */
+export function toProblem(err: unknown, traceId?: string): Problem {
+  const base = toProblemBody(err);
+  return traceId ? { ...base, traceId } : base;
+}
+
+function toProblemBody(err: unknown): Problem {
+  if (err instanceof DomainError) {
+    return problem(STATUS[err.kind], err.code, err.code, err.message, err.details);
+  }
+  if (err instanceof UpstreamProblemError) return { ...err.problem };
+  if (err instanceof ZodError) {
+    return problem(400, 'REQUEST.INVALID', 'Request validation failed', 'One or more fields are invalid.', {
+      errors: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code })),
+    });
+  }
+  const parser = err as HttpParserError;
+  switch (parser?.type) {
+    case 'entity.too.large':
+      return problem(413, 'REQUEST.TOO_LARGE', 'Request body too large', 'Bodies are limited to 1 MiB.');
+    case 'entity.parse.failed':
+      return problem(400, 'REQUEST.MALFORMED_JSON', 'Malformed JSON', 'The request body is not valid JSON.');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return problem(415, 'REQUEST.UNSUPPORTED_ENCODING', 'Unsupported encoding');
+  }
+  if (parser?.expose && typeof parser.status === 'number' && parser.status < 500) {
+    return problem(parser.status, 'REQUEST.INVALID', 'Invalid request');
+  }
+  return problem(500, 'INTERNAL', 'Internal error', 'An unexpected error occurred; it has been logged.');
+}

@@ -1,0 +1,44 @@
+import { context, propagation, trace } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+
+let sdk: NodeSDK | undefined;
+
+/**
+ * Starts OpenTelemetry before express and http are loaded (instrumentation patches modules at
+ * require time, so this must run first: main.ts imports '@dbcarts/telemetry/register' first).
+ * Spans are exported only when OTEL_EXPORTER_OTLP_ENDPOINT is set; trace context is still
+ * propagated (W3C traceparent) so Dapr's own spans and ours join one trace.
+ */
+export function startTelemetry(serviceName: string): void {
+  if (sdk || process.env.OTEL_SDK_DISABLED === 'true') return;
+  const endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  sdk = new NodeSDK({
+    serviceName,
+    traceExporter: endpoint ? new OTLPTraceExporter() : undefined,
+    instrumentations: [
+      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => req.url === '/healthz' }),
+      new ExpressInstrumentation(),
+    ],
+  });
+  sdk.start();
+  const stop = () => void sdk?.shutdown().catch(() => undefined);
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+/** The trace id of the active span, for logs and problem bodies. */
+export function currentTraceId(): string | undefined {
+  const span = trace.getActiveSpan();
+  const id = span?.spanContext().traceId;
+  return id && id !== '00000000000000000000000000000000' ? id : undefined;
+}
+
+/** W3C trace headers of the active context, to pass on through Dapr calls made with fetch. */
+export function traceHeaders(): Record<string, string> {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier;
+}

@@ -1,0 +1,9 @@
+export const INVENTORY = {
+  Settings: Symbol('InventorySettings'),
+  StockActor: Symbol('StockActor'),
+} as const;
+
+export interface InventorySettings {
+  /** Most reservations folded into one actor turn. */
+  reserveBatchMax: number;
+}
