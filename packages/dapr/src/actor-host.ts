@@ -1,5 +1,5 @@
 import { type AbstractActor, CommunicationProtocolEnum, DaprServer } from '@dapr/dapr';
-import express, { type Express } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response, Router } from 'express';
 import type { SidecarAddress } from './sidecar';
 
 // biome-ignore lint/suspicious/noExplicitAny: the SDK's actor class type takes any constructor args
@@ -18,7 +18,7 @@ export interface ActorHostOptions {
  * createHttpApp's `routes`, so our own /healthz, error handler and listen() stay in charge.
  * The SDK server is never started: we listen ourselves.
  */
-export async function createActorHost(opts: ActorHostOptions): Promise<{ router: Express; server: DaprServer }> {
+export async function createActorHost(opts: ActorHostOptions): Promise<{ router: Router; server: DaprServer }> {
   const actorApp = express();
   const server = new DaprServer({
     serverHost: '127.0.0.1',
@@ -34,5 +34,13 @@ export async function createActorHost(opts: ActorHostOptions): Promise<{ router:
   });
   for (const actor of opts.actors) await server.actor.registerActor(actor);
   await server.actor.init();
-  return { router: actorApp, server };
+  const router = Router();
+  router.use((req: Request, res: Response, next: NextFunction) => {
+    if (!req.path.startsWith('/actors/') && req.path !== '/dapr/config') return next();
+    // Our express 5 parser already read the body; the SDK's body-parser 1.x would read the stream
+    // again ("stream is not readable") unless told, by its own flag, that the body is parsed.
+    (req as Request & { _body?: boolean })._body = true;
+    actorApp(req, res, next);
+  });
+  return { router, server };
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface ProcessSpec {
@@ -89,7 +89,7 @@ export async function waitForHttp(
   let last = 'no answer';
   while (Date.now() < deadline) {
     if (proc && !proc.running) {
-      throw new Error(`${proc.spec.name} exited (code ${proc.exitCode}) before ${url} was ready; see ${proc.spec.logFile}`);
+      throw new Error(`${proc.spec.name} exited (code ${proc.exitCode}) before ${url} was ready${logTail(proc)}`);
     }
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
@@ -101,6 +101,13 @@ export async function waitForHttp(
     }
     await new Promise((r) => setTimeout(r, 150));
   }
-  const where = proc ? `; see ${proc.spec.logFile}` : '';
-  throw new Error(`${url} not ready after ${timeoutMs} ms (${last})${where}`);
+  throw new Error(`${url} not ready after ${timeoutMs} ms (${last})${proc ? logTail(proc) : ''}`);
+}
+
+/** The last lines of a process's log, so a failed start explains itself in CI output. */
+export function logTail(proc: ManagedProcess, lines = 15): string {
+  const file = proc.spec.logFile;
+  if (!existsSync(file)) return `; no log at ${file}`;
+  const tail = readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n    ');
+  return `; log ${file} ends:\n    ${tail}`;
 }

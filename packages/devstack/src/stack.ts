@@ -182,6 +182,8 @@ export class Stack {
       waitForHttp(`http://127.0.0.1:${ep.daprHttpPort}/v1.0/healthz`, running.daprd, this.timeout),
     ]);
     await waitForHttp(`http://127.0.0.1:${ep.appPort}/readyz`, running.app, this.timeout);
+    // Ready means routable: name resolution has registered this app (a restart re-registers it).
+    await waitForHttp(`http://127.0.0.1:${ep.daprHttpPort}/v1.0/invoke/${appId}/method/healthz`, running.daprd, this.timeout);
     if (manifest.actors) await this.waitForActorHost(running);
   }
 

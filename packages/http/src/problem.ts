@@ -17,7 +17,8 @@ const STATUS: Record<ErrorKind, number> = {
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 export function problem(status: number, code: string, title: string, detail?: string, ext: object = {}): Problem {
-  return { type: `urn:dbcarts:problem:${code}`, title, status, detail, code, ...ext };
+  // Extensions first: a detail named like a standard member (status, type) must never override it.
+  return { ...ext, type: `urn:dbcarts:problem:${code}`, title, status, detail, code };
 }
 
 interface HttpParserError {

@@ -145,7 +145,7 @@ function fail(e: { code: string; message: string; details: Record<string, unknow
 const ERRORS: Record<string, (d: Record<string, unknown>) => Error> = {
   'INVENTORY.INSUFFICIENT': (d) => new InsufficientStockError(String(d.sku), Number(d.requested), Number(d.available)),
   'INVENTORY.RESERVATION_NOT_FOUND': (d) => new ReservationNotFoundError(String(d.sku), String(d.reservationId)),
-  'INVENTORY.RESERVATION_SETTLED': (d) => new ReservationSettledError(String(d.sku), String(d.reservationId), String(d.status)),
+  'INVENTORY.RESERVATION_SETTLED': (d) => new ReservationSettledError(String(d.sku), String(d.reservationId), String(d.reservationStatus)),
   'INVENTORY.RESERVATION_MISMATCH': (d) => new ReservationMismatchError(String(d.sku), String(d.reservationId), Number(d.quantity)),
   'INVENTORY.BELOW_RESERVED': (d) => new StockBelowReservedError(String(d.sku), Number(d.onHand), Number(d.reserved)),
 };

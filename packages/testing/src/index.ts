@@ -1,0 +1,179 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Sidecar } from '@dbcarts/dapr';
+import { checkInfra, LOCAL_INFRA, readManifest, Stack } from '@dbcarts/devstack';
+import { Redis } from 'ioredis';
+import mysql from 'mysql2/promise';
+
+export interface TestStackOptions {
+  apps: string[];
+  /** DAPR_PROFILE-style overlays, e.g. ['state-mariadb']. */
+  profiles?: string[];
+  scheduler?: boolean;
+  env?: Record<string, string>;
+  appEnv?: Record<string, Record<string, string>>;
+}
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const MARIADB_URL = process.env.TEST_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306';
+const LEASE_TTL_S = 3600;
+
+/**
+ * A real stack for one test file: placement, one daprd per app, the apps from their tsc build,
+ * isolated from every other run on the machine: its own Redis database (leased), its own MariaDB
+ * databases, its own RabbitMQ queues, its own name-resolution file. stop() tears it all down.
+ */
+export class TestStack {
+  private readonly sidecars = new Map<string, Sidecar>();
+
+  private constructor(
+    readonly stack: Stack,
+    readonly runId: string,
+    readonly redisDb: number,
+    private readonly databases: string[],
+  ) {}
+
+  static async start(opts: TestStackOptions): Promise<TestStack> {
+    const repoRoot = findRepoRoot();
+    const manifests = opts.apps.map((a) => readManifest(repoRoot, a));
+    const infra = new Set([LOCAL_INFRA.redis, LOCAL_INFRA.rabbitmq, ...manifests.flatMap((m) => m.infra)]);
+    await checkInfra([...infra]);
+
+    const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+    const runDir = join(tmpdir(), 'dbcarts-test', runId);
+    mkdirSync(runDir, { recursive: true });
+    writeFileSync(join(runDir, 'secrets.json'), JSON.stringify({ 'dbcarts-test': 'true' }));
+    const redisDb = await leaseRedisDb(runId);
+    const dbPrefix = `dbcarts_t${runId}_`;
+    const databases = manifests.filter((m) => m.mariadb).map((m) => `${dbPrefix}${m.mariadb}`);
+    await createDatabases(databases);
+    // Dropped at the end too: the state-mariadb profile creates this schema itself.
+    databases.push(`${dbPrefix}state`);
+
+    let stack: Stack;
+    try {
+      stack = await Stack.start({
+        repoRoot,
+        apps: opts.apps,
+        runDir,
+        profiles: opts.profiles,
+        scheduler: opts.scheduler,
+        dbPrefix,
+        mariadbUrl: MARIADB_URL,
+        metadata: {
+          redisDB: String(redisDb),
+          secretsFile: join(runDir, 'secrets.json'),
+          consumerID: `{appID}-${runId}`,
+          deletedWhenUnused: 'true',
+          schemaName: `${dbPrefix}state`,
+          tablePrefix: `${dbPrefix}`,
+          streamName: `dbcarts_${runId}`,
+        },
+        env: { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', ...opts.env },
+        appEnv: opts.appEnv,
+      });
+    } catch (e) {
+      await cleanup(runId, redisDb, databases);
+      throw e;
+    }
+    return new TestStack(stack, runId, redisDb, databases);
+  }
+
+  /** The sidecar of an app, as that app sees it: use it to call others the way services do. */
+  sidecar(appId: string): Sidecar {
+    let s = this.sidecars.get(appId);
+    if (!s) {
+      s = new Sidecar({ host: '127.0.0.1', httpPort: this.stack.endpoints(appId).daprHttpPort });
+      this.sidecars.set(appId, s);
+    }
+    return s;
+  }
+
+  appUrl(appId: string): string {
+    return `http://127.0.0.1:${this.stack.endpoints(appId).appPort}`;
+  }
+
+  /** A value no other run or test uses, in a shape SKUs and ids accept. */
+  uniqueId(prefix: string): string {
+    return `${prefix}-${this.runId.toUpperCase()}-${randomBytes(3).toString('hex').toUpperCase()}`;
+  }
+
+  restartApp(appId: string): Promise<void> {
+    return this.stack.restartApp(appId);
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await this.stack.stop();
+    } finally {
+      await cleanup(this.runId, this.redisDb, this.databases);
+    }
+  }
+}
+
+function findRepoRoot(): string {
+  let dir = __dirname;
+  while (dir !== dirname(dir)) {
+    if (existsSync(join(dir, 'dapr', 'config.yaml')) && existsSync(join(dir, 'components'))) return dir;
+    dir = dirname(dir);
+  }
+  throw new Error('repository root (with dapr/config.yaml) not found above the test harness');
+}
+
+/** Redis databases 1-15 are leased to runs (db 0 belongs to `npm start`); a lease expires on its own. */
+async function leaseRedisDb(runId: string): Promise<number> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    for (let attempt = 0; attempt < 100; attempt++) {
+      for (let db = 1; db <= 15; db++) {
+        if ((await redis.set(`dbcarts:test-lease:${db}`, runId, 'EX', LEASE_TTL_S, 'NX')) === 'OK') {
+          await redis.select(db);
+          await redis.flushdb();
+          return db;
+        }
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    throw new Error('no free Redis test database (1-15) after 100 s');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function createDatabases(names: string[]): Promise<void> {
+  if (!names.length) return;
+  const conn = await mysql.createConnection(MARIADB_URL);
+  try {
+    for (const db of names) await conn.query(`CREATE DATABASE IF NOT EXISTS \`${db}\``);
+  } finally {
+    await conn.end();
+  }
+}
+
+async function cleanup(runId: string, redisDb: number, databases: string[]): Promise<void> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    await redis.select(redisDb);
+    await redis.flushdb();
+    await redis.select(0);
+    if ((await redis.get(`dbcarts:test-lease:${redisDb}`)) === runId) await redis.del(`dbcarts:test-lease:${redisDb}`);
+  } finally {
+    redis.disconnect();
+  }
+  if (databases.length) {
+    const conn = await mysql.createConnection(MARIADB_URL);
+    try {
+      for (const db of databases) await conn.query(`DROP DATABASE IF EXISTS \`${db}\``);
+    } finally {
+      await conn.end();
+    }
+  }
+}
+
+export function startStack(opts: TestStackOptions): Promise<TestStack> {
+  return TestStack.start(opts);
+}

@@ -1,0 +1,49 @@
+import { Router } from 'express';
+import { ReservationParams, RestockBody, ReserveBody, SetStockBody, SkuParams } from '../../contract';
+import type { ManageStockUseCase } from '../app/manage-stock.use-case';
+import type { ReserveStockUseCase } from '../app/reserve-stock.use-case';
+import type { SettleReservationUseCase } from '../app/settle-reservation.use-case';
+import { toReservationDto, toStockView } from './inventory.mapper';
+
+export interface InventoryUseCases {
+  stock: ManageStockUseCase;
+  reserve: ReserveStockUseCase;
+  settle: SettleReservationUseCase;
+}
+
+/** The service's internal API, reached through Dapr service invocation (app id `inventory`). */
+export function inventoryRoutes(uc: InventoryUseCases): Router {
+  const r = Router();
+
+  r.get('/stock/:sku', async (req, res) => {
+    const { sku } = SkuParams.parse(req.params);
+    res.json(toStockView(await uc.stock.get(sku)));
+  });
+
+  r.put('/stock/:sku', async (req, res) => {
+    const { sku } = SkuParams.parse(req.params);
+    const { onHand } = SetStockBody.parse(req.body);
+    res.json(toStockView(await uc.stock.set(sku, onHand)));
+  });
+
+  r.post('/stock/:sku/restock', async (req, res) => {
+    const { sku } = SkuParams.parse(req.params);
+    const { restockId, quantity } = RestockBody.parse(req.body);
+    res.json(toStockView(await uc.stock.restock(sku, restockId, quantity)));
+  });
+
+  r.post('/reservations', async (req, res) => {
+    const { sku, reservationId, quantity } = ReserveBody.parse(req.body);
+    const { reservation, replayed } = await uc.reserve.execute(sku, { reservationId, quantity });
+    if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+    res.status(201).json(toReservationDto(reservation));
+  });
+
+  for (const action of ['confirm', 'release'] as const) {
+    r.post(`/reservations/:sku/:reservationId/${action}`, async (req, res) => {
+      const { sku, reservationId } = ReservationParams.parse(req.params);
+      res.json(toReservationDto(await uc.settle.execute(sku, reservationId, action)));
+    });
+  }
+  return r;
+}

@@ -1,0 +1,47 @@
+import '@dbcarts/telemetry/register';
+import 'reflect-metadata';
+import { baseServiceEnv, env, loadConfig, z } from '@dbcarts/config';
+import { createActorHost, Sidecar } from '@dbcarts/dapr';
+import { createHttpApp, listen } from '@dbcarts/http';
+import { createLogger } from '@dbcarts/logging';
+import { container } from 'tsyringe';
+import { INVENTORY, type InventorySettings } from './app/inventory.tokens';
+import { ManageStockUseCase } from './app/manage-stock.use-case';
+import { ReserveStockUseCase } from './app/reserve-stock.use-case';
+import { SettleReservationUseCase } from './app/settle-reservation.use-case';
+import { inventoryRoutes } from './http/inventory.routes';
+import { DaprStockActorAdapter } from './infra/dapr-stock-actor.adapter';
+import { InventoryItem } from './infra/inventory-item.actor';
+
+async function main(): Promise<void> {
+  const config = loadConfig(z.object({ ...baseServiceEnv, RESERVE_BATCH_MAX: env.int(256, 1) }));
+  const log = createLogger('inventory', config.LOG_LEVEL);
+  const sidecar = new Sidecar({ host: config.DAPR_HOST, httpPort: config.DAPR_HTTP_PORT });
+
+  container.register<InventorySettings>(INVENTORY.Settings, { useValue: { reserveBatchMax: config.RESERVE_BATCH_MAX } });
+  container.register(INVENTORY.StockActor, { useValue: new DaprStockActorAdapter(sidecar) });
+
+  const actors = await createActorHost({ sidecar: sidecar.address, appPort: config.APP_PORT, actors: [InventoryItem] });
+  const app = createHttpApp({
+    service: 'inventory',
+    logger: log,
+    readiness: { sidecar: () => sidecar.health() },
+    routes: (a) => {
+      a.use(actors.router);
+      a.use(
+        inventoryRoutes({
+          stock: container.resolve(ManageStockUseCase),
+          reserve: container.resolve(ReserveStockUseCase),
+          settle: container.resolve(SettleReservationUseCase),
+        }),
+      );
+    },
+  });
+  await listen(app, config.APP_PORT);
+  log.info({ port: config.APP_PORT }, 'inventory listening');
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
