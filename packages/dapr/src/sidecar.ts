@@ -92,7 +92,8 @@ export class Sidecar {
     const text = await res.text();
     const type = res.headers.get('content-type') ?? '';
     const body = text && type.includes('json') ? safeJson(text) : text;
-    if (res.ok) return { status: res.status, headers: res.headers, body: body as T };
+    // 304 is a success for conditional GETs (If-None-Match relayed to the callee).
+    if (res.ok || res.status === 304) return { status: res.status, headers: res.headers, body: body as T };
     if (isProblem(body)) throw new UpstreamProblemError(body, target);
     // A non-problem failure comes from Dapr itself (callee down, no route, actor error): a dependency fault.
     const detail = typeof body === 'object' && body ? JSON.stringify(body) : String(body).slice(0, 300);

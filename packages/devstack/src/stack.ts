@@ -166,7 +166,7 @@ export class Stack {
       '--dapr-internal-grpc-port', String(ep.internalGrpcPort), '--metrics-port', String(ep.metricsPort),
       '--dapr-listen-addresses', '127.0.0.1', '--placement-host-address', `127.0.0.1:${this.placementPort}`,
       '--resources-path', this.resourcesDir, '--config', this.configFile, '--log-level', this.opts.daprLogLevel ?? 'warn',
-      '--app-health-check-path', '/healthz'];
+      '--app-health-check-path', '/healthz', '--dapr-graceful-shutdown-seconds', '2'];
     // Only a stack with a scheduler passes its address: a daprd pointed at none retries forever.
     if (this.schedulerPort) args.push('--scheduler-host-address', `127.0.0.1:${this.schedulerPort}`);
     running.daprd = new ManagedProcess({

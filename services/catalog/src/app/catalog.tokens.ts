@@ -1,0 +1,3 @@
+export const CATALOG = {
+  Products: Symbol('ProductRepository'),
+} as const;

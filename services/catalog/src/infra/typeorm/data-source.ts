@@ -1,0 +1,18 @@
+import { DataSource } from 'typeorm';
+import { CategoryEntity } from './category.entity';
+import { CreateCatalog1764000000000 } from './migrations/1764000000000-create-catalog';
+import { ProductEntity } from './product.entity';
+
+/** Schema changes go through migrations only (never synchronize): they run at start, in order, once. */
+export function createCatalogDataSource(url: string): DataSource {
+  return new DataSource({
+    type: 'mysql',
+    url,
+    entities: [CategoryEntity, ProductEntity],
+    migrations: [CreateCatalog1764000000000],
+    migrationsTableName: 'catalog_migrations',
+    synchronize: false,
+    timezone: 'Z',
+    extra: { connectionLimit: 10 },
+  });
+}

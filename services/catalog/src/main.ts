@@ -1,0 +1,45 @@
+import '@dbcarts/telemetry/register';
+import 'reflect-metadata';
+import { baseServiceEnv, env, loadConfig, z } from '@dbcarts/config';
+import { Sidecar } from '@dbcarts/dapr';
+import { createHttpApp, listen } from '@dbcarts/http';
+import { createLogger } from '@dbcarts/logging';
+import { container } from 'tsyringe';
+import { BrowseCatalogUseCase } from './app/browse-catalog.use-case';
+import { CATALOG } from './app/catalog.tokens';
+import { catalogRoutes } from './http/catalog.routes';
+import { createCatalogDataSource } from './infra/typeorm/data-source';
+import { seedDemoCatalog } from './infra/typeorm/demo-catalog.seed';
+import { TypeormProductRepository } from './infra/typeorm/typeorm-product.repository';
+
+async function main(): Promise<void> {
+  const config = loadConfig(
+    z.object({ ...baseServiceEnv, DB_URL: z.string().startsWith('mysql://'), SEED_DEMO_CATALOG: env.bool(false) }),
+  );
+  const log = createLogger('catalog', config.LOG_LEVEL);
+  const sidecar = new Sidecar({ host: config.DAPR_HOST, httpPort: config.DAPR_HTTP_PORT });
+
+  const ds = createCatalogDataSource(config.DB_URL);
+  await ds.initialize();
+  const ran = await ds.runMigrations({ transaction: 'each' });
+  if (ran.length) log.info({ migrations: ran.map((m) => m.name) }, 'migrations applied');
+  if (config.SEED_DEMO_CATALOG) log.info({ inserted: await seedDemoCatalog(ds) }, 'demo catalog seeded');
+
+  container.register(CATALOG.Products, { useValue: new TypeormProductRepository(ds) });
+  const app = createHttpApp({
+    service: 'catalog',
+    logger: log,
+    readiness: {
+      sidecar: () => sidecar.health(),
+      database: async () => void (await ds.query('SELECT 1')),
+    },
+    routes: (a) => a.use(catalogRoutes({ browse: container.resolve(BrowseCatalogUseCase) })),
+  });
+  await listen(app, config.APP_PORT);
+  log.info({ port: config.APP_PORT }, 'catalog listening');
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

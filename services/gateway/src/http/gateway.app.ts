@@ -1,0 +1,28 @@
+import { createHttpApp } from '@dbcarts/http';
+import type { Logger } from '@dbcarts/logging';
+import type { Express } from 'express';
+import { type GatewayDeps, gatewayRoutes } from './gateway.routes';
+import { type RateLimitSettings, rateLimit } from './rate-limit.middleware';
+
+export interface GatewayAppOptions {
+  deps: GatewayDeps;
+  logger?: Logger;
+  rateLimit: RateLimitSettings;
+  readiness?: Record<string, () => Promise<void>>;
+}
+
+/** The gateway's express app, apart from listen() so tests drive it in-process. */
+export function buildGatewayApp(opts: GatewayAppOptions): Express {
+  const app = createHttpApp({
+    service: 'gateway',
+    logger: opts.logger,
+    readiness: opts.readiness,
+    routes: (a) => {
+      a.use('/api', rateLimit(opts.rateLimit));
+      a.use(gatewayRoutes(opts.deps));
+    },
+  });
+  // Behind one load balancer hop: take the client address it reports, not the balancer's.
+  app.set('trust proxy', 1);
+  return app;
+}

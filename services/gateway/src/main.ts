@@ -1,0 +1,38 @@
+import '@dbcarts/telemetry/register';
+import { createCatalogClient } from '@dbcarts/catalog/client';
+import { baseServiceEnv, env, loadConfig, z } from '@dbcarts/config';
+import { Sidecar } from '@dbcarts/dapr';
+import { listen } from '@dbcarts/http';
+import { createInventoryClient } from '@dbcarts/inventory/client';
+import { createLogger } from '@dbcarts/logging';
+import { BrowseProductsUseCase } from './app/browse-products.use-case';
+import { buildGatewayApp } from './http/gateway.app';
+
+async function main(): Promise<void> {
+  const config = loadConfig(
+    z.object({
+      ...baseServiceEnv,
+      APP_PORT: env.port(8080),
+      GATEWAY_HOST: env.string('127.0.0.1'),
+      RATE_LIMIT_PER_MINUTE: env.int(1200, 1),
+    }),
+  );
+  const log = createLogger('gateway', config.LOG_LEVEL);
+  const sidecar = new Sidecar({ host: config.DAPR_HOST, httpPort: config.DAPR_HTTP_PORT });
+  const catalog = createCatalogClient(sidecar);
+  const inventory = createInventoryClient(sidecar);
+
+  const app = buildGatewayApp({
+    deps: { catalog, inventory, browse: new BrowseProductsUseCase(catalog, inventory) },
+    logger: log,
+    rateLimit: { points: config.RATE_LIMIT_PER_MINUTE, windowSeconds: 60 },
+    readiness: { sidecar: () => sidecar.health() },
+  });
+  await listen(app, config.APP_PORT, config.GATEWAY_HOST);
+  log.info({ url: `http://${config.GATEWAY_HOST}:${config.APP_PORT}` }, 'gateway listening');
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
