@@ -31,13 +31,20 @@ describe('walking skeleton through the gateway', () => {
 
     const res = await get('/api/products?category=electronics&sort=price_desc&pageSize=2');
     expect(res.status).toBe(200);
-    const page = (await res.json()) as { items: { sku: string; price: { amount: number }; available: number }[]; total: number; page: number; pageSize: number };
+    const page = (await res.json()) as {
+      items: { sku: string; price: { amount: number }; available: number }[];
+      total: number;
+      page: number;
+      pageSize: number;
+    };
     expect(page).toMatchObject({ page: 1, pageSize: 2, total: 3 });
     expect(page.items.map((p) => p.sku)).toEqual(['ELC-HPH-001', 'ELC-KBD-002']);
     expect(page.items[0]).toMatchObject({ price: { amount: 19999, currency: 'USD' }, available: 7 });
     expect(page.items[1]?.available).toBe(0);
 
-    const cheap = (await (await get('/api/products?maxPrice=2000&sort=price_asc')).json()) as { items: { price: { amount: number } }[] };
+    const cheap = (await (await get('/api/products?maxPrice=2000&sort=price_asc')).json()) as {
+      items: { price: { amount: number } }[];
+    };
     expect(cheap.items.length).toBeGreaterThan(0);
     expect(cheap.items.every((p) => p.price.amount <= 2000)).toBe(true);
     const amounts = cheap.items.map((p) => p.price.amount);
@@ -66,7 +73,7 @@ describe('walking skeleton through the gateway', () => {
     expect(again.status).toBe(304);
   });
 
-  it('relays the owning service\'s problem+json: unknown product, bad paging, bad SKU', async () => {
+  it("relays the owning service's problem+json: unknown product, bad paging, bad SKU", async () => {
     const missing = await get('/api/products/6f1c2b0e-1d7a-4c1e-9a51-3f0b8f7d2a10');
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toContain('application/problem+json');

@@ -11,10 +11,7 @@ export class ConfigError extends Error {
  * Parses the environment once at start. Every missing or malformed variable is named in one error,
  * so a bad deploy fails at boot with a readable message rather than at the first request.
  */
-export function loadConfig<S extends z.ZodObject>(
-  schema: S,
-  env: NodeJS.ProcessEnv = process.env,
-): z.infer<S> {
+export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   throw new ConfigError(

@@ -1,5 +1,5 @@
 import { type AbstractActor, CommunicationProtocolEnum, DaprServer } from '@dapr/dapr';
-import express, { type Express, type NextFunction, type Request, type Response, Router } from 'express';
+import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import type { SidecarAddress } from './sidecar';
 
 // biome-ignore lint/suspicious/noExplicitAny: the SDK's actor class type takes any constructor args

@@ -71,7 +71,12 @@ export class Sidecar {
     await this.request('pubsub', 'POST', `/v1.0/publish/${pubsub}/${topic}${meta}`, { body: data });
   }
 
-  private async request<T>(target: string, method: string, path: string, opts: InvokeOptions): Promise<InvokeResult<T>> {
+  private async request<T>(
+    target: string,
+    method: string,
+    path: string,
+    opts: InvokeOptions,
+  ): Promise<InvokeResult<T>> {
     const headers: Record<string, string> = { ...traceHeaders(), ...opts.headers };
     let payload: string | undefined;
     if (opts.body !== undefined) {
@@ -118,6 +123,10 @@ function safeJson(text: string): unknown {
 }
 
 function isProblem(body: unknown): body is Problem {
-  return typeof body === 'object' && body !== null && typeof (body as Problem).code === 'string' &&
-    typeof (body as Problem).status === 'number';
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as Problem).code === 'string' &&
+    typeof (body as Problem).status === 'number'
+  );
 }

@@ -14,7 +14,12 @@ export function findDaprBinaries(repoRoot: string): DaprBinaries {
   const candidates = [process.env.DAPR_BIN_DIR, join(repoRoot, '.dapr', 'bin'), join(homedir(), '.dapr', 'bin')];
   for (const dir of candidates) {
     if (!dir) continue;
-    const bins = { dir, daprd: join(dir, 'daprd'), placement: join(dir, 'placement'), scheduler: join(dir, 'scheduler') };
+    const bins = {
+      dir,
+      daprd: join(dir, 'daprd'),
+      placement: join(dir, 'placement'),
+      scheduler: join(dir, 'scheduler'),
+    };
     if ([bins.daprd, bins.placement].every(isExecutable)) return bins;
   }
   throw new Error(

@@ -40,7 +40,7 @@ export function renderResources(opts: RenderOptions): string {
 export function setMetadata(yaml: string, values: Record<string, string>): string {
   let out = yaml;
   for (const [name, value] of Object.entries(values)) {
-    const re = new RegExp(`(-\\s+name:\\s*["']?${escape(name)}["']?\\s*\\n\\s*value:\\s*).*`, 'g');
+    const re = new RegExp(`(-\\s+name:\\s*["']?${escapeRegExp(name)}["']?\\s*\\n\\s*value:\\s*).*`, 'g');
     out = out.replace(re, `$1${JSON.stringify(value)}`);
   }
   return out;
@@ -58,6 +58,6 @@ export function copyInto(file: string, dir: string, name: string): void {
   copyFileSync(file, join(dir, name));
 }
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -97,13 +97,25 @@ export class Stack {
       outDir: join(this.opts.runDir, 'resources'),
       metadata: this.opts.metadata ?? {},
     });
-    this.configFile = renderDaprConfig(this.opts.repoRoot, join(this.opts.runDir, 'config.yaml'), join(this.opts.runDir, 'nameresolution.db'));
+    this.configFile = renderDaprConfig(
+      this.opts.repoRoot,
+      join(this.opts.runDir, 'config.yaml'),
+      join(this.opts.runDir, 'nameresolution.db'),
+    );
 
     for (const appId of this.opts.apps) {
       const manifest = readManifest(this.opts.repoRoot, appId);
-      const [daprHttpPort, daprGrpcPort, metricsPort, internalGrpcPort] = await freePorts(4) as [number, number, number, number];
+      const [daprHttpPort, daprGrpcPort, metricsPort, internalGrpcPort] = (await freePorts(4)) as [
+        number,
+        number,
+        number,
+        number,
+      ];
       const appPort = this.opts.ports?.[appId] ?? (await freePort());
-      this.apps.set(appId, { manifest, endpoints: { appId, appPort, daprHttpPort, daprGrpcPort, metricsPort, internalGrpcPort } });
+      this.apps.set(appId, {
+        manifest,
+        endpoints: { appId, appPort, daprHttpPort, daprGrpcPort, metricsPort, internalGrpcPort },
+      });
     }
 
     await Promise.all([this.startPlacement(), this.opts.scheduler ? this.startScheduler() : Promise.resolve()]);
@@ -111,27 +123,58 @@ export class Stack {
   }
 
   private async startPlacement(): Promise<void> {
-    const [port, raft, health, metrics] = await freePorts(4) as [number, number, number, number];
+    const [port, raft, health, metrics] = (await freePorts(4)) as [number, number, number, number];
     this.placementPort = port;
     this.placement = new ManagedProcess({
       name: 'placement',
       command: this.bins.placement,
-      args: ['--id', 'p0', '--initial-cluster', `p0=127.0.0.1:${raft}`, '--port', String(port), '--listen-address', '127.0.0.1',
-        '--healthz-port', String(health), '--metrics-port', String(metrics), '--log-level', 'warn'],
+      args: [
+        '--id',
+        'p0',
+        '--initial-cluster',
+        `p0=127.0.0.1:${raft}`,
+        '--port',
+        String(port),
+        '--listen-address',
+        '127.0.0.1',
+        '--healthz-port',
+        String(health),
+        '--metrics-port',
+        String(metrics),
+        '--log-level',
+        'warn',
+      ],
       logFile: join(this.logDir, 'placement.log'),
     }).start();
     await waitForHttp(`http://127.0.0.1:${health}/healthz`, this.placement, this.timeout);
   }
 
   private async startScheduler(): Promise<void> {
-    const [port, health, metrics, client, peer] = await freePorts(5) as [number, number, number, number, number];
+    const [port, health, metrics, client, peer] = (await freePorts(5)) as [number, number, number, number, number];
     this.schedulerPort = port;
     this.scheduler = new ManagedProcess({
       name: 'scheduler',
       command: this.bins.scheduler,
-      args: ['--id', 's0', '--port', String(port), '--listen-address', '127.0.0.1', '--healthz-port', String(health),
-        '--metrics-port', String(metrics), '--etcd-data-dir', join(this.opts.runDir, 'scheduler-etcd'),
-        '--etcd-client-port', String(client), '--etcd-initial-cluster', `s0=http://127.0.0.1:${peer}`, '--log-level', 'warn'],
+      args: [
+        '--id',
+        's0',
+        '--port',
+        String(port),
+        '--listen-address',
+        '127.0.0.1',
+        '--healthz-port',
+        String(health),
+        '--metrics-port',
+        String(metrics),
+        '--etcd-data-dir',
+        join(this.opts.runDir, 'scheduler-etcd'),
+        '--etcd-client-port',
+        String(client),
+        '--etcd-initial-cluster',
+        `s0=http://127.0.0.1:${peer}`,
+        '--log-level',
+        'warn',
+      ],
       logFile: join(this.logDir, 'scheduler.log'),
     }).start();
     await waitForHttp(`http://127.0.0.1:${health}/healthz`, this.scheduler, this.timeout);
@@ -161,12 +204,36 @@ export class Stack {
       },
       logFile: join(this.logDir, `${appId}.log`),
     }).start();
-    const args = ['--app-id', appId, '--app-port', String(ep.appPort), '--app-protocol', 'http',
-      '--dapr-http-port', String(ep.daprHttpPort), '--dapr-grpc-port', String(ep.daprGrpcPort),
-      '--dapr-internal-grpc-port', String(ep.internalGrpcPort), '--metrics-port', String(ep.metricsPort),
-      '--dapr-listen-addresses', '127.0.0.1', '--placement-host-address', `127.0.0.1:${this.placementPort}`,
-      '--resources-path', this.resourcesDir, '--config', this.configFile, '--log-level', this.opts.daprLogLevel ?? 'warn',
-      '--app-health-check-path', '/healthz', '--dapr-graceful-shutdown-seconds', '2'];
+    const args = [
+      '--app-id',
+      appId,
+      '--app-port',
+      String(ep.appPort),
+      '--app-protocol',
+      'http',
+      '--dapr-http-port',
+      String(ep.daprHttpPort),
+      '--dapr-grpc-port',
+      String(ep.daprGrpcPort),
+      '--dapr-internal-grpc-port',
+      String(ep.internalGrpcPort),
+      '--metrics-port',
+      String(ep.metricsPort),
+      '--dapr-listen-addresses',
+      '127.0.0.1',
+      '--placement-host-address',
+      `127.0.0.1:${this.placementPort}`,
+      '--resources-path',
+      this.resourcesDir,
+      '--config',
+      this.configFile,
+      '--log-level',
+      this.opts.daprLogLevel ?? 'warn',
+      '--app-health-check-path',
+      '/healthz',
+      '--dapr-graceful-shutdown-seconds',
+      '2',
+    ];
     // Only a stack with a scheduler passes its address: a daprd pointed at none retries forever.
     if (this.schedulerPort) args.push('--scheduler-host-address', `127.0.0.1:${this.schedulerPort}`);
     running.daprd = new ManagedProcess({
@@ -183,7 +250,11 @@ export class Stack {
     ]);
     await waitForHttp(`http://127.0.0.1:${ep.appPort}/readyz`, running.app, this.timeout);
     // Ready means routable: name resolution has registered this app (a restart re-registers it).
-    await waitForHttp(`http://127.0.0.1:${ep.daprHttpPort}/v1.0/invoke/${appId}/method/healthz`, running.daprd, this.timeout);
+    await waitForHttp(
+      `http://127.0.0.1:${ep.daprHttpPort}/v1.0/invoke/${appId}/method/healthz`,
+      running.daprd,
+      this.timeout,
+    );
     if (manifest.actors) await this.waitForActorHost(running);
   }
 
@@ -193,7 +264,9 @@ export class Stack {
     const deadline = Date.now() + this.timeout;
     while (Date.now() < deadline) {
       try {
-        const meta = (await (await fetch(url)).json()) as { actorRuntime?: { hostReady?: boolean; placement?: string } };
+        const meta = (await (await fetch(url)).json()) as {
+          actorRuntime?: { hostReady?: boolean; placement?: string };
+        };
         if (meta.actorRuntime?.hostReady && /connected/.test(meta.actorRuntime.placement ?? '')) return;
       } catch {
         // sidecar restarting: keep polling until the deadline

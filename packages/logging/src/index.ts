@@ -31,6 +31,9 @@ export function createLogger(service: string, level = process.env.LOG_LEVEL ?? '
       const ctx = requestContext.getStore();
       return ctx ? { requestId: ctx.requestId, traceId: ctx.traceId } : {};
     },
-    redact: { paths: ['password', '*.password', 'req.headers.authorization', 'token', '*.token'], censor: '[redacted]' },
+    redact: {
+      paths: ['password', '*.password', 'req.headers.authorization', 'token', '*.token'],
+      censor: '[redacted]',
+    },
   });
 }

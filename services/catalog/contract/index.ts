@@ -5,7 +5,10 @@ import { z } from 'zod';
 const Price = z.coerce.number().int().min(0).max(100_000_000);
 
 export const ProductListQuery = z.strictObject({
-  category: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
+  category: z
+    .string()
+    .regex(/^[a-z0-9-]{1,64}$/)
+    .optional(),
   q: z.string().trim().min(1).max(100).optional(),
   minPrice: Price.optional(),
   maxPrice: Price.optional(),

@@ -18,7 +18,9 @@ async function main(): Promise<void> {
   const log = createLogger('inventory', config.LOG_LEVEL);
   const sidecar = new Sidecar({ host: config.DAPR_HOST, httpPort: config.DAPR_HTTP_PORT });
 
-  container.register<InventorySettings>(INVENTORY.Settings, { useValue: { reserveBatchMax: config.RESERVE_BATCH_MAX } });
+  container.register<InventorySettings>(INVENTORY.Settings, {
+    useValue: { reserveBatchMax: config.RESERVE_BATCH_MAX },
+  });
   container.register(INVENTORY.StockActor, { useValue: new DaprStockActorAdapter(sidecar) });
 
   const actors = await createActorHost({ sidecar: sidecar.address, appPort: config.APP_PORT, actors: [InventoryItem] });

@@ -24,7 +24,13 @@ export function catalogRoutes(uc: { browse: BrowseCatalogUseCase }): Router {
     // The ETag covers the whole public view, so any field change (price, name) changes it.
     const etag = `"${createHash('sha1').update(JSON.stringify(dto)).digest('base64url')}"`;
     res.set({ ETag: etag, 'Cache-Control': 'public, max-age=30, must-revalidate' });
-    if (req.get('if-none-match')?.split(/\s*,\s*/).includes(etag)) return void res.status(304).end();
+    if (
+      req
+        .get('if-none-match')
+        ?.split(/\s*,\s*/)
+        .includes(etag)
+    )
+      return void res.status(304).end();
     res.json(dto);
   });
   return r;

@@ -28,7 +28,10 @@ export function rateLimit(settings: RateLimitSettings) {
       const r = rejection as RateLimiterRes;
       headers(res, r);
       const retryAfterSeconds = Math.max(1, Math.ceil(r.msBeforeNext / 1000));
-      sendProblem(res, problem(429, 'RATE_LIMITED', 'Too many requests', `Retry in ${retryAfterSeconds} s.`, { retryAfterSeconds }));
+      sendProblem(
+        res,
+        problem(429, 'RATE_LIMITED', 'Too many requests', `Retry in ${retryAfterSeconds} s.`, { retryAfterSeconds }),
+      );
     }
   };
 }

@@ -47,9 +47,9 @@ export class KeyedBatcher<I, O> {
         if (outcomes.length !== items.length) {
           throw new Error(`batch for ${key} answered ${outcomes.length} outcomes for ${items.length} items`);
         }
-        waiters.forEach((w, i) => w.resolve(outcomes[i] as O));
+        for (const [i, w] of waiters.entries()) w.resolve(outcomes[i] as O);
       } catch (e) {
-        waiters.forEach((w) => w.reject(e));
+        for (const w of waiters) w.reject(e);
       }
     }
     this.queues.delete(key);

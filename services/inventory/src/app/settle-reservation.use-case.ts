@@ -10,7 +10,9 @@ export class SettleReservationUseCase {
 
   async execute(sku: string, reservationId: string, action: 'confirm' | 'release'): Promise<ReservationView> {
     const outcome =
-      action === 'confirm' ? await this.actor.confirm(sku, reservationId) : await this.actor.release(sku, reservationId);
+      action === 'confirm'
+        ? await this.actor.confirm(sku, reservationId)
+        : await this.actor.release(sku, reservationId);
     return unwrap(outcome);
   }
 }

@@ -21,7 +21,11 @@ export class ReservationSettledError extends DomainError {
   readonly code = 'INVENTORY.RESERVATION_SETTLED';
   readonly kind = 'conflict';
   constructor(sku: string, reservationId: string, status: string) {
-    super(`${sku}: reservation ${reservationId} is already ${status}`, { sku, reservationId, reservationStatus: status });
+    super(`${sku}: reservation ${reservationId} is already ${status}`, {
+      sku,
+      reservationId,
+      reservationStatus: status,
+    });
   }
 }
 

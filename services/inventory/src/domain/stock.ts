@@ -122,7 +122,11 @@ export class Stock {
     return { ok: true, value: this.snapshot(), replayed: false };
   }
 
-  private settle(id: string, to: 'confirmed' | 'released', apply: (quantity: number) => void): Outcome<ReservationView> {
+  private settle(
+    id: string,
+    to: 'confirmed' | 'released',
+    apply: (quantity: number) => void,
+  ): Outcome<ReservationView> {
     const record = this.state.reservations[id];
     if (!record) return fail(new ReservationNotFoundError(this.sku, id));
     if (record.status === to) return { ok: true, value: this.view(id, record), replayed: true };
@@ -138,15 +142,20 @@ export class Stock {
   }
 }
 
-function fail(e: { code: string; message: string; details: Record<string, unknown> }): { ok: false; error: OutcomeError } {
+function fail(e: { code: string; message: string; details: Record<string, unknown> }): {
+  ok: false;
+  error: OutcomeError;
+} {
   return { ok: false, error: { code: e.code, message: e.message, details: e.details } };
 }
 
 const ERRORS: Record<string, (d: Record<string, unknown>) => Error> = {
   'INVENTORY.INSUFFICIENT': (d) => new InsufficientStockError(String(d.sku), Number(d.requested), Number(d.available)),
   'INVENTORY.RESERVATION_NOT_FOUND': (d) => new ReservationNotFoundError(String(d.sku), String(d.reservationId)),
-  'INVENTORY.RESERVATION_SETTLED': (d) => new ReservationSettledError(String(d.sku), String(d.reservationId), String(d.reservationStatus)),
-  'INVENTORY.RESERVATION_MISMATCH': (d) => new ReservationMismatchError(String(d.sku), String(d.reservationId), Number(d.quantity)),
+  'INVENTORY.RESERVATION_SETTLED': (d) =>
+    new ReservationSettledError(String(d.sku), String(d.reservationId), String(d.reservationStatus)),
+  'INVENTORY.RESERVATION_MISMATCH': (d) =>
+    new ReservationMismatchError(String(d.sku), String(d.reservationId), Number(d.quantity)),
   'INVENTORY.BELOW_RESERVED': (d) => new StockBelowReservedError(String(d.sku), Number(d.onHand), Number(d.reserved)),
 };
 

@@ -1,0 +1,56 @@
+import { createLogger } from '@dbcarts/logging';
+import express from 'express';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { type DeliveryStatus, parseCloudEvent, SubscriptionRouter } from './subscriptions';
+
+function appWith(handler: () => Promise<DeliveryStatus>) {
+  const app = express();
+  app.use(express.json({ type: ['application/json', 'application/cloudevents+json'] }));
+  new SubscriptionRouter(createLogger('test', 'silent'))
+    .subscribe({ pubsubName: 'pubsub', topic: 'orders.placed', route: '/events/orders-placed', handler })
+    .mount(app);
+  return app;
+}
+
+const event = {
+  id: 'e1',
+  specversion: '1.0',
+  type: 't',
+  source: 's',
+  datacontenttype: 'application/json',
+  data: { a: 1 },
+};
+
+describe('SubscriptionRouter', () => {
+  it('declares its subscriptions on GET /dapr/subscribe', async () => {
+    const res = await request(appWith(async () => 'SUCCESS')).get('/dapr/subscribe');
+    expect(res.body).toEqual([{ pubsubname: 'pubsub', topic: 'orders.placed', route: '/events/orders-placed' }]);
+  });
+
+  it('answers RETRY when the handler throws: a failure is never acked', async () => {
+    const res = await request(
+      appWith(async () => {
+        throw new Error('db down');
+      }),
+    )
+      .post('/events/orders-placed')
+      .set('content-type', 'application/cloudevents+json')
+      .send(JSON.stringify(event));
+    expect(res.body).toEqual({ status: 'RETRY' });
+  });
+
+  it('passes the handler verdict through, and drops what is not a CloudEvent', async () => {
+    const app = appWith(async () => 'DROP');
+    expect((await request(app).post('/events/orders-placed').send(event)).body).toEqual({ status: 'DROP' });
+    const ok = appWith(async () => 'SUCCESS');
+    expect((await request(ok).post('/events/orders-placed').send(event)).body).toEqual({ status: 'SUCCESS' });
+    expect((await request(ok).post('/events/orders-placed').send({ no: 'id' })).body).toEqual({ status: 'DROP' });
+  });
+
+  it('parses string and base64 data as JSON when the content type says so', () => {
+    expect(parseCloudEvent({ ...event, data: '{"a":2}' })?.data).toEqual({ a: 2 });
+    const b64 = Buffer.from('{"a":3}').toString('base64');
+    expect(parseCloudEvent({ id: 'x', datacontenttype: 'application/json', data_base64: b64 })?.data).toEqual({ a: 3 });
+  });
+});

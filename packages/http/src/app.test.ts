@@ -1,0 +1,79 @@
+import { DomainError, UpstreamProblemError } from '@dbcarts/errors';
+import { createLogger } from '@dbcarts/logging';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createHttpApp } from './app';
+
+class OutOfStock extends DomainError {
+  readonly code = 'TEST.OUT_OF_STOCK';
+  readonly kind = 'conflict';
+}
+
+const app = createHttpApp({
+  service: 'test',
+  logger: createLogger('test', 'silent'),
+  readiness: {
+    db: async () => {},
+    broker: async () => {
+      throw new Error('broker down');
+    },
+  },
+  routes: (a) => {
+    a.get('/domain', () => {
+      throw new OutOfStock('none left', { sku: 'A', status: 'spoofed' });
+    });
+    a.get('/zod', (req) => {
+      z.strictObject({ n: z.coerce.number().int() }).parse(req.query);
+    });
+    a.get('/boom', () => {
+      throw new Error('secret internals at /srv/x.ts:12');
+    });
+    a.get('/upstream', () => {
+      throw new UpstreamProblemError({ type: 't', title: 'x', status: 402, code: 'PAYMENT.DECLINED' }, 'payments');
+    });
+  },
+});
+
+describe('createHttpApp', () => {
+  it('maps a domain error to problem+json with its stable code; details never override status', async () => {
+    const res = await request(app).get('/domain');
+    expect(res.status).toBe(409);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body).toMatchObject({ code: 'TEST.OUT_OF_STOCK', status: 409, detail: 'none left', sku: 'A' });
+  });
+
+  it('maps validation failures to 400 listing the fields', async () => {
+    const res = await request(app).get('/zod?n=abc&x=1');
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['', 'n']);
+  });
+
+  it('hides unexpected errors behind a 500 without message or stack', async () => {
+    const res = await request(app).get('/boom');
+    expect(res.status).toBe(500);
+    expect(res.body.code).toBe('INTERNAL');
+    expect(JSON.stringify(res.body)).not.toContain('secret');
+  });
+
+  it('relays a problem answered by another service as that service said it', async () => {
+    const res = await request(app).get('/upstream');
+    expect(res.status).toBe(402);
+    expect(res.body.code).toBe('PAYMENT.DECLINED');
+  });
+
+  it('answers unknown routes 404 and keeps a sane request id', async () => {
+    const res = await request(app).get('/nope').set('x-request-id', 'abc-123');
+    expect(res.status).toBe(404);
+    expect(res.headers['x-request-id']).toBe('abc-123');
+    const spoof = await request(app).get('/nope').set('x-request-id', 'bad id with spaces');
+    expect(spoof.headers['x-request-id']).not.toContain(' ');
+  });
+
+  it('reports readiness per dependency and 503 when one is down', async () => {
+    expect((await request(app).get('/healthz')).status).toBe(200);
+    const ready = await request(app).get('/readyz');
+    expect(ready.status).toBe(503);
+    expect(ready.body.checks).toEqual({ db: 'ok', broker: 'broker down' });
+  });
+});

@@ -1,0 +1,117 @@
+// `npm start`: the whole stack on this machine. Placement, one daprd per service, the services from
+// their tsc build, a seeded demo catalog. Ctrl-C stops every process it started.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const { Stack, checkInfra, readManifest, InfraUnreachableError } = require('@dbcarts/devstack');
+const { Sidecar } = require('@dbcarts/dapr');
+const mysql = require('mysql2/promise');
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const devDir = join(root, '.dev');
+const APPS = ['inventory', 'catalog', 'gateway'];
+const gatewayPort = Number(process.env.GATEWAY_PORT ?? 8080);
+const profiles = (process.env.DAPR_PROFILE ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
+const say = (msg) => console.log(`[dbcarts] ${msg}`);
+
+/** Dev secrets live in a git-ignored file the local secret store reads; made once, never committed. */
+function ensureDevSecrets() {
+  const file = join(devDir, 'secrets.json');
+  if (existsSync(file)) return file;
+  mkdirSync(devDir, { recursive: true });
+  const fromEnv = process.env.DBCARTS_ADMIN_EMAIL && process.env.DBCARTS_ADMIN_PASSWORD;
+  const secrets = {
+    'admin-email': process.env.DBCARTS_ADMIN_EMAIL ?? 'admin@dbcarts.local',
+    'admin-password': process.env.DBCARTS_ADMIN_PASSWORD ?? randomBytes(18).toString('base64url'),
+    'jwt-signing-seed': randomBytes(32).toString('base64url'),
+    'payments-webhook-secret': randomBytes(32).toString('base64url'),
+  };
+  writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  if (!fromEnv) {
+    say(`generated dev secrets in ${file} (git-ignored). Admin login, shown once:`);
+    say(`  ${secrets['admin-email']} / ${secrets['admin-password']}`);
+  }
+  return file;
+}
+
+async function ensureDatabases(names) {
+  const conn = await mysql.createConnection(process.env.MARIADB_URL ?? 'mysql://root@127.0.0.1:3306');
+  try {
+    for (const db of names) await conn.query(`CREATE DATABASE IF NOT EXISTS \`${db}\``);
+  } finally {
+    await conn.end();
+  }
+}
+
+/** Demo stock for the demo catalog, only where a SKU has none yet (a restart keeps your changes). */
+async function seedStock(stack) {
+  const gw = `http://127.0.0.1:${gatewayPort}`;
+  const page = await (await fetch(`${gw}/api/products?pageSize=100`)).json();
+  const inventory = new Sidecar({ host: '127.0.0.1', httpPort: stack.endpoints('inventory').daprHttpPort });
+  let seeded = 0;
+  for (const p of page.items ?? []) {
+    if (p.available === 0) {
+      await inventory.invokeService('inventory', 'PUT', `stock/${p.sku}`, { body: { onHand: 100 } });
+      seeded++;
+    }
+  }
+  return { products: page.total ?? 0, seeded, sku: page.items?.[0]?.sku };
+}
+
+async function main() {
+  const manifests = APPS.map((a) => readManifest(root, a));
+  const infra = [...new Set(manifests.flatMap((m) => m.infra))];
+  say('checking Redis, MariaDB, RabbitMQ...');
+  await checkInfra(infra);
+  const secretsFile = ensureDevSecrets();
+  await ensureDatabases(manifests.filter((m) => m.mariadb).map((m) => `dbcarts_${m.mariadb}`));
+
+  say(
+    `starting placement, ${APPS.length} sidecars and ${APPS.length} services${profiles.length ? ` (profiles: ${profiles.join(', ')})` : ''}...`,
+  );
+  const stack = await Stack.start({
+    repoRoot: root,
+    apps: APPS,
+    runDir: devDir,
+    profiles,
+    ports: Object.fromEntries(manifests.map((m) => [m.appId, m.appId === 'gateway' ? gatewayPort : m.devPort])),
+    metadata: { secretsFile },
+    appEnv: { catalog: { SEED_DEMO_CATALOG: 'true' } },
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
+  });
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping every process started...');
+    await stack.stop();
+    say('stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  const seeded = await seedStock(stack);
+  say(`catalog: ${seeded.products} products; stock seeded for ${seeded.seeded} SKUs`);
+  say(
+    `gateway:  http://127.0.0.1:${gatewayPort}  (try: curl http://127.0.0.1:${gatewayPort}/api/inventory/${seeded.sku ?? 'FSH-TEE-001'})`,
+  );
+  say(`logs:     ${stack.logDir}/  (one file per service and per sidecar)`);
+  say('press Ctrl-C to stop');
+}
+
+main().catch((err) => {
+  if (err instanceof InfraUnreachableError) {
+    console.error(`[dbcarts] ${err.message}`);
+  } else {
+    console.error(`[dbcarts] start failed: ${err instanceof Error ? err.message : err}`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,92 @@
+import 'reflect-metadata';
+import { createHttpApp } from '@dbcarts/http';
+import request from 'supertest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ManageStockUseCase } from '../app/manage-stock.use-case';
+import type { ReserveItem, StockActorPort } from '../app/ports/stock-actor.port';
+import { ReserveStockUseCase } from '../app/reserve-stock.use-case';
+import { SettleReservationUseCase } from '../app/settle-reservation.use-case';
+import { StockTurns } from '../app/stock-turns';
+import { Stock } from '../domain/stock';
+import { inventoryRoutes } from './inventory.routes';
+
+/** The actor port over in-memory state: the real domain and turn logic, without a sidecar. */
+class InMemoryStockActor implements StockActorPort {
+  private readonly states = new Map<string, Stock>();
+  private turns(sku: string) {
+    return new StockTurns({
+      load: async () => Stock.restore(sku, this.states.get(sku)?.toState()),
+      save: async (s) => void this.states.set(sku, s),
+    });
+  }
+  snapshot = (sku: string) => this.turns(sku).snapshot();
+  reserveBatch = (sku: string, items: ReserveItem[]) => this.turns(sku).reserveBatch(items);
+  confirm = (sku: string, id: string) => this.turns(sku).confirm(id);
+  release = (sku: string, id: string) => this.turns(sku).release(id);
+  setOnHand = (sku: string, n: number) => this.turns(sku).setOnHand(n);
+  restock = (sku: string, id: string, q: number) => this.turns(sku).restock(id, q);
+}
+
+let app: ReturnType<typeof createHttpApp>;
+beforeEach(() => {
+  const actor = new InMemoryStockActor();
+  app = createHttpApp({
+    service: 'inventory',
+    routes: (a) =>
+      a.use(
+        inventoryRoutes({
+          stock: new ManageStockUseCase(actor),
+          reserve: new ReserveStockUseCase(actor, { reserveBatchMax: 64 }),
+          settle: new SettleReservationUseCase(actor),
+        }),
+      ),
+  });
+});
+
+describe('inventory routes', () => {
+  it('reserves, replays with Idempotent-Replayed, and refuses beyond stock with 409 INVENTORY.INSUFFICIENT', async () => {
+    await request(app).put('/stock/SKU-1').send({ onHand: 1 }).expect(200);
+    const first = await request(app).post('/reservations').send({ reservationId: 'r1', sku: 'SKU-1', quantity: 1 });
+    expect(first.status).toBe(201);
+    expect(first.body).toEqual({ reservationId: 'r1', sku: 'SKU-1', quantity: 1, status: 'held' });
+    const replay = await request(app).post('/reservations').send({ reservationId: 'r1', sku: 'SKU-1', quantity: 1 });
+    expect(replay.status).toBe(201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    const refused = await request(app).post('/reservations').send({ reservationId: 'r2', sku: 'SKU-1', quantity: 1 });
+    expect(refused.status).toBe(409);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(refused.body).toMatchObject({ code: 'INVENTORY.INSUFFICIENT', status: 409, requested: 1, available: 0 });
+  });
+
+  it('rejects unknown fields and bad values with 400 naming each field', async () => {
+    const res = await request(app).put('/stock/SKU-1').send({ onHand: -1, extra: true });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('REQUEST.INVALID');
+    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['', 'onHand']);
+  });
+
+  it('answers malformed JSON with 400 and oversize bodies with 413, never 500', async () => {
+    const bad = await request(app).post('/reservations').set('content-type', 'application/json').send('{"sku":');
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('REQUEST.MALFORMED_JSON');
+    const huge = await request(app)
+      .post('/reservations')
+      .set('content-type', 'application/json')
+      .send(JSON.stringify({ pad: 'x'.repeat(1_100_000) }));
+    expect(huge.status).toBe(413);
+    expect(huge.body.code).toBe('REQUEST.TOO_LARGE');
+  });
+
+  it('maps settle errors to 404 and 409 with stable codes', async () => {
+    await request(app).put('/stock/SKU-1').send({ onHand: 5 });
+    await request(app).post('/reservations').send({ reservationId: 'a', sku: 'SKU-1', quantity: 2 });
+    await request(app).post('/reservations/SKU-1/a/confirm').expect(200);
+    const settled = await request(app).post('/reservations/SKU-1/a/release');
+    expect(settled.status).toBe(409);
+    expect(settled.body).toMatchObject({ code: 'INVENTORY.RESERVATION_SETTLED', reservationStatus: 'confirmed' });
+    const missing = await request(app).post('/reservations/SKU-1/zzz/confirm');
+    expect(missing.status).toBe(404);
+    const stock = await request(app).get('/stock/SKU-1');
+    expect(stock.body).toEqual({ sku: 'SKU-1', onHand: 3, reserved: 0, available: 3 });
+  });
+});
