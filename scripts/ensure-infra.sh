@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Makes sure the local services DBcarts needs are up (Redis, MariaDB, RabbitMQ; PostgreSQL and NATS
+# for the swap profiles), starting any that has stopped with the command this machine kind uses.
+set -uo pipefail
+
+up() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+ensure() { # name port start-command...
+  local name=$1 port=$2; shift 2
+  if up "$port"; then echo "[infra] $name up on 127.0.0.1:$port"; return 0; fi
+  echo "[infra] $name is down on 127.0.0.1:$port; starting: $*"
+  "$@" >/dev/null 2>&1 || true
+  for _ in $(seq 1 60); do up "$port" && { echo "[infra] $name started"; return 0; }; sleep 1; done
+  echo "[infra] $name did not come up on 127.0.0.1:$port; start it with: $*" >&2
+  return 1
+}
+
+status=0
+ensure Redis 6379 redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+  --dir /var/lib/redis --logfile /var/log/redis/ci.log || status=1
+ensure MariaDB 3306 start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd || status=1
+ensure RabbitMQ 5672 rabbitmq-server -detached || status=1
+# Only the swap profiles need these two; a missing one is reported, not fatal.
+ensure PostgreSQL 5432 bash -c 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start' || true
+ensure NATS 4222 start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- \
+  -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log || true
+exit $status
