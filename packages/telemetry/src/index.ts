@@ -22,7 +22,9 @@ export function startTelemetry(serviceName: string): void {
     // With nowhere to send spans, record none (a sampled parent still wins): ids and context still
     // propagate, but no span is built only to be dropped. OTEL_TRACES_SAMPLER overrides either way.
     sampler:
-      endpoint || process.env.OTEL_TRACES_SAMPLER ? undefined : new ParentBasedSampler({ root: new AlwaysOffSampler() }),
+      endpoint || process.env.OTEL_TRACES_SAMPLER
+        ? undefined
+        : new ParentBasedSampler({ root: new AlwaysOffSampler() }),
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => req.url === '/healthz' }),
       new ExpressInstrumentation(),

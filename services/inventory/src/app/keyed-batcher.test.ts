@@ -20,7 +20,7 @@ describe('KeyedBatcher', () => {
   it('never sends more than maxBatch items at once, and keys do not wait on each other', async () => {
     const sizes: Record<string, number[]> = {};
     const b = new KeyedBatcher<number, number>(async (k, items) => {
-      (sizes[k] ??= []).push(items.length);
+      sizes[k] = [...(sizes[k] ?? []), items.length];
       await tick();
       return items;
     }, 7);
