@@ -1,5 +1,11 @@
 export { type ActorHostOptions, createActorHost } from './actor-host';
-export { type InvokeOptions, type InvokeResult, Sidecar, type SidecarAddress } from './sidecar';
+export {
+  type ActorStateOperation,
+  type InvokeOptions,
+  type InvokeResult,
+  Sidecar,
+  type SidecarAddress,
+} from './sidecar';
 export {
   type CloudEvent,
   type DeliveryStatus,

@@ -14,6 +14,10 @@ export interface InvokeOptions {
   timeoutMs?: number;
 }
 
+export type ActorStateOperation =
+  | { operation: 'upsert'; request: { key: string; value: unknown } }
+  | { operation: 'delete'; request: { key: string } };
+
 export interface InvokeResult<T> {
   status: number;
   headers: Headers;
@@ -63,6 +67,38 @@ export class Sidecar {
     // Always an object body: the SDK's actor runtime spreads a top-level array into the method's arguments.
     const path = `/v1.0/actors/${actorType}/${encodeURIComponent(actorId)}/method/${method}`;
     return this.request<T>(`actor ${actorType}`, 'PUT', path, { body: body ?? {}, timeoutMs }).then((r) => r.body);
+  }
+
+  /** One key of an actor's state, read over the actor state API (undefined when absent). */
+  async getActorState<T>(actorType: string, actorId: string, key: string): Promise<T | undefined> {
+    const path = `/v1.0/actors/${actorType}/${encodeURIComponent(actorId)}/state/${encodeURIComponent(key)}`;
+    const res = await this.request<T | string>(`actor ${actorType} state`, 'GET', path, {});
+    return res.status === 204 || res.body === '' ? undefined : (res.body as T);
+  }
+
+  /**
+   * Writes several keys of an actor's state in one transaction. Only valid inside a turn of that
+   * actor, on the host where it is active. Unlike the SDK's state manager it never asks the sidecar
+   * whether a key exists first (a round trip per new key).
+   */
+  async saveActorState(actorType: string, actorId: string, ops: ActorStateOperation[]): Promise<void> {
+    if (!ops.length) return;
+    const path = `/v1.0/actors/${actorType}/${encodeURIComponent(actorId)}/state`;
+    await this.request(`actor ${actorType} state`, 'POST', path, { body: ops });
+  }
+
+  /** A one-shot reminder (Dapr scheduler) that calls the actor back at `dueInMs`, even after deactivation. */
+  async setActorReminder(
+    actorType: string,
+    actorId: string,
+    name: string,
+    dueInMs: number,
+    data?: unknown,
+  ): Promise<void> {
+    const path = `/v1.0/actors/${actorType}/${encodeURIComponent(actorId)}/reminders/${encodeURIComponent(name)}`;
+    await this.request(`actor ${actorType} reminder`, 'POST', path, {
+      body: { dueTime: `${Math.max(0, Math.ceil(dueInMs))}ms`, data: data ?? null },
+    });
   }
 
   /** Publishes with our own CloudEvent id so consumers can deduplicate on it. */

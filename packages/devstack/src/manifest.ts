@@ -12,6 +12,8 @@ export interface ServiceManifest {
   devPort: number;
   /** Hosts Dapr actors: the stack waits for placement before calling it ready. */
   actors: boolean;
+  /** Uses actor reminders or jobs: its sidecar gets the scheduler's address (others must not). */
+  scheduler: boolean;
   /** A MariaDB database of its own (name without prefix), handed over as DB_URL. */
   mariadb?: string;
   infra: InfraDependency[];
@@ -20,6 +22,7 @@ export interface ServiceManifest {
 interface RawManifest {
   devPort: number;
   actors?: boolean;
+  scheduler?: boolean;
   mariadb?: string;
   infra?: (keyof typeof LOCAL_INFRA)[];
 }
@@ -40,6 +43,7 @@ export function readManifest(repoRoot: string, appId: string): ServiceManifest {
     entry: join(dir, 'dist', 'src', 'main.js'),
     devPort: raw.devPort,
     actors: raw.actors ?? false,
+    scheduler: raw.scheduler ?? false,
     mariadb: raw.mariadb,
     infra: (raw.infra ?? []).map((k) => LOCAL_INFRA[k]),
   };

@@ -65,7 +65,7 @@ export class ManagedProcess {
 
   async stop(graceMs = 5000): Promise<void> {
     if (!this.child || !this.running) return this.closeLog();
-    this.kill('SIGTERM');
+    this.kill(graceMs === 0 ? 'SIGKILL' : 'SIGTERM');
     const timer = setTimeout(() => this.kill('SIGKILL'), graceMs);
     await this.exited;
     clearTimeout(timer);

@@ -118,7 +118,8 @@ export class Stack {
       });
     }
 
-    await Promise.all([this.startPlacement(), this.opts.scheduler ? this.startScheduler() : Promise.resolve()]);
+    const needsScheduler = this.opts.scheduler || [...this.apps.values()].some((a) => a.manifest.scheduler);
+    await Promise.all([this.startPlacement(), needsScheduler ? this.startScheduler() : Promise.resolve()]);
     await Promise.all(this.opts.apps.map((id) => this.startApp(id)));
   }
 
@@ -234,8 +235,9 @@ export class Stack {
       '--dapr-graceful-shutdown-seconds',
       '2',
     ];
-    // Only a stack with a scheduler passes its address: a daprd pointed at none retries forever.
-    if (this.schedulerPort) args.push('--scheduler-host-address', `127.0.0.1:${this.schedulerPort}`);
+    // Only sidecars of apps that use reminders/jobs get the scheduler: the others would hold a stream open for nothing.
+    if (this.schedulerPort && manifest.scheduler)
+      args.push('--scheduler-host-address', `127.0.0.1:${this.schedulerPort}`);
     running.daprd = new ManagedProcess({
       name: `daprd-${appId}`,
       command: this.bins.daprd,
@@ -282,8 +284,14 @@ export class Stack {
     await Promise.all([running.daprd?.stop(), running.app?.stop()]);
   }
 
-  async restartApp(appId: string): Promise<void> {
-    await this.stopApp(appId);
+  /** Stops an app and its sidecar (politely, or with SIGKILL as a crash) and starts both again. */
+  async restartApp(appId: string, how: 'graceful' | 'crash' = 'graceful'): Promise<void> {
+    if (how === 'crash') {
+      const running = this.apps.get(appId);
+      await Promise.all([running?.daprd?.stop(0), running?.app?.stop(0)]);
+    } else {
+      await this.stopApp(appId);
+    }
     await this.startApp(appId);
   }
 

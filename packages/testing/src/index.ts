@@ -100,8 +100,9 @@ export class TestStack {
     return `${prefix}-${this.runId.toUpperCase()}-${randomBytes(3).toString('hex').toUpperCase()}`;
   }
 
-  restartApp(appId: string): Promise<void> {
-    return this.stack.restartApp(appId);
+  /** 'crash' kills the app and its sidecar with SIGKILL, mid-flight, before starting them again. */
+  restartApp(appId: string, how: 'graceful' | 'crash' = 'graceful'): Promise<void> {
+    return this.stack.restartApp(appId, how);
   }
 
   async stop(): Promise<void> {

@@ -11,15 +11,27 @@ import { ReserveStockUseCase } from './app/reserve-stock.use-case';
 import { SettleReservationUseCase } from './app/settle-reservation.use-case';
 import { inventoryRoutes } from './http/inventory.routes';
 import { DaprStockActorAdapter } from './infra/dapr-stock-actor.adapter';
-import { InventoryItem } from './infra/inventory-item.actor';
+import { DaprStockEventsAdapter } from './infra/dapr-stock-events.adapter';
+import { configureInventoryActor, InventoryItem } from './infra/inventory-item.actor';
 
 async function main(): Promise<void> {
-  const config = loadConfig(z.object({ ...baseServiceEnv, RESERVE_BATCH_MAX: env.int(256, 1) }));
+  const config = loadConfig(
+    z.object({
+      ...baseServiceEnv,
+      RESERVE_BATCH_MAX: env.int(512, 1),
+      RESERVATION_HOLD_MS: env.int(10 * 60 * 1000, 1000),
+    }),
+  );
   const log = createLogger('inventory', config.LOG_LEVEL);
   const sidecar = new Sidecar({ host: config.DAPR_HOST, httpPort: config.DAPR_HTTP_PORT });
 
   container.register<InventorySettings>(INVENTORY.Settings, {
-    useValue: { reserveBatchMax: config.RESERVE_BATCH_MAX },
+    useValue: { reserveBatchMax: config.RESERVE_BATCH_MAX, holdMs: config.RESERVATION_HOLD_MS },
+  });
+  configureInventoryActor({
+    sidecar,
+    events: new DaprStockEventsAdapter(sidecar, log),
+    settings: { holdMs: config.RESERVATION_HOLD_MS, now: Date.now },
   });
   container.register(INVENTORY.StockActor, { useValue: new DaprStockActorAdapter(sidecar) });
 

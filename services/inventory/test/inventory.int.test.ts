@@ -30,7 +30,7 @@ describe('inventory actor on real sidecars', () => {
     const first = won[0];
     if (!first?.ok) throw new Error('unreachable');
     const replay = await inventory.reserve({ sku, reservationId: first.reservation.reservationId, quantity: 1 });
-    expect(replay).toEqual({ ok: true, reservation: first.reservation, replayed: true });
+    expect(replay).toMatchObject({ ok: true, reservation: first.reservation, replayed: true });
     expect(await inventory.stock(sku)).toEqual({ sku, onHand: 100, reserved: 100, available: 0 });
 
     // State lives in the store, not in the process: restart the app and its sidecar.
@@ -38,6 +38,17 @@ describe('inventory actor on real sidecars', () => {
     expect(await inventory.stock(sku)).toEqual({ sku, onHand: 100, reserved: 100, available: 0 });
     const afterRestart = await inventory.reserve({ sku, reservationId: 'r-late', quantity: 1 });
     expect(afterRestart.ok).toBe(false);
+  });
+
+  it('never oversells without caller batching either: 300 single calls for 50 units', async () => {
+    const single = createInventoryClient(stack.sidecar('inventory'), { batching: false });
+    const sku = stack.uniqueId('SKU');
+    await single.setStock(sku, 50);
+    const results = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => single.reserve({ sku, reservationId: `s-${i}`, quantity: 1 })),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(50);
+    expect(await single.stock(sku)).toEqual({ sku, onHand: 50, reserved: 50, available: 0 });
   });
 
   it('confirm and release settle a reservation once; unknown ids are a clear error', async () => {

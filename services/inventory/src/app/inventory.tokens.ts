@@ -6,4 +6,6 @@ export const INVENTORY = {
 export interface InventorySettings {
   /** Most reservations folded into one actor turn. */
   reserveBatchMax: number;
+  /** How long an unconfirmed reservation holds stock. */
+  holdMs: number;
 }

@@ -1,7 +1,8 @@
+import { KeyedBatcher } from '@dbcarts/concurrency';
 import { inject, injectable } from 'tsyringe';
-import { type ReservationView, unwrap } from '../domain/stock';
+import { unwrap } from '../domain/outcome';
+import type { Outcome, ReservationView } from '../domain/stock';
 import { INVENTORY, type InventorySettings } from './inventory.tokens';
-import { KeyedBatcher } from './keyed-batcher';
 import type { ReserveItem, StockActorPort } from './ports/stock-actor.port';
 
 export interface ReserveResult {
@@ -9,9 +10,14 @@ export interface ReserveResult {
   replayed: boolean;
 }
 
+/**
+ * Reservations enter the SKU's actor through a per-SKU batcher: whatever arrives while a turn is in
+ * flight (from any caller, single or batched) goes in the next turn. One turn costs ~1 ms of actor
+ * time however many reservations it decides, so batching is what carries a flash sale.
+ */
 @injectable()
 export class ReserveStockUseCase {
-  private readonly batcher: KeyedBatcher<ReserveItem, Awaited<ReturnType<StockActorPort['reserveBatch']>>[number]>;
+  private readonly batcher: KeyedBatcher<ReserveItem, Outcome<ReservationView>>;
 
   constructor(
     @inject(INVENTORY.StockActor) actor: StockActorPort,
@@ -20,9 +26,14 @@ export class ReserveStockUseCase {
     this.batcher = new KeyedBatcher((sku, items) => actor.reserveBatch(sku, items), settings.reserveBatchMax);
   }
 
-  /** Holds `quantity` units of `sku` under `reservationId`; a replayed id answers its first result. */
+  /** Holds `quantity` units under `reservationId`; a replayed id answers its first result. */
   async execute(sku: string, item: ReserveItem): Promise<ReserveResult> {
     const outcome = await this.batcher.submit(sku, item);
     return { reservation: unwrap(outcome), replayed: outcome.ok && outcome.replayed };
+  }
+
+  /** Each item decided on its own: partial success is normal, one outcome per item, in order. */
+  executeBatch(sku: string, items: ReserveItem[]): Promise<Outcome<ReservationView>[]> {
+    return Promise.all(items.map((i) => this.batcher.submit(sku, i)));
   }
 }

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'tsyringe';
-import { type ReservationView, unwrap } from '../domain/stock';
+import { unwrap } from '../domain/outcome';
+import type { ReservationView } from '../domain/stock';
 import { INVENTORY } from './inventory.tokens';
 import type { StockActorPort } from './ports/stock-actor.port';
 

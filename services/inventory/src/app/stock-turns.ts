@@ -1,46 +1,78 @@
-import type { Outcome, ReservationView, Stock, StockSnapshot } from '../domain/stock';
+import type { FlashSaleSpec } from '../domain/flash-sale';
+import type { FlashSaleView, Outcome, ReservationView, Stock, StockSnapshot } from '../domain/stock';
 import type { ReserveItem } from './ports/stock-actor.port';
-import type { StockStatePort } from './ports/stock-state.port';
+import type { StockEventsPort, StockStatePort, SweepSchedulerPort } from './ports/stock-state.port';
+
+export interface TurnSettings {
+  holdMs: number;
+  now: () => number;
+}
+
+export interface TurnPorts {
+  state: StockStatePort;
+  sweeps: SweepSchedulerPort;
+  events: StockEventsPort;
+}
 
 /**
- * What one actor turn does to a SKU's stock. Runs inside the SKU's actor, so no other writer
- * interleaves between load and save. Saves only when something changed (a replay or refusal
- * writes nothing).
+ * What one actor turn does to a SKU. Runs inside the SKU's actor, so nothing interleaves between
+ * load and save. Every turn first lapses due holds (so numbers are never stale), writes only when
+ * something changed, then makes sure a sweep is scheduled for the next hold to lapse, so expiry
+ * does not depend on traffic.
  */
 export class StockTurns {
-  constructor(private readonly state: StockStatePort) {}
+  constructor(
+    private readonly ports: TurnPorts,
+    private readonly settings: TurnSettings,
+  ) {}
 
   snapshot(): Promise<StockSnapshot> {
-    return this.state.load().then((s) => s.snapshot());
+    return this.turn((s) => s.snapshot());
   }
 
-  async reserveBatch(items: ReserveItem[]): Promise<Outcome<ReservationView>[]> {
-    const stock = await this.state.load();
-    const outcomes = items.map((i) => stock.reserve(i.reservationId, i.quantity));
-    if (outcomes.some((o) => o.ok && !o.replayed)) await this.state.save(stock);
-    return outcomes;
+  flashSale(): Promise<FlashSaleView | null> {
+    return this.turn((s, now) => s.flashSale(now) ?? null);
+  }
+
+  sweep(): Promise<StockSnapshot> {
+    return this.turn((s) => s.snapshot());
+  }
+
+  reserveBatch(items: ReserveItem[]): Promise<Outcome<ReservationView>[]> {
+    return this.turn((s, now) => items.map((i) => s.reserve(i, now, this.settings.holdMs)));
   }
 
   confirm(reservationId: string): Promise<Outcome<ReservationView>> {
-    return this.apply((s) => s.confirm(reservationId));
+    return this.turn((s, now) => s.confirm(reservationId, now));
   }
 
   release(reservationId: string): Promise<Outcome<ReservationView>> {
-    return this.apply((s) => s.release(reservationId));
+    return this.turn((s, now) => s.release(reservationId, now));
   }
 
   setOnHand(onHand: number): Promise<Outcome<StockSnapshot>> {
-    return this.apply((s) => s.setOnHand(onHand));
+    return this.turn((s) => s.setOnHand(onHand));
   }
 
   restock(restockId: string, quantity: number): Promise<Outcome<StockSnapshot>> {
-    return this.apply((s) => s.restock(restockId, quantity));
+    return this.turn((s) => s.restock(restockId, quantity));
   }
 
-  private async apply<T>(op: (stock: Stock) => Outcome<T>): Promise<Outcome<T>> {
-    const stock = await this.state.load();
-    const outcome = op(stock);
-    if (outcome.ok && !outcome.replayed) await this.state.save(stock);
-    return outcome;
+  startFlashSale(spec: FlashSaleSpec): Promise<Outcome<FlashSaleView>> {
+    return this.turn((s, now) => s.startFlashSale(spec, now));
+  }
+
+  private async turn<T>(op: (stock: Stock, now: number) => T): Promise<T> {
+    const now = this.settings.now();
+    const stock = await this.ports.state.load();
+    stock.expireDue(now);
+    const result = op(stock, now);
+    if (stock.changed) {
+      await this.ports.state.save(stock);
+      if (stock.becameDepleted) await this.ports.events.depleted(stock.snapshot());
+    }
+    const next = stock.toMeta().nextExpiry;
+    if (next !== undefined) await this.ports.sweeps.ensureSweepAt(next);
+    return result;
   }
 }

@@ -45,3 +45,35 @@ export class StockBelowReservedError extends DomainError {
     super(`${sku}: onHand ${onHand} would be below the ${reserved} units reserved`, { sku, onHand, reserved });
   }
 }
+
+export class FlashSaleLimitExceededError extends DomainError {
+  readonly code = 'FLASH_SALE.LIMIT_EXCEEDED';
+  readonly kind = 'conflict';
+  constructor(sku: string, customerId: string, limit: number, held: number) {
+    super(`${sku}: customer ${customerId} may hold ${limit}, already holds ${held}`, { sku, limit, held });
+  }
+}
+
+export class FlashSaleSoldOutError extends DomainError {
+  readonly code = 'FLASH_SALE.SOLD_OUT';
+  readonly kind = 'conflict';
+  constructor(sku: string, remaining: number) {
+    super(`${sku}: ${remaining} flash-sale units left`, { sku, remaining });
+  }
+}
+
+export class FlashSaleCustomerRequiredError extends DomainError {
+  readonly code = 'FLASH_SALE.CUSTOMER_REQUIRED';
+  readonly kind = 'invalid';
+  constructor(sku: string) {
+    super(`${sku} is in a flash sale: a reservation must name its customer`, { sku });
+  }
+}
+
+export class FlashSaleConflictError extends DomainError {
+  readonly code = 'FLASH_SALE.CONFLICT';
+  readonly kind = 'conflict';
+  constructor(sku: string, reason: string) {
+    super(`${sku}: ${reason}`, { sku });
+  }
+}

@@ -1,15 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { InsufficientStockError, ReservationSettledError } from './stock.errors';
-import { Stock, unwrap } from './stock';
+import { unwrap } from './outcome';
+import { SETTLED_RETENTION_MS, Stock } from './stock';
+
+const HOLD = 10_000;
+const T0 = 1_000_000;
 
 const stockOf = (onHand: number) => {
   const s = Stock.empty('SKU-1');
   unwrap(s.setOnHand(onHand));
   return s;
 };
+const reserve = (s: Stock, id: string, quantity: number, customerId?: string, now = T0) =>
+  s.reserve({ reservationId: id, quantity, customerId }, now, HOLD);
 
 describe('Stock', () => {
-  it('never lets available go below zero, whatever the order of reserve/confirm/release', () => {
+  it('never lets available go below zero, whatever the order of reserve/confirm/release/expire', () => {
     // A seeded pseudo-random walk over every operation; the invariant is checked after each step.
     let seed = 42;
     const rnd = (n: number) => {
@@ -18,13 +23,16 @@ describe('Stock', () => {
     };
     const s = stockOf(50);
     const ids: string[] = [];
+    let now = T0;
     for (let step = 0; step < 5000; step++) {
-      const op = rnd(5);
+      now += rnd(50);
+      const op = rnd(6);
       if (op <= 1) {
         const id = `r${step}`;
-        if (s.reserve(id, 1 + rnd(5)).ok) ids.push(id);
-      } else if (op === 2 && ids.length) s.confirm(ids[rnd(ids.length)] as string);
-      else if (op === 3 && ids.length) s.release(ids[rnd(ids.length)] as string);
+        if (reserve(s, id, 1 + rnd(5), undefined, now).ok) ids.push(id);
+      } else if (op === 2 && ids.length) s.confirm(ids[rnd(ids.length)] as string, now);
+      else if (op === 3 && ids.length) s.release(ids[rnd(ids.length)] as string, now);
+      else if (op === 4) s.expireDue(now);
       else s.restock(`rs${rnd(200)}`, 1 + rnd(3));
       const { onHand, reserved, available } = s.snapshot();
       expect(reserved).toBeGreaterThanOrEqual(0);
@@ -35,44 +43,121 @@ describe('Stock', () => {
 
   it('refuses a reservation larger than what is available, and records nothing', () => {
     const s = stockOf(3);
-    const out = s.reserve('a', 4);
-    expect(out.ok).toBe(false);
-    expect(() => unwrap(out)).toThrow(InsufficientStockError);
+    const out = reserve(s, 'a', 4);
+    expect(out).toMatchObject({ ok: false, error: { code: 'INVENTORY.INSUFFICIENT' } });
     expect(s.snapshot()).toEqual({ sku: 'SKU-1', onHand: 3, reserved: 0, available: 3 });
-    expect(s.reserve('a', 3).ok).toBe(true); // the refused id was not remembered
+    expect(reserve(s, 'a', 3).ok).toBe(true); // the refused id was not remembered
   });
 
   it('answers a replayed reservation with its first outcome and does not count it twice', () => {
     const s = stockOf(10);
-    const first = s.reserve('a', 2);
-    const again = s.reserve('a', 2);
-    expect(again).toEqual({ ...first, replayed: true });
+    const first = reserve(s, 'a', 2, 'c1');
+    expect(reserve(s, 'a', 2, 'c1')).toEqual({ ...first, replayed: true });
     expect(s.snapshot().reserved).toBe(2);
-    expect(s.reserve('a', 3)).toMatchObject({ ok: false, error: { code: 'INVENTORY.RESERVATION_MISMATCH' } });
+    expect(reserve(s, 'a', 3, 'c1')).toMatchObject({ ok: false, error: { code: 'INVENTORY.RESERVATION_MISMATCH' } });
+    expect(reserve(s, 'a', 2, 'c2')).toMatchObject({ ok: false, error: { code: 'INVENTORY.RESERVATION_MISMATCH' } });
   });
 
-  it('settles a reservation once: confirm then release is refused', () => {
+  it('settles a hold once: confirm then release is refused', () => {
     const s = stockOf(10);
-    s.reserve('a', 4);
-    expect(unwrap(s.confirm('a')).status).toBe('confirmed');
+    reserve(s, 'a', 4);
+    expect(unwrap(s.confirm('a', T0)).status).toBe('confirmed');
     expect(s.snapshot()).toEqual({ sku: 'SKU-1', onHand: 6, reserved: 0, available: 6 });
-    expect(s.confirm('a')).toMatchObject({ ok: true, replayed: true });
-    expect(() => unwrap(s.release('a'))).toThrow(ReservationSettledError);
-    expect(s.release('nope')).toMatchObject({ ok: false, error: { code: 'INVENTORY.RESERVATION_NOT_FOUND' } });
+    expect(s.confirm('a', T0)).toMatchObject({ ok: true, replayed: true });
+    expect(s.release('a', T0)).toMatchObject({ ok: false, error: { code: 'INVENTORY.RESERVATION_SETTLED' } });
+    expect(s.release('nope', T0)).toMatchObject({ ok: false, error: { code: 'INVENTORY.RESERVATION_NOT_FOUND' } });
+  });
+
+  it('expires a hold when its time is up and gives its units back exactly once', () => {
+    const s = stockOf(10);
+    reserve(s, 'a', 4, undefined, T0);
+    reserve(s, 'b', 3, undefined, T0 + 5000);
+    expect(s.expireDue(T0 + HOLD - 1)).toBe(0);
+    expect(s.expireDue(T0 + HOLD)).toBe(1);
+    expect(s.snapshot().reserved).toBe(3);
+    expect(s.expireDue(T0 + HOLD)).toBe(0); // nothing due twice
+    expect(s.confirm('a', T0 + HOLD)).toMatchObject({ ok: false, error: { code: 'INVENTORY.RESERVATION_SETTLED' } });
+    expect(s.toMeta().nextExpiry).toBe(T0 + 5000 + HOLD);
+    expect(s.expireDue(T0 + 5000 + HOLD)).toBe(1);
+    expect(s.snapshot()).toEqual({ sku: 'SKU-1', onHand: 10, reserved: 0, available: 10 });
+    expect(s.toMeta().nextExpiry).toBeUndefined();
+  });
+
+  it('drops settled records after the retention period, not before', () => {
+    const s = stockOf(10);
+    reserve(s, 'a', 1);
+    s.release('a', T0);
+    reserve(s, 'b', 1, undefined, T0 + SETTLED_RETENTION_MS); // keeps a sweep due
+    s.expireDue(T0 + SETTLED_RETENTION_MS + HOLD);
+    expect(s.record('a')).toBeUndefined();
+    expect(s.touched.has('a')).toBe(true);
   });
 
   it('will not set onHand below the units already held', () => {
     const s = stockOf(10);
-    s.reserve('a', 8);
+    reserve(s, 'a', 8);
     expect(s.setOnHand(7)).toMatchObject({ ok: false, error: { code: 'INVENTORY.BELOW_RESERVED' } });
     expect(unwrap(s.setOnHand(8)).available).toBe(0);
   });
 
-  it('survives a round trip through its persisted state', () => {
-    const s = stockOf(5);
-    s.reserve('a', 2);
-    const restored = Stock.restore('SKU-1', JSON.parse(JSON.stringify(s.toState())));
-    expect(restored.snapshot()).toEqual(s.snapshot());
-    expect(restored.reserve('a', 2)).toMatchObject({ ok: true, replayed: true });
+  it('reports the transition to zero available once, for inventory.depleted', () => {
+    const records = new Map();
+    const turn = Stock.restore('SKU-1', stockOf(2).toMeta(), records); // each actor turn restores afresh
+    reserve(turn, 'a', 2);
+    expect(turn.becameDepleted).toBe(true);
+    const next = Stock.restore('SKU-1', turn.toMeta(), records);
+    expect(reserve(next, 'b', 1).ok).toBe(false);
+    expect(next.becameDepleted).toBe(false);
+  });
+});
+
+describe('flash sale admission', () => {
+  const sale = {
+    id: 'fs1',
+    price: { amount: 999, currency: 'USD' },
+    startsAt: T0,
+    endsAt: T0 + 60_000,
+    quantity: 5,
+    perCustomerLimit: 2,
+  };
+
+  it('applies the flash price only inside the window, and caps each customer', () => {
+    const s = stockOf(100);
+    unwrap(s.startFlashSale(sale, T0 - 1000));
+    expect(unwrap(reserve(s, 'early', 1, 'c1', T0 - 1)).unitPrice).toBeUndefined();
+    expect(unwrap(reserve(s, 'a', 2, 'c1', T0)).unitPrice).toEqual({ amount: 999, currency: 'USD' });
+    expect(reserve(s, 'b', 1, 'c1', T0)).toMatchObject({ ok: false, error: { code: 'FLASH_SALE.LIMIT_EXCEEDED' } });
+    expect(reserve(s, 'c', 1, undefined, T0)).toMatchObject({
+      ok: false,
+      error: { code: 'FLASH_SALE.CUSTOMER_REQUIRED' },
+    });
+    expect(unwrap(reserve(s, 'late', 1, 'c1', T0 + 60_000)).unitPrice).toBeUndefined();
+  });
+
+  it('sells at most its quantity, and a released hold returns to the sale and to the customer', () => {
+    const s = stockOf(100);
+    unwrap(s.startFlashSale(sale, T0));
+    for (const [id, c] of [
+      ['a', 'c1'],
+      ['b', 'c2'],
+      ['c', 'c3'],
+    ] as const)
+      reserve(s, id, 2, c, T0 + 1);
+    expect(reserve(s, 'd', 2, 'c4', T0 + 1)).toMatchObject({ ok: false, error: { code: 'FLASH_SALE.SOLD_OUT' } });
+    expect(unwrap(reserve(s, 'e', 1, 'c4', T0 + 1)).flashSaleId).toBe('fs1');
+    expect(s.flashSale(T0 + 1)?.remaining).toBe(0);
+    s.release('a', T0 + 2);
+    expect(s.flashSale(T0 + 2)?.remaining).toBe(2);
+    expect(reserve(s, 'f', 2, 'c1', T0 + 3).ok).toBe(true);
+  });
+
+  it('refuses a second overlapping sale but replays the same one', () => {
+    const s = stockOf(10);
+    unwrap(s.startFlashSale(sale, T0));
+    expect(s.startFlashSale(sale, T0)).toMatchObject({ ok: true, replayed: true });
+    expect(s.startFlashSale({ ...sale, id: 'fs2' }, T0)).toMatchObject({
+      ok: false,
+      error: { code: 'FLASH_SALE.CONFLICT' },
+    });
   });
 });

@@ -1,3 +1,5 @@
+import { DomainError } from '@dbcarts/errors';
+import { admit, type FlashSaleSpec, giveBack, isRunning, openSale, saleView } from './flash-sale';
 import {
   InsufficientStockError,
   ReservationMismatchError,
@@ -5,164 +7,211 @@ import {
   ReservationSettledError,
   StockBelowReservedError,
 } from './stock.errors';
+import type {
+  FlashSaleView,
+  Outcome,
+  ReservationRecord,
+  ReservationView,
+  ReserveCommand,
+  StockMeta,
+  StockSnapshot,
+} from './stock.types';
 
-export type ReservationStatus = 'held' | 'confirmed' | 'released';
-
-export interface ReservationRecord {
-  quantity: number;
-  status: ReservationStatus;
-}
-
-/** What the actor persists: one document per SKU, so one save per turn. */
-export interface StockState {
-  onHand: number;
-  reserved: number;
-  reservations: Record<string, ReservationRecord>;
-  /** Ids of applied restocks, so a retried restock is not counted twice (bounded). */
-  restocks: string[];
-}
-
-export interface StockSnapshot {
-  sku: string;
-  onHand: number;
-  reserved: number;
-  available: number;
-}
-
-export interface ReservationView {
-  sku: string;
-  reservationId: string;
-  quantity: number;
-  status: ReservationStatus;
-}
-
-/** One caller's answer; errors are data here because a batch answers many callers at once. */
-export type Outcome<T> = { ok: true; value: T; replayed: boolean } | { ok: false; error: OutcomeError };
-
-export interface OutcomeError {
-  code: string;
-  message: string;
-  details: Record<string, unknown>;
-}
+export * from './stock.types';
 
 const RESTOCK_MEMORY = 1000;
+/** Settled reservations answer replays this long, then are dropped. */
+export const SETTLED_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Stock of one SKU. Invariants: 0 <= reserved <= onHand (so available never goes below 0);
- * a reservation id is applied once and a replay answers its first outcome; held → confirmed or
- * held → released, never both. Pure: the actor turn that owns this SKU serializes all calls.
+ * Stock of one SKU. Invariants: 0 <= reserved <= onHand (available never below 0); a reservation id
+ * is applied once and a replay answers it; a hold ends once, as confirmed, released or expired, and
+ * an expired or released hold gives its units back exactly once. Pure: the SKU's actor serializes
+ * every call, and `touched` tells the persistence adapter which records to write.
  */
 export class Stock {
+  /** Reservation ids created, changed or dropped during this turn. */
+  readonly touched = new Set<string>();
+  private metaChanged = false;
+  private readonly availableAtStart: number;
+
   private constructor(
     readonly sku: string,
-    private readonly state: StockState,
-  ) {}
+    private readonly meta: StockMeta,
+    private readonly reservations: Map<string, ReservationRecord>,
+  ) {
+    this.availableAtStart = meta.onHand - meta.reserved;
+  }
 
   static empty(sku: string): Stock {
-    return new Stock(sku, { onHand: 0, reserved: 0, reservations: {}, restocks: [] });
+    return new Stock(sku, { onHand: 0, reserved: 0, restocks: [] }, new Map());
   }
 
-  static restore(sku: string, state: StockState | null | undefined): Stock {
-    if (!state) return Stock.empty(sku);
-    return new Stock(sku, { ...state, reservations: { ...state.reservations }, restocks: [...(state.restocks ?? [])] });
+  static restore(sku: string, meta: StockMeta | undefined, reservations: Map<string, ReservationRecord>): Stock {
+    return meta ? new Stock(sku, structuredClone(meta), reservations) : Stock.empty(sku);
   }
 
-  toState(): StockState {
-    return this.state;
+  get changed(): boolean {
+    return this.metaChanged || this.touched.size > 0;
+  }
+
+  /** True once per transition from some available to none: the trigger for inventory.depleted. */
+  get becameDepleted(): boolean {
+    return this.availableAtStart > 0 && this.meta.onHand - this.meta.reserved === 0;
+  }
+
+  toMeta(): StockMeta {
+    return this.meta;
+  }
+
+  record(id: string): ReservationRecord | undefined {
+    return this.reservations.get(id);
   }
 
   snapshot(): StockSnapshot {
-    const { onHand, reserved } = this.state;
+    const { onHand, reserved } = this.meta;
     return { sku: this.sku, onHand, reserved, available: onHand - reserved };
   }
 
-  reserve(reservationId: string, quantity: number): Outcome<ReservationView> {
-    const existing = this.state.reservations[reservationId];
+  flashSale(now: number): FlashSaleView | undefined {
+    const s = this.meta.flashSale;
+    return s && s.endsAt > now ? saleView(this.sku, s) : undefined;
+  }
+
+  reserve(cmd: ReserveCommand, now: number, holdMs: number): Outcome<ReservationView> {
+    const existing = this.reservations.get(cmd.reservationId);
     if (existing) {
-      if (existing.quantity !== quantity) {
-        return fail(new ReservationMismatchError(this.sku, reservationId, existing.quantity));
+      if (existing.quantity !== cmd.quantity || existing.customerId !== cmd.customerId) {
+        return fail(new ReservationMismatchError(this.sku, cmd.reservationId, existing.quantity));
       }
-      return { ok: true, value: this.view(reservationId, existing), replayed: true };
+      return { ok: true, value: this.view(cmd.reservationId, existing), replayed: true };
     }
-    const available = this.state.onHand - this.state.reserved;
+    const available = this.meta.onHand - this.meta.reserved;
     // A refusal is not recorded: it changed nothing, and a retry after a restock may succeed.
-    if (quantity > available) return fail(new InsufficientStockError(this.sku, quantity, available));
-    const record: ReservationRecord = { quantity, status: 'held' };
-    this.state.reservations[reservationId] = record;
-    this.state.reserved += quantity;
-    return { ok: true, value: this.view(reservationId, record), replayed: false };
+    if (cmd.quantity > available) return fail(new InsufficientStockError(this.sku, cmd.quantity, available));
+    const record: ReservationRecord = { quantity: cmd.quantity, status: 'held', expiresAt: now + holdMs };
+    if (cmd.customerId) record.customerId = cmd.customerId;
+    const sale = this.meta.flashSale;
+    if (isRunning(sale, now)) {
+      try {
+        admit(sale, this.sku, cmd.customerId, cmd.quantity);
+      } catch (e) {
+        if (e instanceof DomainError) return fail(e);
+        throw e;
+      }
+      record.flashSaleId = sale.id;
+      record.unitPrice = sale.price;
+    }
+    this.reservations.set(cmd.reservationId, record);
+    this.touched.add(cmd.reservationId);
+    this.meta.reserved += cmd.quantity;
+    this.meta.nextExpiry = Math.min(this.meta.nextExpiry ?? Number.POSITIVE_INFINITY, record.expiresAt as number);
+    this.metaChanged = true;
+    return { ok: true, value: this.view(cmd.reservationId, record), replayed: false };
   }
 
-  /** The held units leave the warehouse: onHand and reserved both drop. */
-  confirm(reservationId: string): Outcome<ReservationView> {
-    return this.settle(reservationId, 'confirmed', (q) => {
-      this.state.onHand -= q;
-      this.state.reserved -= q;
+  /** The held units leave with the order: onHand and reserved both drop. */
+  confirm(id: string, now: number): Outcome<ReservationView> {
+    return this.settle(id, 'confirmed', now, (r) => {
+      this.meta.onHand -= r.quantity;
+      this.meta.reserved -= r.quantity;
     });
   }
 
-  /** The held units go back to available. */
-  release(reservationId: string): Outcome<ReservationView> {
-    return this.settle(reservationId, 'released', (q) => {
-      this.state.reserved -= q;
-    });
+  /** The held units go back to available (and to the flash sale, if it admitted them). */
+  release(id: string, now: number): Outcome<ReservationView> {
+    return this.settle(id, 'released', now, (r) => this.giveBack(r));
+  }
+
+  /** Lapses every hold whose time is up; each gives its units back once. Cheap when nothing is due. */
+  expireDue(now: number): number {
+    if (this.meta.nextExpiry === undefined || this.meta.nextExpiry > now) return 0;
+    let expired = 0;
+    let next = Number.POSITIVE_INFINITY;
+    for (const [id, r] of this.reservations) {
+      if (r.status === 'held') {
+        if ((r.expiresAt ?? 0) <= now) {
+          this.giveBack(r);
+          this.reservations.set(id, { ...r, status: 'expired', settledAt: now, expiresAt: undefined });
+          this.touched.add(id);
+          expired++;
+        } else next = Math.min(next, r.expiresAt ?? next);
+      } else if ((r.settledAt ?? now) + SETTLED_RETENTION_MS <= now) {
+        this.reservations.delete(id);
+        this.touched.add(id);
+      }
+    }
+    this.meta.nextExpiry = Number.isFinite(next) ? next : undefined;
+    this.metaChanged = true;
+    return expired;
   }
 
   setOnHand(onHand: number): Outcome<StockSnapshot> {
-    if (onHand < this.state.reserved) return fail(new StockBelowReservedError(this.sku, onHand, this.state.reserved));
-    this.state.onHand = onHand;
+    if (onHand < this.meta.reserved) return fail(new StockBelowReservedError(this.sku, onHand, this.meta.reserved));
+    this.meta.onHand = onHand;
+    this.metaChanged = true;
     return { ok: true, value: this.snapshot(), replayed: false };
   }
 
   restock(restockId: string, quantity: number): Outcome<StockSnapshot> {
-    if (this.state.restocks.includes(restockId)) return { ok: true, value: this.snapshot(), replayed: true };
-    this.state.onHand += quantity;
-    this.state.restocks.push(restockId);
-    if (this.state.restocks.length > RESTOCK_MEMORY) this.state.restocks.shift();
+    if (this.meta.restocks.includes(restockId)) return { ok: true, value: this.snapshot(), replayed: true };
+    this.meta.onHand += quantity;
+    this.meta.restocks.push(restockId);
+    if (this.meta.restocks.length > RESTOCK_MEMORY) this.meta.restocks.shift();
+    this.metaChanged = true;
     return { ok: true, value: this.snapshot(), replayed: false };
+  }
+
+  startFlashSale(spec: FlashSaleSpec, now: number): Outcome<FlashSaleView> {
+    if (this.meta.flashSale?.id === spec.id) {
+      return { ok: true, value: saleView(this.sku, this.meta.flashSale), replayed: true };
+    }
+    try {
+      this.meta.flashSale = openSale(this.meta.flashSale, this.sku, spec, now);
+    } catch (e) {
+      if (e instanceof DomainError) return fail(e);
+      throw e;
+    }
+    this.metaChanged = true;
+    return { ok: true, value: saleView(this.sku, this.meta.flashSale), replayed: false };
+  }
+
+  private giveBack(r: ReservationRecord): void {
+    this.meta.reserved -= r.quantity;
+    giveBack(this.meta.flashSale, r);
   }
 
   private settle(
     id: string,
     to: 'confirmed' | 'released',
-    apply: (quantity: number) => void,
+    now: number,
+    apply: (r: ReservationRecord) => void,
   ): Outcome<ReservationView> {
-    const record = this.state.reservations[id];
+    const record = this.reservations.get(id);
     if (!record) return fail(new ReservationNotFoundError(this.sku, id));
     if (record.status === to) return { ok: true, value: this.view(id, record), replayed: true };
     if (record.status !== 'held') return fail(new ReservationSettledError(this.sku, id, record.status));
-    apply(record.quantity);
-    const settled: ReservationRecord = { quantity: record.quantity, status: to };
-    this.state.reservations[id] = settled;
+    apply(record);
+    const settled: ReservationRecord = { ...record, status: to, settledAt: now, expiresAt: undefined };
+    this.reservations.set(id, settled);
+    this.touched.add(id);
+    this.metaChanged = true;
     return { ok: true, value: this.view(id, settled), replayed: false };
   }
 
   private view(reservationId: string, r: ReservationRecord): ReservationView {
-    return { sku: this.sku, reservationId, quantity: r.quantity, status: r.status };
+    const v: ReservationView = { sku: this.sku, reservationId, quantity: r.quantity, status: r.status };
+    if (r.customerId) v.customerId = r.customerId;
+    if (r.expiresAt !== undefined) v.expiresAt = r.expiresAt;
+    if (r.flashSaleId) v.flashSaleId = r.flashSaleId;
+    if (r.unitPrice) v.unitPrice = r.unitPrice;
+    return v;
   }
 }
 
-function fail(e: { code: string; message: string; details: Record<string, unknown> }): {
+function fail(e: DomainError): {
   ok: false;
-  error: OutcomeError;
+  error: { code: string; message: string; details: Record<string, unknown> };
 } {
   return { ok: false, error: { code: e.code, message: e.message, details: e.details } };
-}
-
-const ERRORS: Record<string, (d: Record<string, unknown>) => Error> = {
-  'INVENTORY.INSUFFICIENT': (d) => new InsufficientStockError(String(d.sku), Number(d.requested), Number(d.available)),
-  'INVENTORY.RESERVATION_NOT_FOUND': (d) => new ReservationNotFoundError(String(d.sku), String(d.reservationId)),
-  'INVENTORY.RESERVATION_SETTLED': (d) =>
-    new ReservationSettledError(String(d.sku), String(d.reservationId), String(d.reservationStatus)),
-  'INVENTORY.RESERVATION_MISMATCH': (d) =>
-    new ReservationMismatchError(String(d.sku), String(d.reservationId), Number(d.quantity)),
-  'INVENTORY.BELOW_RESERVED': (d) => new StockBelowReservedError(String(d.sku), Number(d.onHand), Number(d.reserved)),
-};
-
-/** Turns an outcome that crossed the actor boundary back into its domain error. */
-export function unwrap<T>(outcome: Outcome<T>): T {
-  if (outcome.ok) return outcome.value;
-  const make = ERRORS[outcome.error.code];
-  if (make) throw make(outcome.error.details);
-  throw new Error(`unknown inventory outcome ${outcome.error.code}: ${outcome.error.message}`);
 }

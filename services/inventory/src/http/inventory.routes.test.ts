@@ -7,17 +7,29 @@ import type { ReserveItem, StockActorPort } from '../app/ports/stock-actor.port'
 import { ReserveStockUseCase } from '../app/reserve-stock.use-case';
 import { SettleReservationUseCase } from '../app/settle-reservation.use-case';
 import { StockTurns } from '../app/stock-turns';
-import { Stock } from '../domain/stock';
+import type { FlashSaleSpec } from '../domain/flash-sale';
+import { type ReservationRecord, Stock, type StockMeta } from '../domain/stock';
 import { inventoryRoutes } from './inventory.routes';
 
 /** The actor port over in-memory state: the real domain and turn logic, without a sidecar. */
 class InMemoryStockActor implements StockActorPort {
-  private readonly states = new Map<string, Stock>();
+  private readonly skus = new Map<string, { meta?: StockMeta; records: Map<string, ReservationRecord> }>();
   private turns(sku: string) {
-    return new StockTurns({
-      load: async () => Stock.restore(sku, this.states.get(sku)?.toState()),
-      save: async (s) => void this.states.set(sku, s),
-    });
+    const slot = this.skus.get(sku) ?? { records: new Map() };
+    this.skus.set(sku, slot);
+    return new StockTurns(
+      {
+        state: {
+          load: async () => Stock.restore(sku, slot.meta && structuredClone(slot.meta), slot.records),
+          save: async (s) => {
+            slot.meta = s.toMeta();
+          },
+        },
+        sweeps: { ensureSweepAt: async () => {} },
+        events: { depleted: async () => {} },
+      },
+      { holdMs: 60_000, now: Date.now },
+    );
   }
   snapshot = (sku: string) => this.turns(sku).snapshot();
   reserveBatch = (sku: string, items: ReserveItem[]) => this.turns(sku).reserveBatch(items);
@@ -25,6 +37,8 @@ class InMemoryStockActor implements StockActorPort {
   release = (sku: string, id: string) => this.turns(sku).release(id);
   setOnHand = (sku: string, n: number) => this.turns(sku).setOnHand(n);
   restock = (sku: string, id: string, q: number) => this.turns(sku).restock(id, q);
+  startFlashSale = (sku: string, spec: FlashSaleSpec) => this.turns(sku).startFlashSale(spec);
+  flashSale = (sku: string) => this.turns(sku).flashSale();
 }
 
 let app: ReturnType<typeof createHttpApp>;
@@ -36,7 +50,7 @@ beforeEach(() => {
       a.use(
         inventoryRoutes({
           stock: new ManageStockUseCase(actor),
-          reserve: new ReserveStockUseCase(actor, { reserveBatchMax: 64 }),
+          reserve: new ReserveStockUseCase(actor, { reserveBatchMax: 64, holdMs: 60_000 }),
           settle: new SettleReservationUseCase(actor),
         }),
       ),
@@ -48,7 +62,8 @@ describe('inventory routes', () => {
     await request(app).put('/stock/SKU-1').send({ onHand: 1 }).expect(200);
     const first = await request(app).post('/reservations').send({ reservationId: 'r1', sku: 'SKU-1', quantity: 1 });
     expect(first.status).toBe(201);
-    expect(first.body).toEqual({ reservationId: 'r1', sku: 'SKU-1', quantity: 1, status: 'held' });
+    expect(first.body).toMatchObject({ reservationId: 'r1', sku: 'SKU-1', quantity: 1, status: 'held' });
+    expect(Date.parse(first.body.expiresAt)).toBeGreaterThan(Date.now());
     const replay = await request(app).post('/reservations').send({ reservationId: 'r1', sku: 'SKU-1', quantity: 1 });
     expect(replay.status).toBe(201);
     expect(replay.headers['idempotent-replayed']).toBe('true');
@@ -88,5 +103,45 @@ describe('inventory routes', () => {
     expect(missing.status).toBe(404);
     const stock = await request(app).get('/stock/SKU-1');
     expect(stock.body).toEqual({ sku: 'SKU-1', onHand: 3, reserved: 0, available: 3 });
+  });
+});
+
+describe('batch reservations and flash sales', () => {
+  it('answers a batch item by item: partial success is normal', async () => {
+    await request(app).put('/stock/SKU-2').send({ onHand: 2 });
+    const res = await request(app)
+      .post('/reservations/batch')
+      .send({ sku: 'SKU-2', items: [1, 2, 3].map((i) => ({ reservationId: `b${i}`, quantity: 1 })) });
+    expect(res.status).toBe(200);
+    expect(res.body.outcomes.map((o: { ok: boolean }) => o.ok)).toEqual([true, true, false]);
+    expect(res.body.outcomes[2]).toMatchObject({ ok: false, problem: { code: 'INVENTORY.INSUFFICIENT', status: 409 } });
+  });
+
+  it('opens a flash sale and admits by customer limit', async () => {
+    await request(app).put('/stock/SKU-3').send({ onHand: 10 });
+    const sale = {
+      id: 'fs-1',
+      price: { amount: 499, currency: 'USD' },
+      startsAt: new Date(Date.now() - 1000).toISOString(),
+      endsAt: new Date(Date.now() + 60_000).toISOString(),
+      quantity: 5,
+      perCustomerLimit: 1,
+    };
+    expect((await request(app).put('/flash-sales/SKU-3').send(sale)).status).toBe(201);
+    expect((await request(app).put('/flash-sales/SKU-3').send(sale)).status).toBe(200);
+    const ok = await request(app)
+      .post('/reservations')
+      .send({ sku: 'SKU-3', reservationId: 'x', quantity: 1, customerId: 'c1' });
+    expect(ok.body.unitPrice).toEqual({ amount: 499, currency: 'USD' });
+    const over = await request(app)
+      .post('/reservations')
+      .send({ sku: 'SKU-3', reservationId: 'y', quantity: 1, customerId: 'c1' });
+    expect(over.status).toBe(409);
+    expect(over.body.code).toBe('FLASH_SALE.LIMIT_EXCEEDED');
+    const bad = await request(app)
+      .put('/flash-sales/SKU-3')
+      .send({ ...sale, endsAt: sale.startsAt });
+    expect(bad.status).toBe(400);
+    expect((await request(app).get('/flash-sales/SKU-3')).body.sale).toMatchObject({ id: 'fs-1', remaining: 4 });
   });
 });

@@ -1,6 +1,7 @@
 import type { Sidecar } from '@dbcarts/dapr';
 import type { ReserveItem, StockActorPort } from '../app/ports/stock-actor.port';
-import type { Outcome, ReservationView, StockSnapshot } from '../domain/stock';
+import type { FlashSaleSpec } from '../domain/flash-sale';
+import type { FlashSaleView, Outcome, ReservationView, StockSnapshot } from '../domain/stock';
 import { INVENTORY_ACTOR_TYPE } from './inventory-item.actor';
 
 /** Calls a SKU's actor through the sidecar's actor API (placement finds the host). */
@@ -29,6 +30,14 @@ export class DaprStockActorAdapter implements StockActorPort {
 
   restock(sku: string, restockId: string, quantity: number): Promise<Outcome<StockSnapshot>> {
     return this.call(sku, 'restock', { restockId, quantity });
+  }
+
+  startFlashSale(sku: string, spec: FlashSaleSpec): Promise<Outcome<FlashSaleView>> {
+    return this.call(sku, 'startFlashSale', { spec });
+  }
+
+  async flashSale(sku: string): Promise<FlashSaleView | null> {
+    return (await this.call<{ sale: FlashSaleView | null }>(sku, 'flashSale')).sale;
   }
 
   private call<T>(sku: string, method: string, body?: object): Promise<T> {

@@ -1,44 +1,86 @@
 import { AbstractActor } from '@dapr/dapr';
+import type { Sidecar } from '@dbcarts/dapr';
 import type { ReserveItem } from '../app/ports/stock-actor.port';
-import { StockTurns } from '../app/stock-turns';
-import type { StockState } from '../domain/stock';
+import type { StockEventsPort } from '../app/ports/stock-state.port';
+import { StockTurns, type TurnSettings } from '../app/stock-turns';
+import type { FlashSaleSpec } from '../domain/flash-sale';
 import { ActorStockStateAdapter } from './actor-stock-state.adapter';
+import { DaprSweepSchedulerAdapter } from './dapr-sweep-scheduler.adapter';
 
 export const INVENTORY_ACTOR_TYPE = 'InventoryItem';
 
+export interface InventoryActorDeps {
+  sidecar: Sidecar;
+  events: StockEventsPort;
+  settings: TurnSettings;
+}
+
+// The SDK constructs actors itself (new Class(client, id)), so their dependencies are handed over
+// once by main.ts, the composition root, before the actor host starts.
+let deps: InventoryActorDeps | undefined;
+export function configureInventoryActor(d: InventoryActorDeps): void {
+  deps = d;
+}
+
 /**
- * One actor per SKU (actor id = SKU): Dapr runs one turn at a time per id, which is what keeps
- * stock changes serialized across every instance of the service. Methods take one object
- * argument (raw actor calls spread a top-level array) and answer outcomes, never throw domain
- * errors, because the SDK turns a thrown error into a bare 500.
+ * One actor per SKU (actor id = SKU): Dapr runs one turn at a time per id, which serializes stock
+ * changes across every instance of the service. Methods take one object argument (raw actor calls
+ * spread a top-level array) and answer outcomes, never throw domain errors: the SDK turns a thrown
+ * error into a bare 500.
  */
 export class InventoryItem extends AbstractActor {
-  private turns(): StockTurns {
+  private cached?: { turns: StockTurns; sweeps: DaprSweepSchedulerAdapter };
+
+  private get turns(): StockTurns {
+    return this.parts().turns;
+  }
+
+  private parts() {
+    if (this.cached) return this.cached;
+    if (!deps) throw new Error('configureInventoryActor() was not called');
     const sku = this.getActorId().getId();
-    return new StockTurns(new ActorStockStateAdapter(this.getStateManager<StockState>(), sku));
+    const sweeps = new DaprSweepSchedulerAdapter(deps.sidecar, INVENTORY_ACTOR_TYPE, sku, deps.settings.now);
+    const state = new ActorStockStateAdapter(deps.sidecar, INVENTORY_ACTOR_TYPE, sku);
+    this.cached = { turns: new StockTurns({ state, sweeps, events: deps.events }, deps.settings), sweeps };
+    return this.cached;
   }
 
   snapshot() {
-    return this.turns().snapshot();
+    return this.turns.snapshot();
   }
 
   reserveBatch(body: { items: ReserveItem[] }) {
-    return this.turns().reserveBatch(body.items);
+    return this.turns.reserveBatch(body.items);
   }
 
   confirm(body: { reservationId: string }) {
-    return this.turns().confirm(body.reservationId);
+    return this.turns.confirm(body.reservationId);
   }
 
   release(body: { reservationId: string }) {
-    return this.turns().release(body.reservationId);
+    return this.turns.release(body.reservationId);
   }
 
   setOnHand(body: { onHand: number }) {
-    return this.turns().setOnHand(body.onHand);
+    return this.turns.setOnHand(body.onHand);
   }
 
   restock(body: { restockId: string; quantity: number }) {
-    return this.turns().restock(body.restockId, body.quantity);
+    return this.turns.restock(body.restockId, body.quantity);
+  }
+
+  startFlashSale(body: { spec: FlashSaleSpec }) {
+    return this.turns.startFlashSale(body.spec);
+  }
+
+  // An object, not a bare null: the SDK sends a null result as the text "null".
+  async flashSale() {
+    return { sale: await this.turns.flashSale() };
+  }
+
+  /** The sweep reminder: lapse due holds even when nobody touches this SKU. */
+  override async receiveReminder(_data: unknown): Promise<void> {
+    this.parts().sweeps.fired();
+    await this.turns.sweep();
   }
 }

@@ -3,5 +3,15 @@ import type { Stock } from '../../domain/stock';
 /** The state of one SKU inside its actor turn. */
 export interface StockStatePort {
   load(): Promise<Stock>;
+  /** Writes what the turn changed, atomically (one transaction). */
   save(stock: Stock): Promise<void>;
+}
+
+/** Wakes the SKU's actor at a time even if nobody calls it (held reservations must expire). */
+export interface SweepSchedulerPort {
+  ensureSweepAt(at: number): Promise<void>;
+}
+
+export interface StockEventsPort {
+  depleted(snapshot: { sku: string; onHand: number; reserved: number; available: number }): Promise<void>;
 }

@@ -1,0 +1,1 @@
+export { KeyedBatcher } from './keyed-batcher';

@@ -1,0 +1,72 @@
+import {
+  FlashSaleConflictError,
+  FlashSaleCustomerRequiredError,
+  FlashSaleLimitExceededError,
+  FlashSaleSoldOutError,
+} from './stock.errors';
+import type { FlashSaleState, FlashSaleView, Money, ReservationRecord } from './stock.types';
+
+export interface FlashSaleSpec {
+  id: string;
+  price: Money;
+  startsAt: number;
+  endsAt: number;
+  quantity: number;
+  perCustomerLimit: number;
+}
+
+export const isRunning = (sale: FlashSaleState | undefined, now: number): sale is FlashSaleState =>
+  !!sale && now >= sale.startsAt && now < sale.endsAt;
+
+/**
+ * Admission to a running flash sale. Invariants: sold <= quantity, and no customer holds more than
+ * perCustomerLimit units at the flash price. Both hold across concurrent requests because the SKU's
+ * actor decides them one at a time. Throws the refusal; the caller turns it into an outcome.
+ */
+export function admit(sale: FlashSaleState, sku: string, customerId: string | undefined, quantity: number): void {
+  if (!customerId) throw new FlashSaleCustomerRequiredError(sku);
+  const held = sale.perCustomer[customerId] ?? 0;
+  if (held + quantity > sale.perCustomerLimit) {
+    throw new FlashSaleLimitExceededError(sku, customerId, sale.perCustomerLimit, held);
+  }
+  if (sale.sold + quantity > sale.quantity) throw new FlashSaleSoldOutError(sku, sale.quantity - sale.sold);
+  sale.sold += quantity;
+  sale.perCustomer[customerId] = held + quantity;
+}
+
+/** Units of a released or expired flash reservation go back to the sale and to the customer's allowance. */
+export function giveBack(sale: FlashSaleState | undefined, record: ReservationRecord): void {
+  if (!sale || record.flashSaleId !== sale.id || !record.customerId) return;
+  sale.sold -= record.quantity;
+  const left = (sale.perCustomer[record.customerId] ?? 0) - record.quantity;
+  if (left > 0) sale.perCustomer[record.customerId] = left;
+  else delete sale.perCustomer[record.customerId];
+}
+
+export function openSale(
+  current: FlashSaleState | undefined,
+  sku: string,
+  spec: FlashSaleSpec,
+  now: number,
+): FlashSaleState {
+  if (spec.endsAt <= spec.startsAt) throw new FlashSaleConflictError(sku, 'a flash sale must end after it starts');
+  if (spec.endsAt <= now) throw new FlashSaleConflictError(sku, 'that flash sale would already be over');
+  if (current && current.endsAt > now && current.id !== spec.id) {
+    throw new FlashSaleConflictError(
+      sku,
+      `flash sale ${current.id} is scheduled or running until ${new Date(current.endsAt).toISOString()}`,
+    );
+  }
+  return { ...spec, sold: 0, perCustomer: {} };
+}
+
+export const saleView = (sku: string, s: FlashSaleState): FlashSaleView => ({
+  id: s.id,
+  sku,
+  price: s.price,
+  startsAt: s.startsAt,
+  endsAt: s.endsAt,
+  quantity: s.quantity,
+  remaining: s.quantity - s.sold,
+  perCustomerLimit: s.perCustomerLimit,
+});

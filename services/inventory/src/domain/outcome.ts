@@ -1,0 +1,34 @@
+import { DomainError, type ErrorKind } from '@dbcarts/errors';
+import type { Outcome } from './stock.types';
+
+const KINDS: Record<string, ErrorKind> = {
+  'INVENTORY.INSUFFICIENT': 'conflict',
+  'INVENTORY.RESERVATION_NOT_FOUND': 'not_found',
+  'INVENTORY.RESERVATION_SETTLED': 'conflict',
+  'INVENTORY.RESERVATION_MISMATCH': 'conflict',
+  'INVENTORY.BELOW_RESERVED': 'conflict',
+  'FLASH_SALE.LIMIT_EXCEEDED': 'conflict',
+  'FLASH_SALE.SOLD_OUT': 'conflict',
+  'FLASH_SALE.CUSTOMER_REQUIRED': 'invalid',
+  'FLASH_SALE.CONFLICT': 'conflict',
+};
+
+/** A refusal that crossed the actor boundary as data, raised again with its code and details. */
+export class InventoryRefusal extends DomainError {
+  readonly kind: ErrorKind;
+  constructor(
+    readonly code: string,
+    message: string,
+    details: Record<string, unknown>,
+  ) {
+    super(message, details);
+    const kind = KINDS[code];
+    if (!kind) throw new Error(`unknown inventory outcome ${code}: ${message}`);
+    this.kind = kind;
+  }
+}
+
+export function unwrap<T>(outcome: Outcome<T>): T {
+  if (outcome.ok) return outcome.value;
+  throw new InventoryRefusal(outcome.error.code, outcome.error.message, outcome.error.details);
+}

@@ -1,0 +1,87 @@
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+export type ReservationStatus = 'held' | 'confirmed' | 'released' | 'expired';
+
+export interface ReservationRecord {
+  quantity: number;
+  status: ReservationStatus;
+  customerId?: string;
+  /** Epoch ms at which a held reservation lapses and its units come back. */
+  expiresAt?: number;
+  /** Set when the flash sale admitted it: its price applies and it counts toward the limits. */
+  flashSaleId?: string;
+  unitPrice?: Money;
+  /** Epoch ms it stopped being held; settled records are kept a while so replays still answer. */
+  settledAt?: number;
+}
+
+export interface FlashSaleState {
+  id: string;
+  price: Money;
+  startsAt: number;
+  endsAt: number;
+  /** Units offered at the flash price. */
+  quantity: number;
+  perCustomerLimit: number;
+  /** Units held or confirmed at the flash price. */
+  sold: number;
+  perCustomer: Record<string, number>;
+}
+
+/** The SKU-wide numbers, persisted apart from the (many) reservation records. */
+export interface StockMeta {
+  onHand: number;
+  reserved: number;
+  /** Ids of applied restocks, so a retried restock counts once (bounded). */
+  restocks: string[];
+  flashSale?: FlashSaleState;
+  /** Earliest expiresAt among held reservations, so a turn knows in O(1) whether to sweep. */
+  nextExpiry?: number;
+}
+
+export interface ReserveCommand {
+  reservationId: string;
+  quantity: number;
+  customerId?: string;
+}
+
+export interface StockSnapshot {
+  sku: string;
+  onHand: number;
+  reserved: number;
+  available: number;
+}
+
+export interface ReservationView {
+  sku: string;
+  reservationId: string;
+  quantity: number;
+  status: ReservationStatus;
+  customerId?: string;
+  expiresAt?: number;
+  flashSaleId?: string;
+  unitPrice?: Money;
+}
+
+export interface FlashSaleView {
+  id: string;
+  sku: string;
+  price: Money;
+  startsAt: number;
+  endsAt: number;
+  quantity: number;
+  remaining: number;
+  perCustomerLimit: number;
+}
+
+export interface OutcomeError {
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+/** One caller's answer; errors are data here because one turn answers many callers at once. */
+export type Outcome<T> = { ok: true; value: T; replayed: boolean } | { ok: false; error: OutcomeError };

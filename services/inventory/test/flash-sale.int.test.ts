@@ -1,0 +1,97 @@
+import { startStack, type TestStack } from '@dbcarts/testing';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInventoryClient, type InventoryClient, type ReserveResult } from '../client';
+
+const HOLD_MS = 20_000;
+let stack: TestStack;
+let inventory: InventoryClient;
+
+beforeAll(async () => {
+  stack = await startStack({ apps: ['inventory'], appEnv: { inventory: { RESERVATION_HOLD_MS: String(HOLD_MS) } } });
+  inventory = createInventoryClient(stack.sidecar('inventory'));
+});
+afterAll(() => stack?.stop());
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What a real caller does: retry a transport failure with the same id until a definite answer. */
+async function reserveUntilAnswered(req: Parameters<InventoryClient['reserve']>[0]): Promise<ReserveResult> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await inventory.reserve(req);
+    } catch (e) {
+      if (attempt > 150) throw e;
+      await sleep(200);
+    }
+  }
+}
+
+/** The SKU's persisted numbers, read from the store itself: no actor call that could sweep on its own. */
+async function storedMeta(sku: string): Promise<{ onHand: number; reserved: number }> {
+  const redis = new Redis({ host: '127.0.0.1', port: 6379, db: stack.redisDb });
+  try {
+    const raw = await redis.hget(`inventory||InventoryItem||${sku}||meta`, 'data');
+    if (!raw) throw new Error(`no stored meta for ${sku}`);
+    const parsed = JSON.parse(raw);
+    return typeof parsed === 'string' ? JSON.parse(parsed) : parsed;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+describe('flash sale on one SKU', () => {
+  it('2,000 buyers, 200 customers, limit 3, 500 units, a crash mid-run: exactly 500 held, nobody above 3, all back after expiry', async () => {
+    const sku = stack.uniqueId('FLASH');
+    await inventory.setStock(sku, 500);
+    await inventory.startFlashSale(sku, {
+      id: 'fs-1',
+      price: { amount: 990, currency: 'USD' },
+      startsAt: new Date(Date.now() - 1000).toISOString(),
+      endsAt: new Date(Date.now() + 10 * 60_000).toISOString(),
+      quantity: 500,
+      perCustomerLimit: 3,
+    });
+
+    // 20 waves of 100 buyers, 100 ms apart, so the crash lands while reservations are in flight.
+    const waves: Promise<ReserveResult[]>[] = [];
+    for (let w = 0; w < 20; w++) {
+      waves.push(
+        Promise.all(
+          Array.from({ length: 100 }, (_, i) => {
+            const n = w * 100 + i;
+            return reserveUntilAnswered({ sku, reservationId: `f-${n}`, customerId: `c-${n % 200}`, quantity: 1 });
+          }),
+        ),
+      );
+      if (w === 5) void stack.restartApp('inventory', 'crash');
+      await sleep(100);
+    }
+    const results = (await Promise.all(waves)).flat();
+
+    const won = results.filter((r): r is Extract<ReserveResult, { ok: true }> => r.ok);
+    expect(won).toHaveLength(500);
+    expect(won.every((r) => r.reservation.unitPrice?.amount === 990)).toBe(true);
+    const perCustomer = new Map<string, number>();
+    for (const r of won)
+      perCustomer.set(r.reservation.customerId ?? '', (perCustomer.get(r.reservation.customerId ?? '') ?? 0) + 1);
+    expect(Math.max(...perCustomer.values())).toBeLessThanOrEqual(3);
+    const refusals = new Set(results.filter((r) => !r.ok).map((r) => (r.ok ? '' : r.code)));
+    for (const code of refusals)
+      expect(['FLASH_SALE.LIMIT_EXCEEDED', 'FLASH_SALE.SOLD_OUT', 'INVENTORY.INSUFFICIENT']).toContain(code);
+    expect(await inventory.stock(sku)).toEqual({ sku, onHand: 500, reserved: 500, available: 0 });
+
+    // Nobody confirms: the sweep reminder (Dapr scheduler) lapses every hold with no caller touching the SKU.
+    const deadline = Date.now() + HOLD_MS + 45_000;
+    let meta = await storedMeta(sku);
+    while (meta.reserved !== 0 && Date.now() < deadline) {
+      await sleep(500);
+      meta = await storedMeta(sku);
+    }
+    expect(meta).toMatchObject({ onHand: 500, reserved: 0 });
+    expect(await inventory.stock(sku)).toEqual({ sku, onHand: 500, reserved: 0, available: 500 });
+    expect(await inventory.flashSale(sku)).toMatchObject({ id: 'fs-1', remaining: 500 });
+    const expired = await reserveUntilAnswered({ sku, reservationId: 'f-0', customerId: 'c-0', quantity: 1 });
+    expect(expired).toMatchObject({ ok: true, replayed: true, reservation: { status: 'expired' } });
+  });
+});
