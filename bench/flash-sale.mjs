@@ -1,8 +1,10 @@
-// bench/flash-sale: reservations on ONE SKU at rising concurrency, through the real path
-// (caller → sidecar → inventory app → batcher → the SKU's actor → state store), next to same-run
-// baselines: (a) an express endpoint doing the same decrement as a Lua script on Redis, (b) an
-// echo route through the same sidecar (the cost of the hop alone). Ends with one JSON line.
-//   npm run bench:flash-sale   (FLASH_LEVELS=16,64,256 FLASH_REQUESTS=6000 per level to change the load)
+// bench/flash-sale: one hot SKU. Reservations from this client process through the batching
+// inventory client → the caller's sidecar → inventory → the SKU's actor → Redis, at rising
+// concurrency, next to same-run baselines: (a) a bare express endpoint doing the same idempotent
+// conditional decrement as one Lua script on Redis (driven by autocannon, its best case), (b) an
+// echo route through the same sidecars (the hop alone), (c) the same reservations without caller
+// batching. Every level sells out exactly: the invariant is checked, not assumed.
+//   npm run bench:flash-sale [-- --quick]    (FLASH_LEVELS=64,256,1024 FLASH_REQUESTS=20000 FLASH_CPU_PROF=dir)
 import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -12,39 +14,77 @@ const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
 const { startStack } = require('@dbcarts/testing');
 const { freePort } = require('@dbcarts/devstack');
+const { createInventoryClient } = require('@dbcarts/inventory/client');
 
 const here = dirname(fileURLToPath(import.meta.url));
-const LEVELS = (process.env.FLASH_LEVELS ?? '16,64,256').split(',').map(Number);
-const REQUESTS = Number(process.env.FLASH_REQUESTS ?? 6000);
-const SECONDS = Number(process.env.FLASH_SECONDS ?? 5);
-const SELLOUT = { stock: 1000, attempts: 5000, connections: 256 };
+const QUICK = process.argv.includes('--quick');
+const LEVELS = (process.env.FLASH_LEVELS ?? (QUICK ? '256' : '64,256,1024')).split(',').map(Number);
+const REQUESTS = Number(process.env.FLASH_REQUESTS ?? (QUICK ? 8000 : 20000));
 const log = (m) => console.error(`[bench] ${m}`);
 
-function load({ url, method = 'POST', connections, duration, amount, body }) {
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+/** `users` concurrent callers, each reserving one unit at a time until `attempts` are made. */
+async function drive(client, sku, users, attempts, prefix) {
+  let next = 0;
+  const latencies = [];
+  let won = 0;
+  let refused = 0;
+  let errors = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: users }, async () => {
+      for (let n = next++; n < attempts; n = next++) {
+        const t = performance.now();
+        try {
+          const r = await client.reserve({
+            sku,
+            reservationId: `${prefix}${n}`,
+            customerId: `c${n % 5000}`,
+            quantity: 1,
+          });
+          if (r.ok) won++;
+          else refused++;
+        } catch {
+          errors++;
+        }
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    opsPerS: attempts / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    won,
+    refused,
+    errors,
+  };
+}
+
+function cannon({ url, method = 'POST', connections, amount, body }) {
   let n = 0;
+  const started = performance.now();
   const opts = {
     url,
     method,
     connections,
+    amount,
     pipelining: 1,
     headers: { 'content-type': 'application/json' },
-    ...(amount ? { amount } : { duration }),
     ...(body ? { requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(body(n++)) }) }] } : {}),
   };
-  const started = performance.now();
   return new Promise((resolve, reject) =>
     autocannon(opts, (err, r) =>
       err
         ? reject(err)
         : resolve({
-            // Wall-clock rate: autocannon's own duration is whole seconds, too coarse for short runs.
             opsPerS: (r.requests.total * 1000) / (performance.now() - started),
             p50: r.latency.p50,
             p99: r.latency.p99,
-            total: r.requests.total,
-            created: r.statusCodeStats?.['201']?.count ?? 0,
-            conflicts: r.statusCodeStats?.['409']?.count ?? 0,
-            ok200: r.statusCodeStats?.['200']?.count ?? 0,
+            won: r.statusCodeStats?.['201']?.count ?? 0,
             errors:
               r.errors +
               r.timeouts +
@@ -61,63 +101,12 @@ const json = async (url, method = 'GET', body) =>
     await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) })
   ).json();
 
-async function runPath(name, base, sku, stock) {
-  const rows = [];
-  for (const c of LEVELS) {
-    const s = `${sku}-C${c}`;
-    await json(`${base.stock}/${s}`, 'PUT', { onHand: stock });
-    // A fixed count, not a duration: every request's answer is counted, so the invariant is exact.
-    const r = await load({
-      url: base.reserve,
-      connections: c,
-      amount: REQUESTS,
-      body: (i) => ({ sku: s, reservationId: `r${i}`, quantity: 1 }),
-    });
-    const after = await json(`${base.stock}/${s}`);
-    // Invariant: every 201 is one reserved unit, no more, no fewer; never above onHand.
-    const holds = after.reserved === r.created && after.reserved <= after.onHand;
-    rows.push({
-      path: name,
-      connections: c,
-      ops_per_s: Math.round(r.opsPerS),
-      p50_ms: r.p50,
-      p99_ms: r.p99,
-      created: r.created,
-      reserved: after.reserved,
-      invariant_holds: holds,
-      errors: r.errors,
-    });
-    log(
-      `${name} c=${c}: ${Math.round(r.opsPerS)} reservations/s p50 ${r.p50} ms p99 ${r.p99} ms, ${r.created} held, reserved=${after.reserved} ${holds ? 'OK' : 'BROKEN'}`,
-    );
-  }
-  return rows;
-}
-
-async function sellout(name, base, sku) {
-  await json(`${base.stock}/${sku}`, 'PUT', { onHand: SELLOUT.stock });
-  const r = await load({
-    url: base.reserve,
-    connections: SELLOUT.connections,
-    amount: SELLOUT.attempts,
-    body: (i) => ({ sku, reservationId: `s${i}`, quantity: 1 }),
-  });
-  const after = await json(`${base.stock}/${sku}`);
-  log(
-    `${name} sell-out: ${r.created} of ${SELLOUT.attempts} attempts won ${SELLOUT.stock} units; reserved=${after.reserved}`,
-  );
-  return {
-    won: r.created,
-    refused: r.conflicts,
-    reserved: after.reserved,
-    oversold: after.reserved > SELLOUT.stock || r.created > SELLOUT.stock,
-    exact: r.created === SELLOUT.stock && after.reserved === SELLOUT.stock,
-  };
-}
-
 async function main() {
-  log('starting placement + inventory + its sidecar (real Redis state store)...');
-  const stack = await startStack({ apps: ['inventory'] });
+  log('starting placement, scheduler, inventory and a caller sidecar (gateway), state on Redis...');
+  // FLASH_CPU_PROF=dir writes a V8 CPU profile of the inventory app (open it in Chrome DevTools).
+  const prof = process.env.FLASH_CPU_PROF;
+  const nodeArgs = prof ? { inventory: ['--cpu-prof', `--cpu-prof-dir=${prof}`] } : undefined;
+  const stack = await startStack({ apps: ['inventory', 'gateway'], nodeArgs });
   const luaPort = await freePort();
   const lua = fork(join(here, 'lua-baseline.server.mjs'), [], {
     env: { ...process.env, PORT: String(luaPort), REDIS_DB: String(stack.redisDb) },
@@ -125,62 +114,119 @@ async function main() {
   });
   await new Promise((r) => lua.once('message', r));
   try {
-    const dapr = `http://127.0.0.1:${stack.stack.endpoints('inventory').daprHttpPort}/v1.0/invoke/inventory/method`;
-    const actorBase = { stock: `${dapr}/stock`, reserve: `${dapr}/reservations` };
-    const luaBase = { stock: `http://127.0.0.1:${luaPort}/stock`, reserve: `http://127.0.0.1:${luaPort}/reservations` };
-    const sku = stack.uniqueId('FLASH');
+    const caller = stack.sidecar('gateway');
+    const batched = createInventoryClient(caller);
+    const single = createInventoryClient(caller, { batching: false });
+    const base = stack.uniqueId('FLASH');
+    const stockOnHand = Math.floor(REQUESTS * 0.9); // the last 10% of attempts must be refused
 
-    // Warm both paths (actor activation, connection pools) before measuring.
-    await json(`${actorBase.stock}/${sku}-WARM`, 'PUT', { onHand: 100000 });
-    await load({
-      url: actorBase.reserve,
-      connections: 16,
-      amount: 2000,
-      body: (i) => ({ sku: `${sku}-WARM`, reservationId: `w${i}`, quantity: 1 }),
-    });
+    // Warm up: actor activation, connection pools, JIT.
+    await batched.setStock(`${base}-W`, 1e6);
+    await drive(batched, `${base}-W`, 256, 4000, 'w');
 
-    const actorRows = await runPath('actor', actorBase, sku, 10_000_000);
-    const luaRows = await runPath('redis-lua', luaBase, `${sku}-L`, 10_000_000);
-    const echoRows = [];
-    for (const c of LEVELS) {
-      const r = await load({ url: `${dapr}/healthz`, method: 'GET', connections: c, duration: SECONDS });
-      echoRows.push({
-        path: 'sidecar-echo',
-        connections: c,
+    const rows = [];
+    let oversold = 0;
+    let finalOk = true;
+    for (const users of LEVELS) {
+      const sku = `${base}-U${users}`;
+      await batched.setStock(sku, stockOnHand);
+      const r = await drive(batched, sku, users, REQUESTS, 'r');
+      const after = await batched.stock(sku);
+      oversold += Math.max(0, r.won - stockOnHand) + Math.max(0, after.reserved - stockOnHand);
+      const exact = r.won === stockOnHand && after.reserved === stockOnHand && after.available === 0;
+      finalOk &&= exact;
+      rows.push({
+        path: 'client-batched',
+        users,
         ops_per_s: Math.round(r.opsPerS),
-        p50_ms: r.p50,
-        p99_ms: r.p99,
+        p50_ms: +r.p50.toFixed(2),
+        p99_ms: +r.p99.toFixed(2),
+        won: r.won,
+        refused: r.refused,
+        errors: r.errors,
+        exact,
       });
-      log(`sidecar echo c=${c}: ${Math.round(r.opsPerS)} req/s p50 ${r.p50} ms p99 ${r.p99} ms`);
+      log(
+        `batched client, ${users} callers: ${Math.round(r.opsPerS)} reservations/s p50 ${r.p50.toFixed(1)} ms p99 ${r.p99.toFixed(1)} ms; ${r.won}/${REQUESTS} won of ${stockOnHand} units, reserved ${after.reserved} ${exact ? 'exact' : 'WRONG'}`,
+      );
     }
-    const actorSellout = await sellout('actor', actorBase, `${sku}-SO`);
-    const luaSellout = await sellout('redis-lua', luaBase, `${sku}-LSO`);
 
-    const best = actorRows.reduce((a, b) => (b.ops_per_s > a.ops_per_s ? b : a));
-    const luaAtSame = luaRows.find((r) => r.connections === best.connections) ?? luaRows[0];
-    const echoAtSame = echoRows.find((r) => r.connections === best.connections) ?? echoRows[0];
-    console.log(JSON.stringify({ levels: [...actorRows, ...luaRows, ...echoRows] }));
+    const unbatchedSku = `${base}-S`;
+    await single.setStock(unbatchedSku, 1e6);
+    const s = await drive(single, unbatchedSku, 64, Math.min(REQUESTS, 4000), 's');
+    rows.push({
+      path: 'client-unbatched',
+      users: 64,
+      ops_per_s: Math.round(s.opsPerS),
+      p50_ms: +s.p50.toFixed(2),
+      p99_ms: +s.p99.toFixed(2),
+      errors: s.errors,
+    });
+    log(
+      `unbatched client, 64 callers: ${Math.round(s.opsPerS)} reservations/s p50 ${s.p50.toFixed(1)} ms p99 ${s.p99.toFixed(1)} ms`,
+    );
+
+    const luaUrl = `http://127.0.0.1:${luaPort}`;
+    const luaSku = `${base}-L`;
+    await json(`${luaUrl}/stock/${luaSku}`, 'PUT', { onHand: stockOnHand });
+    const l = await cannon({
+      url: `${luaUrl}/reservations`,
+      connections: 64,
+      amount: REQUESTS,
+      body: (i) => ({ sku: luaSku, reservationId: `l${i}`, quantity: 1 }),
+    });
+    const luaAfter = await json(`${luaUrl}/stock/${luaSku}`);
+    oversold += Math.max(0, luaAfter.reserved - stockOnHand);
+    rows.push({
+      path: 'express+redis-lua',
+      connections: 64,
+      ops_per_s: Math.round(l.opsPerS),
+      p50_ms: l.p50,
+      p99_ms: l.p99,
+      won: l.won,
+      errors: l.errors,
+    });
+    log(
+      `express + Lua on Redis, 64 connections: ${Math.round(l.opsPerS)} reservations/s p50 ${l.p50} ms p99 ${l.p99} ms; ${l.won} won, reserved ${luaAfter.reserved}`,
+    );
+
+    const echo = await cannon({
+      url: `${caller.baseUrl}/v1.0/invoke/inventory/method/healthz`,
+      method: 'GET',
+      connections: 64,
+      amount: Math.min(REQUESTS, 10000),
+    });
+    rows.push({
+      path: 'sidecar-echo',
+      connections: 64,
+      ops_per_s: Math.round(echo.opsPerS),
+      p50_ms: echo.p50,
+      p99_ms: echo.p99,
+    });
+    log(
+      `echo through caller sidecar → inventory, 64 connections: ${Math.round(echo.opsPerS)} req/s p50 ${echo.p50} ms p99 ${echo.p99} ms`,
+    );
+
+    const best = rows.filter((r) => r.path === 'client-batched').reduce((a, b) => (b.ops_per_s > a.ops_per_s ? b : a));
+    const luaRow = rows.find((r) => r.path === 'express+redis-lua');
+    console.log(JSON.stringify({ rows }));
     console.log(
       JSON.stringify({
         scenario: 'flash-sale-one-sku',
         ops_per_s: best.ops_per_s,
         p50_ms: best.p50_ms,
         p99_ms: best.p99_ms,
-        connections: best.connections,
-        baseline: 'express+redis-lua (same conditional decrement, same connections)',
-        baseline_ops_per_s: luaAtSame.ops_per_s,
-        ratio: Number((best.ops_per_s / luaAtSame.ops_per_s).toFixed(3)),
-        hop_echo_ops_per_s: echoAtSame.ops_per_s,
-        errors: [...actorRows, ...luaRows].reduce((a, r) => a + r.errors, 0),
-        invariant_holds: actorRows.every((r) => r.invariant_holds) && luaRows.every((r) => r.invariant_holds),
-        sellout_exact: actorSellout.exact,
-        oversold: actorSellout.oversold || luaSellout.oversold,
-        sellout: {
-          stock: SELLOUT.stock,
-          attempts: SELLOUT.attempts,
-          actor_won: actorSellout.won,
-          lua_won: luaSellout.won,
-        },
+        callers: best.users,
+        baseline: 'express + Lua conditional decrement on Redis (autocannon, 64 connections)',
+        baseline_ops_per_s: luaRow.ops_per_s,
+        ratio: Number((best.ops_per_s / luaRow.ops_per_s).toFixed(3)),
+        unbatched_ops_per_s: rows.find((r) => r.path === 'client-unbatched').ops_per_s,
+        sidecar_echo_ops_per_s: echo.opsPerS | 0,
+        errors: rows.reduce((a, r) => a + (r.errors ?? 0), 0),
+        oversold,
+        final_available_ok: finalOk,
+        requests_per_level: REQUESTS,
+        stock_per_level: stockOnHand,
       }),
     );
   } finally {

@@ -63,7 +63,7 @@ export class ManagedProcess {
     if (this.running) this.child?.kill(signal);
   }
 
-  async stop(graceMs = 5000): Promise<void> {
+  async stop(graceMs = 8000): Promise<void> {
     if (!this.child || !this.running) return this.closeLog();
     this.kill(graceMs === 0 ? 'SIGKILL' : 'SIGTERM');
     const timer = setTimeout(() => this.kill('SIGKILL'), graceMs);

@@ -18,6 +18,8 @@ export interface StackOptions {
   /** Environment for every app, and per app. */
   env?: Record<string, string>;
   appEnv?: Record<string, Record<string, string>>;
+  /** Extra node flags per app (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
+  nodeArgs?: Record<string, string[]>;
   /** appId → fixed app port (dev); others get free ports. */
   ports?: Record<string, number>;
   /** Database name prefix for services with a MariaDB database of their own. */
@@ -190,7 +192,7 @@ export class Stack {
     running.app = new ManagedProcess({
       name: appId,
       command: process.execPath,
-      args: ['--enable-source-maps', manifest.entry],
+      args: [...(this.opts.nodeArgs?.[appId] ?? []), '--enable-source-maps', manifest.entry],
       cwd: manifest.dir,
       env: {
         APP_ID: appId,

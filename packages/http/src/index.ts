@@ -1,3 +1,3 @@
 export { type AppOptions, createHttpApp, type ReadinessCheck, sendProblem } from './app';
 export { PROBLEM_CONTENT_TYPE, problem, toProblem } from './problem';
-export { listen } from './listen';
+export { listen, type ServeOptions, serve } from './listen';

@@ -31,9 +31,12 @@ export function startTelemetry(serviceName: string): void {
     ],
   });
   sdk.start();
-  const stop = () => void sdk?.shutdown().catch(() => undefined);
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+}
+
+/** Flushes and stops telemetry; the service's shutdown sequence calls it last. */
+export async function stopTelemetry(): Promise<void> {
+  await sdk?.shutdown().catch(() => undefined);
+  sdk = undefined;
 }
 
 /** The trace id of the active span, for logs and problem bodies. */

@@ -14,6 +14,7 @@ export interface TestStackOptions {
   scheduler?: boolean;
   env?: Record<string, string>;
   appEnv?: Record<string, Record<string, string>>;
+  nodeArgs?: Record<string, string[]>;
 }
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -73,6 +74,7 @@ export class TestStack {
         },
         env: { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', ...opts.env },
         appEnv: opts.appEnv,
+        nodeArgs: opts.nodeArgs,
       });
     } catch (e) {
       await cleanup(runId, redisDb, databases);

@@ -2,7 +2,7 @@ import '@dbcarts/telemetry/register';
 import 'reflect-metadata';
 import { baseServiceEnv, env, loadConfig, z } from '@dbcarts/config';
 import { Sidecar } from '@dbcarts/dapr';
-import { createHttpApp, listen } from '@dbcarts/http';
+import { createHttpApp, serve } from '@dbcarts/http';
 import { createLogger } from '@dbcarts/logging';
 import { container } from 'tsyringe';
 import { BrowseCatalogUseCase } from './app/browse-catalog.use-case';
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     },
     routes: (a) => a.use(catalogRoutes({ browse: container.resolve(BrowseCatalogUseCase) })),
   });
-  await listen(app, config.APP_PORT);
+  await serve(app, { port: config.APP_PORT, logger: log, onShutdown: [() => ds.destroy()] });
   log.info({ port: config.APP_PORT }, 'catalog listening');
 }
 

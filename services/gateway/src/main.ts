@@ -2,7 +2,7 @@ import '@dbcarts/telemetry/register';
 import { createCatalogClient } from '@dbcarts/catalog/client';
 import { baseServiceEnv, env, loadConfig, z } from '@dbcarts/config';
 import { Sidecar } from '@dbcarts/dapr';
-import { listen } from '@dbcarts/http';
+import { serve } from '@dbcarts/http';
 import { createInventoryClient } from '@dbcarts/inventory/client';
 import { createLogger } from '@dbcarts/logging';
 import { BrowseProductsUseCase } from './app/browse-products.use-case';
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     rateLimit: { points: config.RATE_LIMIT_PER_MINUTE, windowSeconds: 60 },
     readiness: { sidecar: () => sidecar.health() },
   });
-  await listen(app, config.APP_PORT, config.GATEWAY_HOST);
+  await serve(app, { port: config.APP_PORT, host: config.GATEWAY_HOST, logger: log });
   log.info({ url: `http://${config.GATEWAY_HOST}:${config.APP_PORT}` }, 'gateway listening');
 }
 

@@ -2,7 +2,7 @@ import '@dbcarts/telemetry/register';
 import 'reflect-metadata';
 import { baseServiceEnv, env, loadConfig, z } from '@dbcarts/config';
 import { createActorHost, Sidecar } from '@dbcarts/dapr';
-import { createHttpApp, listen } from '@dbcarts/http';
+import { createHttpApp, serve } from '@dbcarts/http';
 import { createLogger } from '@dbcarts/logging';
 import { container } from 'tsyringe';
 import { INVENTORY, type InventorySettings } from './app/inventory.tokens';
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
       );
     },
   });
-  await listen(app, config.APP_PORT);
+  await serve(app, { port: config.APP_PORT, logger: log });
   log.info({ port: config.APP_PORT }, 'inventory listening');
 }
 

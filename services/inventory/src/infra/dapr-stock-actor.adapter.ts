@@ -2,7 +2,7 @@ import type { Sidecar } from '@dbcarts/dapr';
 import type { ReserveItem, StockActorPort } from '../app/ports/stock-actor.port';
 import type { FlashSaleSpec } from '../domain/flash-sale';
 import type { FlashSaleView, Outcome, ReservationView, StockSnapshot } from '../domain/stock';
-import { INVENTORY_ACTOR_TYPE } from './inventory-item.actor';
+import { decodeOutcome, INVENTORY_ACTOR_TYPE, type WireBatchAnswer, type WireOutcome } from '../../contract/actor-wire';
 
 /** Calls a SKU's actor through the sidecar's actor API (placement finds the host). */
 export class DaprStockActorAdapter implements StockActorPort {
@@ -12,8 +12,9 @@ export class DaprStockActorAdapter implements StockActorPort {
     return this.call(sku, 'snapshot');
   }
 
-  reserveBatch(sku: string, items: ReserveItem[]): Promise<Outcome<ReservationView>[]> {
-    return this.call(sku, 'reserveBatch', { items });
+  async reserveBatch(sku: string, items: ReserveItem[]): Promise<Outcome<ReservationView>[]> {
+    const answer = await this.call<WireBatchAnswer>(sku, 'reserveBatch', { items });
+    return answer.outcomes.map((o, i) => fromWire(sku, items[i] as ReserveItem, o));
   }
 
   confirm(sku: string, reservationId: string): Promise<Outcome<ReservationView>> {
@@ -43,4 +44,17 @@ export class DaprStockActorAdapter implements StockActorPort {
   private call<T>(sku: string, method: string, body?: object): Promise<T> {
     return this.sidecar.invokeActor<T>(INVENTORY_ACTOR_TYPE, sku, method, body);
   }
+}
+
+function fromWire(sku: string, item: ReserveItem, o: WireOutcome): Outcome<ReservationView> {
+  const d = decodeOutcome(sku, item, o);
+  if (!d.ok || !d.reservation)
+    return { ok: false, error: d.refusal ?? { code: 'INTERNAL', message: 'no outcome', details: {} } };
+  const r = d.reservation;
+  const view: ReservationView = { sku, reservationId: r.reservationId, quantity: r.quantity, status: r.status };
+  if (r.customerId) view.customerId = r.customerId;
+  if (r.expiresAt) view.expiresAt = Date.parse(r.expiresAt);
+  if (r.flashSaleId) view.flashSaleId = r.flashSaleId;
+  if (r.unitPrice) view.unitPrice = r.unitPrice;
+  return { ok: true, value: view, replayed: d.replayed ?? false };
 }

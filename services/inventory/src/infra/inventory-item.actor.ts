@@ -1,13 +1,13 @@
 import { AbstractActor } from '@dapr/dapr';
 import type { Sidecar } from '@dbcarts/dapr';
+import { INVENTORY_ACTOR_TYPE, type WireBatchAnswer, type WireOutcome } from '../../contract/actor-wire';
 import type { ReserveItem } from '../app/ports/stock-actor.port';
 import type { StockEventsPort } from '../app/ports/stock-state.port';
 import { StockTurns, type TurnSettings } from '../app/stock-turns';
 import type { FlashSaleSpec } from '../domain/flash-sale';
+import type { Outcome, ReservationView } from '../domain/stock';
 import { ActorStockStateAdapter } from './actor-stock-state.adapter';
 import { DaprSweepSchedulerAdapter } from './dapr-sweep-scheduler.adapter';
-
-export const INVENTORY_ACTOR_TYPE = 'InventoryItem';
 
 export interface InventoryActorDeps {
   sidecar: Sidecar;
@@ -49,8 +49,10 @@ export class InventoryItem extends AbstractActor {
     return this.turns.snapshot();
   }
 
-  reserveBatch(body: { items: ReserveItem[] }) {
-    return this.turns.reserveBatch(body.items);
+  /** Answers in the compact wire form (contract/actor-wire.ts): callers rebuild the views. */
+  async reserveBatch(body: { items: ReserveItem[] }): Promise<WireBatchAnswer> {
+    const outcomes = await this.turns.reserveBatch(body.items);
+    return { outcomes: outcomes.map(toWire) };
   }
 
   confirm(body: { reservationId: string }) {
@@ -83,4 +85,16 @@ export class InventoryItem extends AbstractActor {
     this.parts().sweeps.fired();
     await this.turns.sweep();
   }
+}
+
+function toWire(o: Outcome<ReservationView>): WireOutcome {
+  if (!o.ok) return { c: o.error.code, m: o.error.message, d: o.error.details };
+  const v = o.value;
+  return {
+    s: v.status,
+    ...(v.expiresAt !== undefined ? { e: v.expiresAt } : {}),
+    ...(o.replayed ? { r: 1 as const } : {}),
+    ...(v.flashSaleId ? { f: v.flashSaleId } : {}),
+    ...(v.unitPrice ? { p: v.unitPrice } : {}),
+  };
 }
