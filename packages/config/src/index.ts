@@ -40,6 +40,8 @@ export const env = {
 /** What every service reads: its own port, its sidecar, its log level. */
 export const baseServiceEnv = {
   APP_PORT: env.port(),
+  /** 127.0.0.1 beside a local sidecar; 0.0.0.0 in a pod, where probes come from the node. */
+  APP_HOST: env.string('127.0.0.1'),
   DAPR_HOST: env.string('127.0.0.1'),
   DAPR_HTTP_PORT: env.port(3500),
   DAPR_GRPC_PORT: env.port(50001),

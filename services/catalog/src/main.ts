@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     },
     routes: (a) => a.use(catalogRoutes({ browse: container.resolve(BrowseCatalogUseCase) })),
   });
-  await serve(app, { port: config.APP_PORT, logger: log, onShutdown: [() => ds.destroy()] });
+  await serve(app, { port: config.APP_PORT, host: config.APP_HOST, logger: log, onShutdown: [() => ds.destroy()] });
   log.info({ port: config.APP_PORT }, 'catalog listening');
 }
 

@@ -13,7 +13,6 @@ async function main(): Promise<void> {
     z.object({
       ...baseServiceEnv,
       APP_PORT: env.port(8080),
-      GATEWAY_HOST: env.string('127.0.0.1'),
       RATE_LIMIT_PER_MINUTE: env.int(1200, 1),
     }),
   );
@@ -28,8 +27,8 @@ async function main(): Promise<void> {
     rateLimit: { points: config.RATE_LIMIT_PER_MINUTE, windowSeconds: 60 },
     readiness: { sidecar: () => sidecar.health() },
   });
-  await serve(app, { port: config.APP_PORT, host: config.GATEWAY_HOST, logger: log });
-  log.info({ url: `http://${config.GATEWAY_HOST}:${config.APP_PORT}` }, 'gateway listening');
+  await serve(app, { port: config.APP_PORT, host: config.APP_HOST, logger: log });
+  log.info({ url: `http://${config.APP_HOST}:${config.APP_PORT}` }, 'gateway listening');
 }
 
 main().catch((err) => {

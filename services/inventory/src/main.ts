@@ -51,7 +51,7 @@ async function main(): Promise<void> {
       );
     },
   });
-  await serve(app, { port: config.APP_PORT, logger: log });
+  await serve(app, { port: config.APP_PORT, host: config.APP_HOST, logger: log });
   log.info({ port: config.APP_PORT }, 'inventory listening');
 }
 
