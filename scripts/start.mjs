@@ -83,7 +83,7 @@ async function main() {
     profiles,
     ports: Object.fromEntries(manifests.map((m) => [m.appId, m.appId === 'gateway' ? gatewayPort : m.devPort])),
     metadata: { secretsFile },
-    appEnv: { catalog: { SEED_DEMO_CATALOG: 'true' } },
+    appEnv: { catalog: { SEED_CATALOG_PRODUCTS: process.env.SEED_CATALOG_PRODUCTS ?? '10000' } },
     env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
   });
   let stopping = false;

@@ -9,7 +9,7 @@ let gateway: string;
 beforeAll(async () => {
   stack = await startStack({
     apps: ['inventory', 'catalog', 'gateway'],
-    appEnv: { catalog: { SEED_DEMO_CATALOG: 'true' } },
+    appEnv: { catalog: { SEED_CATALOG_PRODUCTS: '14' } },
   });
   gateway = stack.appUrl('gateway');
 });

@@ -69,6 +69,31 @@ export class Sidecar {
     return this.request<T>(`actor ${actorType}`, 'PUT', path, { body: body ?? {}, timeoutMs }).then((r) => r.body);
   }
 
+  /** A value from a state store component (undefined when absent). */
+  async getState<T>(store: string, key: string): Promise<T | undefined> {
+    const res = await this.request<T | string>(
+      `state ${store}`,
+      'GET',
+      `/v1.0/state/${store}/${encodeURIComponent(key)}`,
+      {},
+    );
+    return res.status === 204 || res.body === '' ? undefined : (res.body as T);
+  }
+
+  /** Saves values; `ttlSeconds` lets the store expire them (Redis, MariaDB, PostgreSQL all honour it). */
+  async saveState(store: string, entries: { key: string; value: unknown; ttlSeconds?: number }[]): Promise<void> {
+    const body = entries.map((e) => ({
+      key: e.key,
+      value: e.value,
+      ...(e.ttlSeconds ? { metadata: { ttlInSeconds: String(e.ttlSeconds) } } : {}),
+    }));
+    await this.request(`state ${store}`, 'POST', `/v1.0/state/${store}`, { body });
+  }
+
+  async deleteState(store: string, key: string): Promise<void> {
+    await this.request(`state ${store}`, 'DELETE', `/v1.0/state/${store}/${encodeURIComponent(key)}`, {});
+  }
+
   /** One key of an actor's state, read over the actor state API (undefined when absent). */
   async getActorState<T>(actorType: string, actorId: string, key: string): Promise<T | undefined> {
     const path = `/v1.0/actors/${actorType}/${encodeURIComponent(actorId)}/state/${encodeURIComponent(key)}`;

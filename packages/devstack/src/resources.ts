@@ -6,7 +6,10 @@ export interface RenderOptions {
   /** Profile folders under components/profiles/, laid over components/default/ file by file. */
   profiles: string[];
   outDir: string;
-  /** Component metadata values to set wherever a component declares that metadata name. */
+  /**
+   * Component metadata values to set wherever a component declares that metadata name; a key
+   * `file.yaml#name` applies to that file only.
+   */
   metadata: Record<string, string>;
 }
 
@@ -31,7 +34,12 @@ export function renderResources(opts: RenderOptions): string {
   }
   mkdirSync(opts.outDir, { recursive: true });
   for (const [name, path] of files) {
-    writeFileSync(join(opts.outDir, name), setMetadata(readFileSync(path, 'utf8'), opts.metadata));
+    const values: Record<string, string> = {};
+    for (const [key, value] of Object.entries(opts.metadata)) {
+      const [file, meta] = key.includes('#') ? key.split('#') : [name, key];
+      if (file === name && meta) values[meta] = value;
+    }
+    writeFileSync(join(opts.outDir, name), setMetadata(readFileSync(path, 'utf8'), values));
   }
   return opts.outDir;
 }

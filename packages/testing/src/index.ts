@@ -66,8 +66,9 @@ export class TestStack {
         metadata: {
           redisDB: String(redisDb),
           secretsFile: join(runDir, 'secrets.json'),
-          consumerID: `{appID}-${runId}`,
-          deletedWhenUnused: 'true',
+          // Own durable queues per run; the broadcast component keeps its per-instance {uuid}.
+          'pubsub.yaml#consumerID': `{appID}-${runId}`,
+          'pubsub.yaml#deletedWhenUnused': 'true',
           schemaName: `${dbPrefix}state`,
           tablePrefix: `${dbPrefix}`,
           streamName: `dbcarts_${runId}`,

@@ -5,11 +5,21 @@ export type { CategoryDto, PageDto, ProductDto, ProductListQuery, ProductSummary
 export { ProductListQuery as ProductListQuerySchema } from '../contract';
 
 export const CATALOG_APP_ID = 'catalog';
+export const PRODUCT_CHANGED_TOPIC = 'catalog.product-changed';
+
+/** The body of catalog.product-changed. */
+export interface ProductChangedEvent {
+  id: string;
+  sku: string;
+  category: string;
+  updatedAt: string;
+}
 
 export interface ProductResponse {
   status: 200 | 304;
   etag?: string;
   cacheControl?: string;
+  surrogateKey?: string;
   product?: ProductDto;
 }
 
@@ -31,8 +41,9 @@ export function createCatalogClient(sidecar: Sidecar, appId = CATALOG_APP_ID): C
       });
       const etag = res.headers.get('etag') ?? undefined;
       const cacheControl = res.headers.get('cache-control') ?? undefined;
-      if (res.status === 304) return { status: 304, etag, cacheControl };
-      return { status: 200, etag, cacheControl, product: res.body as ProductDto };
+      const surrogateKey = res.headers.get('surrogate-key') ?? undefined;
+      if (res.status === 304) return { status: 304, etag, cacheControl, surrogateKey };
+      return { status: 200, etag, cacheControl, surrogateKey, product: res.body as ProductDto };
     },
   };
 }

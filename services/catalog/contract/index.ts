@@ -40,11 +40,42 @@ export interface ProductSummaryDto {
 }
 
 export interface ProductDto extends ProductSummaryDto {
+  brand: string;
   description: string;
   categoryName: string;
+  images: string[];
+  attributes: Record<string, string>;
+  warranty: { months: number; terms: string };
   createdAt: string;
   updatedAt: string;
 }
+
+// Admin writes. Image URLs are validated, never fetched by the server (no SSRF surface).
+const ImageUrl = z.url({ protocol: /^https$/ }).max(500);
+const MoneyIn = z.strictObject({ amount: z.int().min(1).max(100_000_000), currency: z.string().regex(/^[A-Z]{3}$/) });
+const Attributes = z
+  .record(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/), z.string().max(200))
+  .refine((a) => Object.keys(a).length <= 30, 'at most 30 attributes');
+const Warranty = z.strictObject({ months: z.int().min(0).max(120), terms: z.string().max(500) });
+
+export const ProductCreateBody = z.strictObject({
+  sku: z.string().regex(/^[A-Z0-9][A-Z0-9-]{1,63}$/),
+  name: z.string().trim().min(1).max(200),
+  brand: z.string().trim().max(100).default(''),
+  description: z.string().max(10_000).default(''),
+  category: z.string().regex(/^[a-z0-9-]{1,64}$/),
+  price: MoneyIn,
+  images: z.array(ImageUrl).max(20).default([]),
+  attributes: Attributes.default({}),
+  warranty: Warranty.default({ months: 0, terms: '' }),
+});
+export type ProductCreateBody = z.infer<typeof ProductCreateBody>;
+
+export const ProductUpdateBody = ProductCreateBody.omit({ sku: true })
+  .partial()
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, 'nothing to update');
+export type ProductUpdateBody = z.infer<typeof ProductUpdateBody>;
 
 export interface PageDto<T> {
   items: T[];

@@ -7,14 +7,17 @@ import { createLogger } from '@dbcarts/logging';
 import { container } from 'tsyringe';
 import { BrowseCatalogUseCase } from './app/browse-catalog.use-case';
 import { CATALOG } from './app/catalog.tokens';
+import { ManageCatalogUseCase } from './app/manage-catalog.use-case';
 import { catalogRoutes } from './http/catalog.routes';
 import { createCatalogDataSource } from './infra/typeorm/data-source';
-import { seedDemoCatalog } from './infra/typeorm/demo-catalog.seed';
+import { seedCatalog } from './infra/typeorm/catalog.seed';
+import { DaprProductCacheAdapter } from './infra/dapr-product-cache.adapter';
+import { DaprProductEventsAdapter } from './infra/dapr-product-events.adapter';
 import { TypeormProductRepository } from './infra/typeorm/typeorm-product.repository';
 
 async function main(): Promise<void> {
   const config = loadConfig(
-    z.object({ ...baseServiceEnv, DB_URL: z.string().startsWith('mysql://'), SEED_DEMO_CATALOG: env.bool(false) }),
+    z.object({ ...baseServiceEnv, DB_URL: z.string().startsWith('mysql://'), SEED_CATALOG_PRODUCTS: env.int(0) }),
   );
   const log = createLogger('catalog', config.LOG_LEVEL);
   const sidecar = new Sidecar({ host: config.DAPR_HOST, httpPort: config.DAPR_HTTP_PORT });
@@ -23,9 +26,18 @@ async function main(): Promise<void> {
   await ds.initialize();
   const ran = await ds.runMigrations({ transaction: 'each' });
   if (ran.length) log.info({ migrations: ran.map((m) => m.name) }, 'migrations applied');
-  if (config.SEED_DEMO_CATALOG) log.info({ inserted: await seedDemoCatalog(ds) }, 'demo catalog seeded');
+  if (config.SEED_CATALOG_PRODUCTS > 0) {
+    const inserted = await seedCatalog(
+      ds,
+      config.SEED_CATALOG_PRODUCTS,
+      (n) => n % 10_000 === 0 && log.info({ n }, 'seeding'),
+    );
+    if (inserted) log.info({ inserted }, 'catalog seeded');
+  }
 
   container.register(CATALOG.Products, { useValue: new TypeormProductRepository(ds) });
+  container.register(CATALOG.Cache, { useValue: new DaprProductCacheAdapter(sidecar) });
+  container.register(CATALOG.Events, { useValue: new DaprProductEventsAdapter(sidecar, log) });
   const app = createHttpApp({
     service: 'catalog',
     logger: log,
@@ -33,7 +45,13 @@ async function main(): Promise<void> {
       sidecar: () => sidecar.health(),
       database: async () => void (await ds.query('SELECT 1')),
     },
-    routes: (a) => a.use(catalogRoutes({ browse: container.resolve(BrowseCatalogUseCase) })),
+    routes: (a) =>
+      a.use(
+        catalogRoutes({
+          browse: container.resolve(BrowseCatalogUseCase),
+          manage: container.resolve(ManageCatalogUseCase),
+        }),
+      ),
   });
   await serve(app, { port: config.APP_PORT, host: config.APP_HOST, logger: log, onShutdown: [() => ds.destroy()] });
   log.info({ port: config.APP_PORT }, 'catalog listening');

@@ -1,11 +1,12 @@
 import '@dbcarts/telemetry/register';
-import { createCatalogClient } from '@dbcarts/catalog/client';
+import { createCatalogClient, PRODUCT_CHANGED_TOPIC, type ProductChangedEvent } from '@dbcarts/catalog/client';
 import { baseServiceEnv, env, loadConfig, z } from '@dbcarts/config';
-import { Sidecar } from '@dbcarts/dapr';
+import { Sidecar, SubscriptionRouter } from '@dbcarts/dapr';
 import { serve } from '@dbcarts/http';
 import { createInventoryClient } from '@dbcarts/inventory/client';
 import { createLogger } from '@dbcarts/logging';
 import { BrowseProductsUseCase } from './app/browse-products.use-case';
+import { ProductEdgeCache } from './app/product-edge-cache';
 import { buildGatewayApp } from './http/gateway.app';
 
 async function main(): Promise<void> {
@@ -14,6 +15,8 @@ async function main(): Promise<void> {
       ...baseServiceEnv,
       APP_PORT: env.port(8080),
       RATE_LIMIT_PER_MINUTE: env.int(1200, 1),
+      EDGE_CACHE_ENTRIES: env.int(10_000, 0),
+      EDGE_CACHE_TTL_MS: env.int(30_000, 0),
     }),
   );
   const log = createLogger('gateway', config.LOG_LEVEL);
@@ -21,8 +24,22 @@ async function main(): Promise<void> {
   const catalog = createCatalogClient(sidecar);
   const inventory = createInventoryClient(sidecar);
 
+  const edge = new ProductEdgeCache(config.EDGE_CACHE_ENTRIES, config.EDGE_CACHE_TTL_MS);
+  const subscriptions = new SubscriptionRouter(log).subscribe({
+    // The broadcast component: every gateway instance gets every change, not one of them.
+    pubsubName: 'broadcast',
+    topic: PRODUCT_CHANGED_TOPIC,
+    route: '/events/catalog/product-changed',
+    handler: async (event) => {
+      const id = (event.data as Partial<ProductChangedEvent>)?.id;
+      if (typeof id !== 'string') return 'DROP';
+      edge.invalidate(id);
+      return 'SUCCESS';
+    },
+  });
   const app = buildGatewayApp({
-    deps: { catalog, inventory, browse: new BrowseProductsUseCase(catalog, inventory) },
+    deps: { catalog, inventory, browse: new BrowseProductsUseCase(catalog, inventory), edge },
+    subscriptions,
     logger: log,
     rateLimit: { points: config.RATE_LIMIT_PER_MINUTE, windowSeconds: 60 },
     readiness: { sidecar: () => sidecar.health() },

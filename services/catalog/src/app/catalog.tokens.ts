@@ -1,3 +1,5 @@
 export const CATALOG = {
   Products: Symbol('ProductRepository'),
+  Cache: Symbol('ProductCache'),
+  Events: Symbol('ProductEvents'),
 } as const;

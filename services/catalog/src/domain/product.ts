@@ -12,11 +12,20 @@ export interface Category {
   name: string;
 }
 
+export interface Warranty {
+  months: number;
+  terms: string;
+}
+
 export interface Product {
   id: string;
   sku: string;
   name: string;
+  brand: string;
   description: string;
+  images: string[];
+  attributes: Record<string, string>;
+  warranty: Warranty;
   category: Category;
   price: Money;
   createdAt: Date;
@@ -64,4 +73,42 @@ export function validateQuery(q: ProductQuery): ProductQuery {
     throw new InvalidPriceRangeError(q.minPrice, q.maxPrice);
   }
   return q;
+}
+
+export interface ProductDraft {
+  sku: string;
+  name: string;
+  brand: string;
+  description: string;
+  category: string;
+  price: Money;
+  images: string[];
+  attributes: Record<string, string>;
+  warranty: Warranty;
+}
+
+export type ProductPatch = Partial<Omit<ProductDraft, 'sku'>>;
+
+export class SkuTakenError extends DomainError {
+  readonly code = 'CATALOG.SKU_TAKEN';
+  readonly kind = 'conflict';
+  constructor(sku: string) {
+    super(`A product with SKU ${sku} already exists`, { sku });
+  }
+}
+
+export class UnknownCategoryError extends DomainError {
+  readonly code = 'CATALOG.UNKNOWN_CATEGORY';
+  readonly kind = 'invalid';
+  constructor(slug: string) {
+    super(`No category ${slug}`, { category: slug });
+  }
+}
+
+/** What other parts of the store need to know when a product changes (prices, names, departments). */
+export interface ProductChanged {
+  id: string;
+  sku: string;
+  category: string;
+  updatedAt: string;
 }

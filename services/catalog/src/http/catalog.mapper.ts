@@ -13,8 +13,12 @@ export const toProductSummary = (p: Product): ProductSummaryDto => ({
 
 export const toProductDto = (p: Product): ProductDto => ({
   ...toProductSummary(p),
+  brand: p.brand,
   description: p.description,
   categoryName: p.category.name,
+  images: [...p.images],
+  attributes: { ...p.attributes },
+  warranty: { months: p.warranty.months, terms: p.warranty.terms },
   createdAt: p.createdAt.toISOString(),
   updatedAt: p.updatedAt.toISOString(),
 });

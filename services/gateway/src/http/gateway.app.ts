@@ -1,3 +1,4 @@
+import type { SubscriptionRouter } from '@dbcarts/dapr';
 import { createHttpApp } from '@dbcarts/http';
 import type { Logger } from '@dbcarts/logging';
 import type { Express } from 'express';
@@ -9,6 +10,8 @@ export interface GatewayAppOptions {
   logger?: Logger;
   rateLimit: RateLimitSettings;
   readiness?: Record<string, () => Promise<void>>;
+  /** Pub/sub deliveries (GET /dapr/subscribe + routes), mounted before the API. */
+  subscriptions?: SubscriptionRouter;
 }
 
 /** The gateway's express app, apart from listen() so tests drive it in-process. */
@@ -18,6 +21,7 @@ export function buildGatewayApp(opts: GatewayAppOptions): Express {
     logger: opts.logger,
     readiness: opts.readiness,
     routes: (a) => {
+      opts.subscriptions?.mount(a);
       a.use('/api', rateLimit(opts.rateLimit));
       a.use(gatewayRoutes(opts.deps));
     },

@@ -4,11 +4,13 @@ import type { InventoryClient } from '@dbcarts/inventory/client';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { BrowseProductsUseCase } from '../app/browse-products.use-case';
+import type { ProductEdgeCache } from '../app/product-edge-cache';
 
 export interface GatewayDeps {
   catalog: CatalogClient;
   inventory: InventoryClient;
   browse: BrowseProductsUseCase;
+  edge: ProductEdgeCache;
 }
 
 const ProductIdParams = z.strictObject({ id: z.uuid() });
@@ -28,11 +30,32 @@ export function gatewayRoutes(deps: GatewayDeps): Router {
 
   r.get('/api/products/:id', async (req, res) => {
     const { id } = ProductIdParams.parse(req.params);
-    const answer = await deps.catalog.product(id, req.get('if-none-match'));
-    if (answer.etag) res.set('ETag', answer.etag);
-    if (answer.cacheControl) res.set('Cache-Control', answer.cacheControl);
-    if (answer.status === 304) return void res.status(304).end();
-    res.json(answer.product);
+    let entry = deps.edge.get(id);
+    if (entry) res.set('X-Cache', 'HIT');
+    else {
+      const epoch = deps.edge.epoch(id);
+      const answer = await deps.catalog.product(id);
+      entry = {
+        etag: answer.etag ?? '',
+        cacheControl: answer.cacheControl,
+        surrogateKey: answer.surrogateKey,
+        body: answer.product,
+      };
+      deps.edge.put(id, entry, epoch);
+      res.set('X-Cache', 'MISS');
+    }
+    if (entry.etag) res.set('ETag', entry.etag);
+    if (entry.cacheControl) res.set('Cache-Control', entry.cacheControl);
+    if (entry.surrogateKey) res.set('Surrogate-Key', entry.surrogateKey);
+    if (
+      entry.etag &&
+      req
+        .get('if-none-match')
+        ?.split(/\s*,\s*/)
+        .includes(entry.etag)
+    )
+      return void res.status(304).end();
+    res.json(entry.body);
   });
 
   r.get('/api/inventory/:sku', async (req, res) => {

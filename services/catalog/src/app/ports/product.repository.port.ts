@@ -1,7 +1,11 @@
-import type { Category, Page, Product, ProductQuery } from '../../domain/product';
+import type { Category, Page, Product, ProductDraft, ProductPatch, ProductQuery } from '../../domain/product';
 
 export interface ProductRepositoryPort {
   list(query: ProductQuery): Promise<Page<Product>>;
   findById(id: string): Promise<Product | undefined>;
   categories(): Promise<Category[]>;
+  /** Throws SkuTakenError / UnknownCategoryError. */
+  create(draft: ProductDraft): Promise<Product>;
+  /** undefined when there is no such product. */
+  update(id: string, patch: ProductPatch): Promise<Product | undefined>;
 }

@@ -22,8 +22,23 @@ export class ProductEntity {
   @Column({ type: 'varchar', length: 200 })
   name!: string;
 
+  @Column({ type: 'varchar', length: 100 })
+  brand!: string;
+
   @Column({ type: 'text' })
   description!: string;
+
+  @Column({ type: 'json' })
+  images!: string[];
+
+  @Column({ type: 'json' })
+  attributes!: Record<string, string>;
+
+  @Column({ name: 'warranty_months', type: 'smallint', unsigned: true })
+  warrantyMonths!: number;
+
+  @Column({ name: 'warranty_terms', type: 'varchar', length: 500 })
+  warrantyTerms!: string;
 
   @Column({ name: 'category_id', type: 'char', length: 36 })
   categoryId!: string;

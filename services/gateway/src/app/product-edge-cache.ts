@@ -1,0 +1,60 @@
+export interface EdgeEntry {
+  etag: string;
+  cacheControl?: string;
+  surrogateKey?: string;
+  body: unknown;
+}
+
+/**
+ * The gateway's small response cache for public product reads, so a hot product page costs no
+ * sidecar hop. Dropped per product on catalog.product-changed; a fill that started before a drop
+ * is discarded (epochs), so the old version is never served after the event. Bounded by entries
+ * (least recently used goes first) and by a TTL in case an event is lost.
+ */
+export class ProductEdgeCache {
+  private readonly entries = new Map<string, { entry: EdgeEntry; at: number }>();
+  private readonly epochs = new Map<string, number>();
+  private clock = 0;
+
+  constructor(
+    private readonly maxEntries = 10_000,
+    private readonly ttlMs = 30_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get(id: string): EdgeEntry | undefined {
+    const hit = this.entries.get(id);
+    if (!hit) return undefined;
+    if (this.now() - hit.at > this.ttlMs) {
+      this.entries.delete(id);
+      return undefined;
+    }
+    // Re-insert to mark it most recently used (Map keeps insertion order).
+    this.entries.delete(id);
+    this.entries.set(id, hit);
+    return hit.entry;
+  }
+
+  /** Taken before fetching; put() with a stale epoch is ignored. */
+  epoch(id: string): number {
+    return this.epochs.get(id) ?? 0;
+  }
+
+  put(id: string, entry: EdgeEntry, epoch: number): void {
+    if (this.epoch(id) !== epoch) return;
+    this.entries.set(id, { entry, at: this.now() });
+    if (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+  }
+
+  invalidate(id: string): void {
+    this.entries.delete(id);
+    this.epochs.set(id, ++this.clock);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
