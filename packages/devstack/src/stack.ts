@@ -20,6 +20,8 @@ export interface StackOptions {
   appEnv?: Record<string, Record<string, string>>;
   /** Extra node flags per app (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
   nodeArgs?: Record<string, string[]>;
+  /** appId → how many instances (each with its own sidecar); default 1. */
+  replicas?: Record<string, number>;
   /** appId → fixed app port (dev); others get free ports. */
   ports?: Record<string, number>;
   /** Database name prefix for services with a MariaDB database of their own. */
@@ -40,6 +42,7 @@ export interface AppEndpoints {
 }
 
 interface RunningApp {
+  key: string;
   manifest: ServiceManifest;
   endpoints: AppEndpoints;
   app?: ManagedProcess;
@@ -76,14 +79,15 @@ export class Stack {
     return join(this.opts.runDir, 'logs');
   }
 
-  endpoints(appId: string): AppEndpoints {
-    const app = this.apps.get(appId);
-    if (!app) throw new Error(`app ${appId} is not part of this stack`);
+  /** Instance 0 is `appId`; further replicas are `appId#1`, `appId#2`... */
+  endpoints(appId: string, instance = 0): AppEndpoints {
+    const app = this.apps.get(instanceKey(appId, instance));
+    if (!app) throw new Error(`app ${appId} instance ${instance} is not part of this stack`);
     return app.endpoints;
   }
 
   mariadbDatabase(appId: string): string | undefined {
-    const m = this.apps.get(appId)?.manifest.mariadb;
+    const m = this.apps.get(instanceKey(appId, 0))?.manifest.mariadb;
     return m ? `${this.opts.dbPrefix ?? 'dbcarts_'}${m}` : undefined;
   }
 
@@ -107,22 +111,23 @@ export class Stack {
 
     for (const appId of this.opts.apps) {
       const manifest = readManifest(this.opts.repoRoot, appId);
-      const [daprHttpPort, daprGrpcPort, metricsPort, internalGrpcPort] = (await freePorts(4)) as [
-        number,
-        number,
-        number,
-        number,
-      ];
-      const appPort = this.opts.ports?.[appId] ?? (await freePort());
-      this.apps.set(appId, {
-        manifest,
-        endpoints: { appId, appPort, daprHttpPort, daprGrpcPort, metricsPort, internalGrpcPort },
-      });
+      for (let i = 0; i < (this.opts.replicas?.[appId] ?? 1); i++) {
+        const key = instanceKey(appId, i);
+        const [daprHttpPort, daprGrpcPort, metricsPort, internalGrpcPort] = (await freePorts(4)) as [
+          number,
+          number,
+          number,
+          number,
+        ];
+        const appPort = (i === 0 ? this.opts.ports?.[appId] : undefined) ?? (await freePort());
+        const endpoints = { appId, appPort, daprHttpPort, daprGrpcPort, metricsPort, internalGrpcPort };
+        this.apps.set(key, { key, manifest, endpoints });
+      }
     }
 
     const needsScheduler = this.opts.scheduler || [...this.apps.values()].some((a) => a.manifest.scheduler);
     await Promise.all([this.startPlacement(), needsScheduler ? this.startScheduler() : Promise.resolve()]);
-    await Promise.all(this.opts.apps.map((id) => this.startApp(id)));
+    await Promise.all([...this.apps.keys()].map((key) => this.startInstance(key)));
   }
 
   private async startPlacement(): Promise<void> {
@@ -183,11 +188,13 @@ export class Stack {
     await waitForHttp(`http://127.0.0.1:${health}/healthz`, this.scheduler, this.timeout);
   }
 
-  /** Starts (or restarts) one app and its sidecar, and waits until both answer. */
-  async startApp(appId: string): Promise<void> {
-    const running = this.apps.get(appId);
-    if (!running) throw new Error(`app ${appId} is not part of this stack`);
+  /** Starts (or restarts) one instance of an app and its sidecar, and waits until both answer. */
+  async startInstance(key: string): Promise<void> {
+    const running = this.apps.get(key);
+    if (!running) throw new Error(`app ${key} is not part of this stack`);
     const { manifest, endpoints: ep } = running;
+    const appId = manifest.appId;
+    const logName = key.replace('#', '-');
     const db = this.mariadbDatabase(appId);
     running.app = new ManagedProcess({
       name: appId,
@@ -205,7 +212,7 @@ export class Stack {
         ...this.opts.env,
         ...this.opts.appEnv?.[appId],
       },
-      logFile: join(this.logDir, `${appId}.log`),
+      logFile: join(this.logDir, `${logName}.log`),
     }).start();
     const args = [
       '--app-id',
@@ -241,11 +248,11 @@ export class Stack {
     if (this.schedulerPort && manifest.scheduler)
       args.push('--scheduler-host-address', `127.0.0.1:${this.schedulerPort}`);
     running.daprd = new ManagedProcess({
-      name: `daprd-${appId}`,
+      name: `daprd-${logName}`,
       command: this.bins.daprd,
       args,
       env: { DAPR_HOST_IP: '127.0.0.1' },
-      logFile: join(this.logDir, `daprd-${appId}.log`),
+      logFile: join(this.logDir, `daprd-${logName}.log`),
     }).start();
 
     await Promise.all([
@@ -280,25 +287,25 @@ export class Stack {
     throw new Error(`actor host ${app.manifest.appId} not ready in placement; see ${this.logDir}`);
   }
 
-  async stopApp(appId: string): Promise<void> {
-    const running = this.apps.get(appId);
+  private async stopInstance(key: string, graceMs?: number): Promise<void> {
+    const running = this.apps.get(key);
     if (!running) return;
-    await Promise.all([running.daprd?.stop(), running.app?.stop()]);
+    await Promise.all([running.daprd?.stop(graceMs), running.app?.stop(graceMs)]);
   }
 
-  /** Stops an app and its sidecar (politely, or with SIGKILL as a crash) and starts both again. */
-  async restartApp(appId: string, how: 'graceful' | 'crash' = 'graceful'): Promise<void> {
-    if (how === 'crash') {
-      const running = this.apps.get(appId);
-      await Promise.all([running?.daprd?.stop(0), running?.app?.stop(0)]);
-    } else {
-      await this.stopApp(appId);
-    }
-    await this.startApp(appId);
+  /** Stops one instance and its sidecar (politely, or with SIGKILL as a crash) and starts both again. */
+  async restartApp(appId: string, how: 'graceful' | 'crash' = 'graceful', instance = 0): Promise<void> {
+    const key = instanceKey(appId, instance);
+    await this.stopInstance(key, how === 'crash' ? 0 : undefined);
+    await this.startInstance(key);
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.apps.keys()].map((id) => this.stopApp(id)));
+    await Promise.all([...this.apps.keys()].map((key) => this.stopInstance(key)));
     await Promise.all([this.placement?.stop(), this.scheduler?.stop()]);
   }
+}
+
+function instanceKey(appId: string, instance: number): string {
+  return instance === 0 ? appId : `${appId}#${instance}`;
 }

@@ -15,6 +15,8 @@ export interface TestStackOptions {
   env?: Record<string, string>;
   appEnv?: Record<string, Record<string, string>>;
   nodeArgs?: Record<string, string[]>;
+  /** appId → instances, each with its own sidecar (e.g. two catalogs sharing one cache). */
+  replicas?: Record<string, number>;
 }
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -76,6 +78,7 @@ export class TestStack {
         env: { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', ...opts.env },
         appEnv: opts.appEnv,
         nodeArgs: opts.nodeArgs,
+        replicas: opts.replicas,
       });
     } catch (e) {
       await cleanup(runId, redisDb, databases);
@@ -84,18 +87,19 @@ export class TestStack {
     return new TestStack(stack, runId, redisDb, databases);
   }
 
-  /** The sidecar of an app, as that app sees it: use it to call others the way services do. */
-  sidecar(appId: string): Sidecar {
-    let s = this.sidecars.get(appId);
+  /** The sidecar of an app (instance), as that app sees it: use it to call others the way services do. */
+  sidecar(appId: string, instance = 0): Sidecar {
+    const key = `${appId}#${instance}`;
+    let s = this.sidecars.get(key);
     if (!s) {
-      s = new Sidecar({ host: '127.0.0.1', httpPort: this.stack.endpoints(appId).daprHttpPort });
-      this.sidecars.set(appId, s);
+      s = new Sidecar({ host: '127.0.0.1', httpPort: this.stack.endpoints(appId, instance).daprHttpPort });
+      this.sidecars.set(key, s);
     }
     return s;
   }
 
-  appUrl(appId: string): string {
-    return `http://127.0.0.1:${this.stack.endpoints(appId).appPort}`;
+  appUrl(appId: string, instance = 0): string {
+    return `http://127.0.0.1:${this.stack.endpoints(appId, instance).appPort}`;
   }
 
   /** A value no other run or test uses, in a shape SKUs and ids accept. */
@@ -104,8 +108,8 @@ export class TestStack {
   }
 
   /** 'crash' kills the app and its sidecar with SIGKILL, mid-flight, before starting them again. */
-  restartApp(appId: string, how: 'graceful' | 'crash' = 'graceful'): Promise<void> {
-    return this.stack.restartApp(appId, how);
+  restartApp(appId: string, how: 'graceful' | 'crash' = 'graceful', instance = 0): Promise<void> {
+    return this.stack.restartApp(appId, how, instance);
   }
 
   async stop(): Promise<void> {

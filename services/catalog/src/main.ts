@@ -11,6 +11,7 @@ import { ManageCatalogUseCase } from './app/manage-catalog.use-case';
 import { catalogRoutes } from './http/catalog.routes';
 import { createCatalogDataSource } from './infra/typeorm/data-source';
 import { seedCatalog } from './infra/typeorm/catalog.seed';
+import { underMigrationLock } from './infra/typeorm/migrate';
 import { DaprProductCacheAdapter } from './infra/dapr-product-cache.adapter';
 import { DaprProductEventsAdapter } from './infra/dapr-product-events.adapter';
 import { TypeormProductRepository } from './infra/typeorm/typeorm-product.repository';
@@ -24,16 +25,18 @@ async function main(): Promise<void> {
 
   const ds = createCatalogDataSource(config.DB_URL);
   await ds.initialize();
-  const ran = await ds.runMigrations({ transaction: 'each' });
-  if (ran.length) log.info({ migrations: ran.map((m) => m.name) }, 'migrations applied');
-  if (config.SEED_CATALOG_PRODUCTS > 0) {
-    const inserted = await seedCatalog(
-      ds,
-      config.SEED_CATALOG_PRODUCTS,
-      (n) => n % 10_000 === 0 && log.info({ n }, 'seeding'),
-    );
-    if (inserted) log.info({ inserted }, 'catalog seeded');
-  }
+  await underMigrationLock(ds, async () => {
+    const ran = await ds.runMigrations({ transaction: 'each' });
+    if (ran.length) log.info({ migrations: ran.map((m) => m.name) }, 'migrations applied');
+    if (config.SEED_CATALOG_PRODUCTS > 0) {
+      const inserted = await seedCatalog(
+        ds,
+        config.SEED_CATALOG_PRODUCTS,
+        (n) => n % 10_000 === 0 && log.info({ n }, 'seeding'),
+      );
+      if (inserted) log.info({ inserted }, 'catalog seeded');
+    }
+  });
 
   container.register(CATALOG.Products, { useValue: new TypeormProductRepository(ds) });
   container.register(CATALOG.Cache, { useValue: new DaprProductCacheAdapter(sidecar) });

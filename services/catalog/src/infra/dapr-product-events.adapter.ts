@@ -18,12 +18,18 @@ export class DaprProductEventsAdapter implements ProductEventsPort {
       category: p.category.slug,
       updatedAt: p.updatedAt.toISOString(),
     };
-    try {
-      // id + version: a redelivered event is recognisable, a later change is a new event.
-      await this.sidecar.publish('pubsub', PRODUCT_CHANGED, event, { id: `${p.id}@${event.updatedAt}` });
-    } catch (err) {
-      // The change is committed and caches are cleared; edge caches then fall back to their short TTL.
-      this.log.error({ err, productId: p.id }, 'catalog.product-changed not published');
+    // id + version: a redelivered event is recognisable, a later change is a new event.
+    const id = `${p.id}@${event.updatedAt}`;
+    // Durable for consumers that must see every change (read models, search); broadcast so every
+    // gateway instance drops its edge copy.
+    const results = await Promise.allSettled([
+      this.sidecar.publish('pubsub', PRODUCT_CHANGED, event, { id }),
+      this.sidecar.publish('broadcast', PRODUCT_CHANGED, event, { id }),
+    ]);
+    for (const r of results) {
+      // The change is committed and the shared cache cleared; edge caches fall back to their short TTL.
+      if (r.status === 'rejected')
+        this.log.error({ err: r.reason, productId: p.id }, 'catalog.product-changed not published');
     }
   }
 }

@@ -25,7 +25,7 @@ export class TypeormProductRepository implements ProductRepositoryPort {
   private readonly products: Repository<ProductEntity>;
   private readonly cats: Repository<CategoryEntity>;
 
-  constructor(private readonly ds: DataSource) {
+  constructor(ds: DataSource) {
     this.products = ds.getRepository(ProductEntity);
     this.cats = ds.getRepository(CategoryEntity);
   }
