@@ -33,7 +33,9 @@ export function createHttpApp(opts: AppOptions): Express {
     const incoming = req.get('x-request-id');
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('x-request-id', requestId);
-    runWithRequestContext({ requestId, traceId: currentTraceId() }, next);
+    const tp = req.get('traceparent');
+    const traceparent = tp && tp.length <= 55 ? tp : undefined;
+    runWithRequestContext({ requestId, traceparent, traceId: currentTraceId(traceparent) }, next);
   });
 
   app.use(

@@ -3,9 +3,11 @@ import { type Logger, pino } from 'pino';
 
 export type { Logger };
 
-interface RequestContext {
+export interface RequestContext {
   requestId: string;
   traceId?: string;
+  /** The W3C traceparent the request came with, passed on to outgoing Dapr calls. */
+  traceparent?: string;
 }
 
 // Request-scoped ids ride along the async call chain so every log line of a request carries them

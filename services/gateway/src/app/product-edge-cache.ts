@@ -2,7 +2,8 @@ export interface EdgeEntry {
   etag: string;
   cacheControl?: string;
   surrogateKey?: string;
-  body: unknown;
+  /** Serialized once when cached: a hit sends these bytes as they are. */
+  json: string;
 }
 
 /**

@@ -39,7 +39,7 @@ export function gatewayRoutes(deps: GatewayDeps): Router {
         etag: answer.etag ?? '',
         cacheControl: answer.cacheControl,
         surrogateKey: answer.surrogateKey,
-        body: answer.product,
+        json: JSON.stringify(answer.product),
       };
       deps.edge.put(id, entry, epoch);
       res.set('X-Cache', 'MISS');
@@ -55,7 +55,7 @@ export function gatewayRoutes(deps: GatewayDeps): Router {
         .includes(entry.etag)
     )
       return void res.status(304).end();
-    res.json(entry.body);
+    res.type('application/json').send(entry.json);
   });
 
   r.get('/api/inventory/:sku', async (req, res) => {
