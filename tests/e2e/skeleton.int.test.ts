@@ -28,8 +28,14 @@ describe('walking skeleton through the gateway', () => {
   it('pages, filters and sorts products, with live availability from each SKU actor', async () => {
     const inventory = createInventoryClient(stack.sidecar('inventory'));
     await inventory.setStock('ELC-HPH-001', 7);
-
-    const res = await get('/api/products?category=electronics&sort=price_desc&pageSize=2');
+    // The listing's availability is a read model fed by inventory.availability-changed: eventually, in well under 3 s.
+    const started = Date.now();
+    let res = await get('/api/products?category=electronics&sort=price_desc&pageSize=2');
+    while (((await res.clone().json()) as { items: { available: number }[] }).items[0]?.available !== 7) {
+      if (Date.now() - started > 3000) break;
+      await new Promise((r) => setTimeout(r, 50));
+      res = await get('/api/products?category=electronics&sort=price_desc&pageSize=2');
+    }
     expect(res.status).toBe(200);
     const page = (await res.json()) as {
       items: { sku: string; price: { amount: number }; available: number }[];
@@ -49,6 +55,33 @@ describe('walking skeleton through the gateway', () => {
     expect(cheap.items.every((p) => p.price.amount <= 2000)).toBe(true);
     const amounts = cheap.items.map((p) => p.price.amount);
     expect(amounts).toEqual([...amounts].sort((a, b) => a - b));
+  });
+
+  it('applies availability events in version order: a late or repeated event never moves it back', async () => {
+    const inventory = createInventoryClient(stack.sidecar('inventory'));
+    await inventory.setStock('TOY-PZL-002', 40);
+    await inventory.setStock('TOY-PZL-002', 41);
+    const available = async () => {
+      const page = (await (await get('/api/products?category=toys&pageSize=100')).json()) as {
+        items: { sku: string; available: number }[];
+      };
+      return page.items.find((p) => p.sku === 'TOY-PZL-002')?.available;
+    };
+    const start = Date.now();
+    while ((await available()) !== 41 && Date.now() - start < 3000) await new Promise((r) => setTimeout(r, 50));
+    expect(await available()).toBe(41);
+    // A stale event (an old version) and a malformed one arrive late: neither changes the read model.
+    const pub = stack.sidecar('inventory');
+    await pub.publish('pubsub', 'inventory.availability-changed', {
+      sku: 'TOY-PZL-002',
+      onHand: 5,
+      reserved: 0,
+      available: 5,
+      version: 1,
+    });
+    await pub.publish('pubsub', 'inventory.availability-changed', { sku: 'not a sku', available: -1 });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await available()).toBe(41);
   });
 
   it('answers inventory through two sidecars', async () => {

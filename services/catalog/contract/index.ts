@@ -37,9 +37,11 @@ export interface ProductSummaryDto {
   name: string;
   category: string;
   price: MoneyDto;
+  /** Eventually consistent with inventory (seconds at most); the live number is /api/inventory/{sku}. */
+  available: number;
 }
 
-export interface ProductDto extends ProductSummaryDto {
+export interface ProductDto extends Omit<ProductSummaryDto, 'available'> {
   brand: string;
   description: string;
   categoryName: string;

@@ -1,10 +1,12 @@
 import '@dbcarts/telemetry/register';
 import 'reflect-metadata';
 import { baseServiceEnv, env, loadConfig, z } from '@dbcarts/config';
-import { Sidecar } from '@dbcarts/dapr';
+import { Sidecar, SubscriptionRouter } from '@dbcarts/dapr';
+import { AVAILABILITY_CHANGED_TOPIC, AvailabilityChangedEvent } from '@dbcarts/inventory/contract';
 import { createHttpApp, serve } from '@dbcarts/http';
 import { createLogger } from '@dbcarts/logging';
 import { container } from 'tsyringe';
+import { ApplyAvailabilityUseCase } from './app/apply-availability.use-case';
 import { BrowseCatalogUseCase } from './app/browse-catalog.use-case';
 import { CATALOG } from './app/catalog.tokens';
 import { ManageCatalogUseCase } from './app/manage-catalog.use-case';
@@ -41,6 +43,21 @@ async function main(): Promise<void> {
   container.register(CATALOG.Products, { useValue: new TypeormProductRepository(ds) });
   container.register(CATALOG.Cache, { useValue: new DaprProductCacheAdapter(sidecar) });
   container.register(CATALOG.Events, { useValue: new DaprProductEventsAdapter(sidecar, log) });
+  const availability = container.resolve(ApplyAvailabilityUseCase);
+  setInterval(() => void availability.flush(), 250).unref();
+  const subscriptions = new SubscriptionRouter(log).subscribe({
+    pubsubName: 'pubsub',
+    topic: AVAILABILITY_CHANGED_TOPIC,
+    route: '/events/inventory/availability-changed',
+    handler: async (event) => {
+      const report = AvailabilityChangedEvent.safeParse(event.data);
+      // A malformed event will never parse: drop it (dead-lettered) instead of retrying forever.
+      if (!report.success) return 'DROP';
+      await availability.execute(report.data); // a database fault throws: RETRY
+      return 'SUCCESS';
+    },
+  });
+
   const app = createHttpApp({
     service: 'catalog',
     logger: log,
@@ -48,13 +65,15 @@ async function main(): Promise<void> {
       sidecar: () => sidecar.health(),
       database: async () => void (await ds.query('SELECT 1')),
     },
-    routes: (a) =>
+    routes: (a) => {
+      subscriptions.mount(a);
       a.use(
         catalogRoutes({
           browse: container.resolve(BrowseCatalogUseCase),
           manage: container.resolve(ManageCatalogUseCase),
         }),
-      ),
+      );
+    },
   });
   await serve(app, { port: config.APP_PORT, host: config.APP_HOST, logger: log, onShutdown: [() => ds.destroy()] });
   log.info({ port: config.APP_PORT }, 'catalog listening');

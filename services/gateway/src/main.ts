@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     },
   });
   const app = buildGatewayApp({
-    deps: { catalog, inventory, browse: new BrowseProductsUseCase(catalog, inventory), edge },
+    deps: { catalog, inventory, browse: new BrowseProductsUseCase(catalog), edge },
     subscriptions,
     logger: log,
     rateLimit: { points: config.RATE_LIMIT_PER_MINUTE, windowSeconds: 60 },

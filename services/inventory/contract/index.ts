@@ -79,3 +79,14 @@ export interface FlashSaleDto {
   remaining: number;
   perCustomerLimit: number;
 }
+
+/** inventory.availability-changed: published after every saved change of a SKU's available units. */
+export const AVAILABILITY_CHANGED_TOPIC = 'inventory.availability-changed';
+export const AvailabilityChangedEvent = z.object({
+  sku: Sku,
+  onHand: z.int().min(0),
+  reserved: z.int().min(0),
+  available: z.int().min(0),
+  version: z.int().min(1),
+});
+export type AvailabilityChangedEvent = z.infer<typeof AvailabilityChangedEvent>;

@@ -26,6 +26,8 @@ export interface Product {
   images: string[];
   attributes: Record<string, string>;
   warranty: Warranty;
+  /** Units available as inventory last reported (eventually consistent read model). */
+  available: number;
   category: Category;
   price: Money;
   createdAt: Date;
@@ -111,4 +113,11 @@ export interface ProductChanged {
   sku: string;
   category: string;
   updatedAt: string;
+}
+
+/** inventory.availability-changed as the catalog applies it. */
+export interface AvailabilityReport {
+  sku: string;
+  available: number;
+  version: number;
 }

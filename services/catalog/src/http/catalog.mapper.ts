@@ -9,10 +9,15 @@ export const toProductSummary = (p: Product): ProductSummaryDto => ({
   name: p.name,
   category: p.category.slug,
   price: { amount: p.price.amount, currency: p.price.currency },
+  available: p.available,
 });
 
 export const toProductDto = (p: Product): ProductDto => ({
-  ...toProductSummary(p),
+  id: p.id,
+  sku: p.sku,
+  name: p.name,
+  category: p.category.slug,
+  price: { amount: p.price.amount, currency: p.price.currency },
   brand: p.brand,
   description: p.description,
   categoryName: p.category.name,

@@ -68,8 +68,13 @@ export class StockTurns {
     stock.expireDue(now);
     const result = op(stock, now);
     if (stock.changed) {
+      const version = stock.nextVersion();
       await this.ports.state.save(stock);
-      if (stock.becameDepleted) await this.ports.events.depleted(stock.snapshot());
+      if (stock.availabilityChanged) {
+        // Not awaited: the turn's answer does not wait on the broker (the adapter reports its own
+        // failures), and versions keep consumers correct whatever order events land in.
+        void this.ports.events.availabilityChanged({ ...stock.snapshot(), version }, stock.becameDepleted);
+      }
     }
     const next = stock.toMeta().nextExpiry;
     if (next !== undefined) await this.ports.sweeps.ensureSweepAt(next);

@@ -55,6 +55,17 @@ export class Stock {
     return this.metaChanged || this.touched.size > 0;
   }
 
+  /** Available units changed in this turn: the trigger for inventory.availability-changed. */
+  get availabilityChanged(): boolean {
+    return this.availableAtStart !== this.meta.onHand - this.meta.reserved;
+  }
+
+  /** Marks the change as one more version; called once per saved turn. */
+  nextVersion(): number {
+    this.meta.version = (this.meta.version ?? 0) + 1;
+    return this.meta.version;
+  }
+
   /** True once per transition from some available to none: the trigger for inventory.depleted. */
   get becameDepleted(): boolean {
     return this.availableAtStart > 0 && this.meta.onHand - this.meta.reserved === 0;

@@ -40,6 +40,8 @@ export interface StockMeta {
   flashSale?: FlashSaleState;
   /** Earliest expiresAt among held reservations, so a turn knows in O(1) whether to sweep. */
   nextExpiry?: number;
+  /** Bumped by every saved change: orders availability events, so read models apply only newer ones. */
+  version?: number;
 }
 
 export interface ReserveCommand {

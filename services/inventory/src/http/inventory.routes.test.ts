@@ -26,7 +26,7 @@ class InMemoryStockActor implements StockActorPort {
           },
         },
         sweeps: { ensureSweepAt: async () => {} },
-        events: { depleted: async () => {} },
+        events: { availabilityChanged: async () => {} },
       },
       { holdMs: 60_000, now: Date.now },
     );

@@ -1,4 +1,12 @@
-import type { Category, Page, Product, ProductDraft, ProductPatch, ProductQuery } from '../../domain/product';
+import type {
+  AvailabilityReport,
+  Category,
+  Page,
+  Product,
+  ProductDraft,
+  ProductPatch,
+  ProductQuery,
+} from '../../domain/product';
 
 export interface ProductRepositoryPort {
   list(query: ProductQuery): Promise<Page<Product>>;
@@ -8,4 +16,6 @@ export interface ProductRepositoryPort {
   create(draft: ProductDraft): Promise<Product>;
   /** undefined when there is no such product. */
   update(id: string, patch: ProductPatch): Promise<Product | undefined>;
+  /** Applies a report only if it is newer than the one held; true when it changed something. */
+  applyAvailability(report: AvailabilityReport): Promise<boolean>;
 }

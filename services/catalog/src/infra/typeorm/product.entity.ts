@@ -53,6 +53,12 @@ export class ProductEntity {
   @Column({ name: 'price_currency', type: 'char', length: 3 })
   priceCurrency!: string;
 
+  @Column({ type: 'int', unsigned: true })
+  available!: number;
+
+  @Column({ name: 'available_version', type: 'bigint', unsigned: true, select: false })
+  availableVersion!: string;
+
   @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt!: Date;
 

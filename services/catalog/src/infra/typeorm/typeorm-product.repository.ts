@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type DataSource, QueryFailedError, type Repository, type SelectQueryBuilder } from 'typeorm';
 import type { ProductRepositoryPort } from '../../app/ports/product.repository.port';
 import {
+  type AvailabilityReport,
   type Category,
   type Page,
   type Product,
@@ -98,6 +99,17 @@ export class TypeormProductRepository implements ProductRepositoryPort {
     return this.findById(id);
   }
 
+  async applyAvailability(r: AvailabilityReport): Promise<boolean> {
+    // Conditional on the version: a redelivered or late event never moves availability backwards.
+    const result = await this.products
+      .createQueryBuilder()
+      .update()
+      .set({ available: r.available, availableVersion: String(r.version) })
+      .where('sku = :sku AND available_version < :version', { sku: r.sku, version: r.version })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
   private async category(slug: string): Promise<CategoryEntity> {
     const c = await this.cats.findOne({ where: { slug } });
     if (!c) throw new UnknownCategoryError(slug);
@@ -139,6 +151,7 @@ function toProduct(p: ProductEntity): Product {
     images: p.images ?? [],
     attributes: p.attributes ?? {},
     warranty: { months: p.warrantyMonths, terms: p.warrantyTerms },
+    available: p.available,
     category: { id: p.category.id, slug: p.category.slug, name: p.category.name },
     price: { amount: p.priceAmount, currency: p.priceCurrency },
     createdAt: p.createdAt,

@@ -12,6 +12,15 @@ export interface SweepSchedulerPort {
   ensureSweepAt(at: number): Promise<void>;
 }
 
+export interface AvailabilityChange {
+  sku: string;
+  onHand: number;
+  reserved: number;
+  available: number;
+  /** Monotonic per SKU: a consumer keeps the highest it has seen and ignores older ones. */
+  version: number;
+}
+
 export interface StockEventsPort {
-  depleted(snapshot: { sku: string; onHand: number; reserved: number; available: number }): Promise<void>;
+  availabilityChanged(change: AvailabilityChange, depleted: boolean): Promise<void>;
 }
