@@ -35,6 +35,7 @@ export interface InventoryClient {
   release(sku: string, reservationId: string): Promise<ReservationDto>;
   startFlashSale(sku: string, sale: FlashSaleRequest): Promise<FlashSaleDto>;
   flashSale(sku: string): Promise<FlashSaleDto | null>;
+  activeFlashSales(): Promise<FlashSaleDto[]>;
 }
 
 export interface InventoryClientOptions {
@@ -87,6 +88,7 @@ export function createInventoryClient(sidecar: Sidecar, opts: InventoryClientOpt
     release: (sku, id) => call('POST', `reservations/${seg(sku)}/${seg(id)}/release`),
     startFlashSale: (sku, sale) => call('PUT', `flash-sales/${seg(sku)}`, sale),
     flashSale: async (sku) => (await call<{ sale: FlashSaleDto | null }>('GET', `flash-sales/${seg(sku)}`)).sale,
+    activeFlashSales: () => call('GET', 'flash-sales/active'),
   };
 }
 

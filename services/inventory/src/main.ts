@@ -10,6 +10,8 @@ import { ManageStockUseCase } from './app/manage-stock.use-case';
 import { ReserveStockUseCase } from './app/reserve-stock.use-case';
 import { SettleReservationUseCase } from './app/settle-reservation.use-case';
 import { inventoryRoutes } from './http/inventory.routes';
+import { DaprFlashSaleIndexAdapter } from './infra/dapr-flash-sale-index.adapter';
+import { FlashSaleDirectory } from './infra/flash-sale-directory.actor';
 import { DaprStockActorAdapter } from './infra/dapr-stock-actor.adapter';
 import { DaprStockEventsAdapter } from './infra/dapr-stock-events.adapter';
 import { configureInventoryActor, InventoryItem } from './infra/inventory-item.actor';
@@ -34,8 +36,13 @@ async function main(): Promise<void> {
     settings: { holdMs: config.RESERVATION_HOLD_MS, now: Date.now },
   });
   container.register(INVENTORY.StockActor, { useValue: new DaprStockActorAdapter(sidecar) });
+  container.register(INVENTORY.FlashSaleIndex, { useValue: new DaprFlashSaleIndexAdapter(sidecar) });
 
-  const actors = await createActorHost({ sidecar: sidecar.address, appPort: config.APP_PORT, actors: [InventoryItem] });
+  const actors = await createActorHost({
+    sidecar: sidecar.address,
+    appPort: config.APP_PORT,
+    actors: [InventoryItem, FlashSaleDirectory],
+  });
   const app = createHttpApp({
     service: 'inventory',
     logger: log,

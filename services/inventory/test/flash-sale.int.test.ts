@@ -41,6 +41,28 @@ async function storedMeta(sku: string): Promise<{ onHand: number; reserved: numb
 }
 
 describe('flash sale on one SKU', () => {
+  it('lists every sale started at once (the directory actor serializes concurrent admins)', async () => {
+    const skus = Array.from({ length: 6 }, () => stack.uniqueId('IDX'));
+    const window = {
+      startsAt: new Date(Date.now() - 1000).toISOString(),
+      endsAt: new Date(Date.now() + 60_000).toISOString(),
+    };
+    await Promise.all(skus.map((sku) => inventory.setStock(sku, 10)));
+    await Promise.all(
+      skus.map((sku, i) =>
+        inventory.startFlashSale(sku, {
+          id: `idx-${i}`,
+          price: { amount: 100, currency: 'USD' },
+          quantity: 5,
+          perCustomerLimit: 1,
+          ...window,
+        }),
+      ),
+    );
+    const active = await inventory.activeFlashSales();
+    for (const sku of skus) expect(active).toContainEqual(expect.objectContaining({ sku, remaining: 5 }));
+  });
+
   it('2,000 buyers, 200 customers, limit 3, 500 units, a crash mid-run: exactly 500 held, nobody above 3, all back after expiry', async () => {
     const sku = stack.uniqueId('FLASH');
     await inventory.setStock(sku, 500);

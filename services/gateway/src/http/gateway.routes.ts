@@ -58,6 +58,10 @@ export function gatewayRoutes(deps: GatewayDeps): Router {
     res.type('application/json').send(entry.json);
   });
 
+  r.get('/api/flash-sales/active', async (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=2').json(await deps.inventory.activeFlashSales());
+  });
+
   r.get('/api/inventory/:sku', async (req, res) => {
     const { sku } = SkuParams.parse(req.params);
     res.set('Cache-Control', 'no-store').json(await deps.inventory.stock(sku));

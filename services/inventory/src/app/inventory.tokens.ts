@@ -1,6 +1,7 @@
 export const INVENTORY = {
   Settings: Symbol('InventorySettings'),
   StockActor: Symbol('StockActor'),
+  FlashSaleIndex: Symbol('FlashSaleIndex'),
 } as const;
 
 export interface InventorySettings {

@@ -3,6 +3,7 @@ import { createHttpApp } from '@dbcarts/http';
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ManageStockUseCase } from '../app/manage-stock.use-case';
+import type { FlashSaleIndexEntry, FlashSaleIndexPort } from '../app/ports/flash-sale-index.port';
 import type { ReserveItem, StockActorPort } from '../app/ports/stock-actor.port';
 import { ReserveStockUseCase } from '../app/reserve-stock.use-case';
 import { SettleReservationUseCase } from '../app/settle-reservation.use-case';
@@ -41,6 +42,16 @@ class InMemoryStockActor implements StockActorPort {
   flashSale = (sku: string) => this.turns(sku).flashSale();
 }
 
+class InMemoryFlashSaleIndex implements FlashSaleIndexPort {
+  private entries: FlashSaleIndexEntry[] = [];
+  async add(e: FlashSaleIndexEntry, now: number) {
+    this.entries = [...this.entries.filter((x) => x.endsAt > now && x.sku !== e.sku), e];
+  }
+  async list() {
+    return this.entries;
+  }
+}
+
 let app: ReturnType<typeof createHttpApp>;
 beforeEach(() => {
   const actor = new InMemoryStockActor();
@@ -49,7 +60,7 @@ beforeEach(() => {
     routes: (a) =>
       a.use(
         inventoryRoutes({
-          stock: new ManageStockUseCase(actor),
+          stock: new ManageStockUseCase(actor, new InMemoryFlashSaleIndex()),
           reserve: new ReserveStockUseCase(actor, { reserveBatchMax: 64, holdMs: 60_000 }),
           settle: new SettleReservationUseCase(actor),
         }),
@@ -143,5 +154,7 @@ describe('batch reservations and flash sales', () => {
       .send({ ...sale, endsAt: sale.startsAt });
     expect(bad.status).toBe(400);
     expect((await request(app).get('/flash-sales/SKU-3')).body.sale).toMatchObject({ id: 'fs-1', remaining: 4 });
+    const active = await request(app).get('/flash-sales/active');
+    expect(active.body).toEqual([expect.objectContaining({ sku: 'SKU-3', id: 'fs-1', remaining: 4 })]);
   });
 });

@@ -69,6 +69,11 @@ export function inventoryRoutes(uc: InventoryUseCases): Router {
     res.status(replayed ? 200 : 201).json(toFlashSaleDto(sale));
   });
 
+  r.get('/flash-sales/active', async (_req, res) => {
+    const sales = await uc.stock.activeFlashSales(Date.now());
+    res.json(sales.map(toFlashSaleDto));
+  });
+
   r.get('/flash-sales/:sku', async (req, res) => {
     const { sku } = SkuParams.parse(req.params);
     const sale = await uc.stock.flashSale(sku);
