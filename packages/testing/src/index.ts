@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,8 @@ export interface TestStackOptions {
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const MARIADB_URL = process.env.TEST_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306';
+const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const RABBITMQ_USER = process.env.TEST_RABBITMQ_USER ?? 'guest';
 const LEASE_TTL_S = 3600;
 
 /**
@@ -36,6 +39,7 @@ export class TestStack {
     readonly runId: string,
     readonly redisDb: number,
     private readonly databases: string[],
+    private readonly vhost: string,
   ) {}
 
   static async start(opts: TestStackOptions): Promise<TestStack> {
@@ -49,6 +53,9 @@ export class TestStack {
     mkdirSync(runDir, { recursive: true });
     writeFileSync(join(runDir, 'secrets.json'), JSON.stringify({ 'dbcarts-test': 'true' }));
     const redisDb = await leaseRedisDb(runId);
+    const vhost = `dbcarts-test-${runId}`;
+    await rabbitmqctl(['add_vhost', vhost]);
+    await rabbitmqctl(['set_permissions', '-p', vhost, RABBITMQ_USER, '.*', '.*', '.*']);
     const dbPrefix = `dbcarts_t${runId}_`;
     const databases = manifests.filter((m) => m.mariadb).map((m) => `${dbPrefix}${m.mariadb}`);
     await createDatabases(databases);
@@ -68,9 +75,9 @@ export class TestStack {
         metadata: {
           redisDB: String(redisDb),
           secretsFile: join(runDir, 'secrets.json'),
-          // Own durable queues per run; the broadcast component keeps its per-instance {uuid}.
-          'pubsub.yaml#consumerID': `{appID}-${runId}`,
-          'pubsub.yaml#deletedWhenUnused': 'true',
+          // A RabbitMQ vhost of its own: queues and exchanges (with the same arguments as a dev
+          // stack's) never meet another run's, and deleting the vhost removes them all.
+          'pubsub.yaml#connectionString': `${RABBITMQ_URL}/${vhost}`,
           schemaName: `${dbPrefix}state`,
           tablePrefix: `${dbPrefix}`,
           streamName: `dbcarts_${runId}`,
@@ -81,10 +88,10 @@ export class TestStack {
         replicas: opts.replicas,
       });
     } catch (e) {
-      await cleanup(runId, redisDb, databases);
+      await cleanup(runId, redisDb, databases, vhost);
       throw e;
     }
-    return new TestStack(stack, runId, redisDb, databases);
+    return new TestStack(stack, runId, redisDb, databases, vhost);
   }
 
   /** The sidecar of an app (instance), as that app sees it: use it to call others the way services do. */
@@ -116,7 +123,7 @@ export class TestStack {
     try {
       await this.stack.stop();
     } finally {
-      await cleanup(this.runId, this.redisDb, this.databases);
+      await cleanup(this.runId, this.redisDb, this.databases, this.vhost);
     }
   }
 }
@@ -161,7 +168,17 @@ async function createDatabases(names: string[]): Promise<void> {
   }
 }
 
-async function cleanup(runId: string, redisDb: number, databases: string[]): Promise<void> {
+/** rabbitmqctl ships with the broker on this machine kind; the harness runs where the broker runs. */
+function rabbitmqctl(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile('rabbitmqctl', args, { timeout: 30_000 }, (err, _out, stderr) =>
+      err ? reject(new Error(`rabbitmqctl ${args.join(' ')} failed: ${stderr || err.message}`)) : resolve(),
+    );
+  });
+}
+
+async function cleanup(runId: string, redisDb: number, databases: string[], vhost?: string): Promise<void> {
+  if (vhost) await rabbitmqctl(['delete_vhost', vhost]).catch(() => undefined);
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     await redis.connect();
