@@ -136,22 +136,7 @@ export class Stack {
     this.placement = new ManagedProcess({
       name: 'placement',
       command: this.bins.placement,
-      args: [
-        '--id',
-        'p0',
-        '--initial-cluster',
-        `p0=127.0.0.1:${raft}`,
-        '--port',
-        String(port),
-        '--listen-address',
-        '127.0.0.1',
-        '--healthz-port',
-        String(health),
-        '--metrics-port',
-        String(metrics),
-        '--log-level',
-        'warn',
-      ],
+      args: [...controlPlaneArgs('p0', port, health, metrics), '--initial-cluster', `p0=127.0.0.1:${raft}`],
       logFile: join(this.logDir, 'placement.log'),
     }).start();
     await waitForHttp(`http://127.0.0.1:${health}/healthz`, this.placement, this.timeout);
@@ -164,24 +149,13 @@ export class Stack {
       name: 'scheduler',
       command: this.bins.scheduler,
       args: [
-        '--id',
-        's0',
-        '--port',
-        String(port),
-        '--listen-address',
-        '127.0.0.1',
-        '--healthz-port',
-        String(health),
-        '--metrics-port',
-        String(metrics),
+        ...controlPlaneArgs('s0', port, health, metrics),
         '--etcd-data-dir',
         join(this.opts.runDir, 'scheduler-etcd'),
         '--etcd-client-port',
         String(client),
         '--etcd-initial-cluster',
         `s0=http://127.0.0.1:${peer}`,
-        '--log-level',
-        'warn',
       ],
       logFile: join(this.logDir, 'scheduler.log'),
     }).start();
@@ -308,4 +282,22 @@ export class Stack {
 
 function instanceKey(appId: string, instance: number): string {
   return instance === 0 ? appId : `${appId}#${instance}`;
+}
+
+/** What placement and scheduler both take: id, loopback API port, and explicit health/metrics ports (defaults collide). */
+function controlPlaneArgs(id: string, port: number, health: number, metrics: number): string[] {
+  return [
+    '--id',
+    id,
+    '--port',
+    String(port),
+    '--listen-address',
+    '127.0.0.1',
+    '--healthz-port',
+    String(health),
+    '--metrics-port',
+    String(metrics),
+    '--log-level',
+    'warn',
+  ];
 }

@@ -3,21 +3,19 @@ import type { Category, Page, Product } from '../domain/product';
 
 export const toCategoryDto = (c: Category): CategoryDto => ({ id: c.id, slug: c.slug, name: c.name });
 
-export const toProductSummary = (p: Product): ProductSummaryDto => ({
+/** The fields a listing and a product page share. */
+const identity = (p: Product) => ({
   id: p.id,
   sku: p.sku,
   name: p.name,
   category: p.category.slug,
   price: { amount: p.price.amount, currency: p.price.currency },
-  available: p.available,
 });
 
+export const toProductSummary = (p: Product): ProductSummaryDto => ({ ...identity(p), available: p.available });
+
 export const toProductDto = (p: Product): ProductDto => ({
-  id: p.id,
-  sku: p.sku,
-  name: p.name,
-  category: p.category.slug,
-  price: { amount: p.price.amount, currency: p.price.currency },
+  ...identity(p),
   brand: p.brand,
   description: p.description,
   categoryName: p.category.name,

@@ -4,16 +4,9 @@ import {
   FlashSaleLimitExceededError,
   FlashSaleSoldOutError,
 } from './stock.errors';
-import type { FlashSaleState, FlashSaleView, Money, ReservationRecord } from './stock.types';
+import type { FlashSaleSpec, FlashSaleState, FlashSaleView, ReservationRecord } from './stock.types';
 
-export interface FlashSaleSpec {
-  id: string;
-  price: Money;
-  startsAt: number;
-  endsAt: number;
-  quantity: number;
-  perCustomerLimit: number;
-}
+export type { FlashSaleSpec } from './stock.types';
 
 export const isRunning = (sale: FlashSaleState | undefined, now: number): sale is FlashSaleState =>
   !!sale && now >= sale.startsAt && now < sale.endsAt;

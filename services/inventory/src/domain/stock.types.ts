@@ -18,7 +18,7 @@ export interface ReservationRecord {
   settledAt?: number;
 }
 
-export interface FlashSaleState {
+export interface FlashSaleSpec {
   id: string;
   price: Money;
   startsAt: number;
@@ -26,6 +26,9 @@ export interface FlashSaleState {
   /** Units offered at the flash price. */
   quantity: number;
   perCustomerLimit: number;
+}
+
+export interface FlashSaleState extends FlashSaleSpec {
   /** Units held or confirmed at the flash price. */
   sold: number;
   perCustomer: Record<string, number>;
@@ -57,15 +60,9 @@ export interface StockSnapshot {
   available: number;
 }
 
-export interface ReservationView {
+export interface ReservationView extends Omit<ReservationRecord, 'settledAt'> {
   sku: string;
   reservationId: string;
-  quantity: number;
-  status: ReservationStatus;
-  customerId?: string;
-  expiresAt?: number;
-  flashSaleId?: string;
-  unitPrice?: Money;
 }
 
 export interface FlashSaleView {
