@@ -1,19 +1,18 @@
 // `npm start`: the whole stack on this machine. Placement, one daprd per service, the services from
 // their tsc build, a seeded demo catalog. Ctrl-C stops every process it started.
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
-const { Stack, checkInfra, readManifest, InfraUnreachableError } = require('@dbcarts/devstack');
+const { Stack, checkInfra, generateDevSecrets, readManifest, InfraUnreachableError } = require('@dbcarts/devstack');
 const { Sidecar } = require('@dbcarts/dapr');
 const mysql = require('mysql2/promise');
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const devDir = join(root, '.dev');
-const APPS = ['inventory', 'catalog', 'gateway'];
+const APPS = ['inventory', 'catalog', 'users', 'gateway'];
 const gatewayPort = Number(process.env.GATEWAY_PORT ?? 8080);
 const profiles = (process.env.DAPR_PROFILE ?? '')
   .split(',')
@@ -27,12 +26,10 @@ function ensureDevSecrets() {
   if (existsSync(file)) return file;
   mkdirSync(devDir, { recursive: true });
   const fromEnv = process.env.DBCARTS_ADMIN_EMAIL && process.env.DBCARTS_ADMIN_PASSWORD;
-  const secrets = {
-    'admin-email': process.env.DBCARTS_ADMIN_EMAIL ?? 'admin@dbcarts.local',
-    'admin-password': process.env.DBCARTS_ADMIN_PASSWORD ?? randomBytes(18).toString('base64url'),
-    'jwt-signing-seed': randomBytes(32).toString('base64url'),
-    'payments-webhook-secret': randomBytes(32).toString('base64url'),
-  };
+  const secrets = generateDevSecrets({
+    adminEmail: process.env.DBCARTS_ADMIN_EMAIL,
+    adminPassword: process.env.DBCARTS_ADMIN_PASSWORD,
+  });
   writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   if (!fromEnv) {
     say(`generated dev secrets in ${file} (git-ignored). Admin login, shown once:`);

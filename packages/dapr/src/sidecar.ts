@@ -69,6 +69,19 @@ export class Sidecar {
     return this.request<T>(`actor ${actorType}`, 'PUT', path, { body: body ?? {}, timeoutMs }).then((r) => r.body);
   }
 
+  /** One secret from a secret store component (local file in dev, Kubernetes secrets in production). */
+  async getSecret(store: string, key: string): Promise<string> {
+    const res = await this.request<Record<string, string>>(
+      `secrets ${store}`,
+      'GET',
+      `/v1.0/secrets/${store}/${encodeURIComponent(key)}`,
+      {},
+    );
+    const value = res.body?.[key];
+    if (typeof value !== 'string') throw new DependencyUnavailableError(`secrets ${store}`, `no secret ${key}`);
+    return value;
+  }
+
   /** A value from a state store component (undefined when absent). */
   async getState<T>(store: string, key: string): Promise<T | undefined> {
     const res = await this.request<T | string>(

@@ -5,3 +5,4 @@ export { freePort, freePorts } from './ports';
 export { ManagedProcess, type ProcessSpec, waitForHttp } from './process';
 export { renderDaprConfig, renderResources, setMetadata } from './resources';
 export { type AppEndpoints, Stack, type StackOptions } from './stack';
+export { type DevSecretsOptions, generateDevSecrets } from './secrets';

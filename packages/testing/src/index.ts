@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Sidecar } from '@dbcarts/dapr';
-import { checkInfra, LOCAL_INFRA, readManifest, Stack } from '@dbcarts/devstack';
+import { checkInfra, generateDevSecrets, LOCAL_INFRA, readManifest, Stack } from '@dbcarts/devstack';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 
@@ -25,6 +25,9 @@ const MARIADB_URL = process.env.TEST_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306
 const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const RABBITMQ_USER = process.env.TEST_RABBITMQ_USER ?? 'guest';
 const LEASE_TTL_S = 3600;
+/** The admin account every test stack's users service creates from its secret store. */
+export const TEST_ADMIN = { email: 'admin@dbcarts.test', password: 'test-admin-password-1' };
+const TEST_ADMIN_PASSWORD = TEST_ADMIN.password;
 
 /**
  * A real stack for one test file: placement, one daprd per app, the apps from their tsc build,
@@ -51,7 +54,8 @@ export class TestStack {
     const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
     const runDir = join(tmpdir(), 'dbcarts-test', runId);
     mkdirSync(runDir, { recursive: true });
-    writeFileSync(join(runDir, 'secrets.json'), JSON.stringify({ 'dbcarts-test': 'true' }));
+    const secrets = generateDevSecrets({ adminEmail: 'admin@dbcarts.test', adminPassword: TEST_ADMIN_PASSWORD });
+    writeFileSync(join(runDir, 'secrets.json'), JSON.stringify(secrets));
     const redisDb = await leaseRedisDb(runId);
     const vhost = `dbcarts-test-${runId}`;
     await rabbitmqctl(['add_vhost', vhost]);

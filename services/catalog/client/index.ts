@@ -28,6 +28,9 @@ export interface CatalogClient {
   products(query: ProductListQuery): Promise<PageDto<ProductSummaryDto>>;
   /** Passes If-None-Match through so a client's cached copy costs no body. */
   product(id: string, ifNoneMatch?: string): Promise<ProductResponse>;
+  /** Admin writes; the catalog validates the body (strict) and answers problems as they are. */
+  createProduct(body: unknown): Promise<ProductDto>;
+  updateProduct(id: string, body: unknown): Promise<ProductDto>;
 }
 
 export function createCatalogClient(sidecar: Sidecar, appId = CATALOG_APP_ID): CatalogClient {
@@ -35,6 +38,9 @@ export function createCatalogClient(sidecar: Sidecar, appId = CATALOG_APP_ID): C
     categories: async () => (await sidecar.invokeService<CategoryDto[]>(appId, 'GET', 'categories')).body,
     products: async (query) =>
       (await sidecar.invokeService<PageDto<ProductSummaryDto>>(appId, 'GET', 'products', { query })).body,
+    createProduct: async (body) => (await sidecar.invokeService<ProductDto>(appId, 'POST', 'products', { body })).body,
+    updateProduct: async (id, body) =>
+      (await sidecar.invokeService<ProductDto>(appId, 'PATCH', `products/${encodeURIComponent(id)}`, { body })).body,
     async product(id, ifNoneMatch) {
       const res = await sidecar.invokeService<ProductDto | string>(appId, 'GET', `products/${encodeURIComponent(id)}`, {
         headers: ifNoneMatch ? { 'if-none-match': ifNoneMatch } : {},

@@ -5,9 +5,11 @@ import { Sidecar, SubscriptionRouter } from '@dbcarts/dapr';
 import { serve } from '@dbcarts/http';
 import { createInventoryClient } from '@dbcarts/inventory/client';
 import { createLogger } from '@dbcarts/logging';
+import { createUsersClient } from '@dbcarts/users/client';
 import { BrowseProductsUseCase } from './app/browse-products.use-case';
 import { ProductEdgeCache } from './app/product-edge-cache';
 import { buildGatewayApp } from './http/gateway.app';
+import { JwksTokenVerifier } from './infra/jwks-token.verifier';
 
 async function main(): Promise<void> {
   const config = loadConfig(
@@ -17,6 +19,7 @@ async function main(): Promise<void> {
       RATE_LIMIT_PER_MINUTE: env.int(1200, 1),
       EDGE_CACHE_ENTRIES: env.int(10_000, 0),
       EDGE_CACHE_TTL_MS: env.int(30_000, 0),
+      ISSUER: env.string('http://127.0.0.1:8080'),
     }),
   );
   const log = createLogger('gateway', config.LOG_LEVEL);
@@ -37,7 +40,14 @@ async function main(): Promise<void> {
       return 'SUCCESS';
     },
   });
+  const users = createUsersClient(sidecar);
+  const verifier = new JwksTokenVerifier({
+    issuer: config.ISSUER,
+    audience: 'dbcarts-api',
+    fetchJwks: () => users.jwks(),
+  });
   const app = buildGatewayApp({
+    identity: { users, verifier },
     deps: { catalog, inventory, browse: new BrowseProductsUseCase(catalog), edge },
     subscriptions,
     logger: log,

@@ -1,7 +1,11 @@
 import type { SubscriptionRouter } from '@dbcarts/dapr';
 import { createHttpApp } from '@dbcarts/http';
 import type { Logger } from '@dbcarts/logging';
+import type { UsersClient } from '@dbcarts/users/client';
 import type { Express } from 'express';
+import type { JwksTokenVerifier } from '../infra/jwks-token.verifier';
+import { adminRoutes } from './admin.routes';
+import { identityRoutes } from './identity.routes';
 import { type GatewayDeps, gatewayRoutes } from './gateway.routes';
 import { type RateLimitSettings, rateLimit } from './rate-limit.middleware';
 
@@ -10,6 +14,8 @@ export interface GatewayAppOptions {
   logger?: Logger;
   rateLimit: RateLimitSettings;
   readiness?: Record<string, () => Promise<void>>;
+  /** Identity and admin routes (absent in route tests that only need the public catalog). */
+  identity?: { users: UsersClient; verifier: JwksTokenVerifier };
   /** Pub/sub deliveries (GET /dapr/subscribe + routes), mounted before the API. */
   subscriptions?: SubscriptionRouter;
 }
@@ -24,6 +30,10 @@ export function buildGatewayApp(opts: GatewayAppOptions): Express {
       opts.subscriptions?.mount(a);
       a.use('/api', rateLimit(opts.rateLimit));
       a.use(gatewayRoutes(opts.deps));
+      if (opts.identity) {
+        a.use(identityRoutes(opts.identity.users, opts.identity.verifier));
+        a.use(adminRoutes(opts.deps, opts.identity.verifier));
+      }
     },
   });
   // Behind one load balancer hop: take the client address it reports, not the balancer's.

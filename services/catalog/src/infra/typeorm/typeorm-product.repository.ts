@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type DataSource, In, QueryFailedError, type Repository, type SelectQueryBuilder } from 'typeorm';
+import { isDuplicateKey } from '@dbcarts/db';
+import { type DataSource, In, type Repository, type SelectQueryBuilder } from 'typeorm';
 import type { ProductRepositoryPort } from '../../app/ports/product.repository.port';
 import {
   type AvailabilityReport,
@@ -89,7 +90,7 @@ export class TypeormProductRepository implements ProductRepositoryPort {
         warrantyTerms: d.warranty.terms,
       });
     } catch (e) {
-      if (isDuplicate(e)) throw new SkuTakenError(d.sku);
+      if (isDuplicateKey(e)) throw new SkuTakenError(d.sku);
       throw e;
     }
     return (await this.findById(id)) as Product;
@@ -163,10 +164,6 @@ function booleanQuery(q: string): string {
     .split(/\s+/)
     .filter((w) => w.length > 0);
   return words.length ? words.map((w) => `+${w}*`).join(' ') : '""';
-}
-
-function isDuplicate(e: unknown): boolean {
-  return e instanceof QueryFailedError && (e.driverError as { code?: string })?.code === 'ER_DUP_ENTRY';
 }
 
 function toProduct(p: ProductEntity): Product {

@@ -5,15 +5,16 @@ import type { DataSource } from 'typeorm';
  * (a rollout, two replicas in a test) take turns instead of racing to create the same tables.
  */
 export async function underMigrationLock<T>(ds: DataSource, work: () => Promise<T>, timeoutSeconds = 120): Promise<T> {
+  const name = `${ds.options.database ?? 'db'}_migrations`;
   const runner = ds.createQueryRunner();
   await runner.connect();
   try {
-    const [row] = await runner.query('SELECT GET_LOCK(?, ?) AS ok', ['dbcarts_catalog_migrations', timeoutSeconds]);
+    const [row] = await runner.query('SELECT GET_LOCK(?, ?) AS ok', [name, timeoutSeconds]);
     if (Number(row?.ok) !== 1) throw new Error(`could not take the migration lock within ${timeoutSeconds} s`);
     try {
       return await work();
     } finally {
-      await runner.query('SELECT RELEASE_LOCK(?)', ['dbcarts_catalog_migrations']);
+      await runner.query('SELECT RELEASE_LOCK(?)', [name]);
     }
   } finally {
     await runner.release();

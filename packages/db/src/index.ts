@@ -1,0 +1,9 @@
+export { underMigrationLock } from './migration-lock';
+
+/**
+ * MariaDB/MySQL unique-key violation (ER_DUP_ENTRY), for mapping to a domain conflict. Checked by
+ * shape, not instanceof: each service may resolve its own copy of TypeORM.
+ */
+export function isDuplicateKey(e: unknown): boolean {
+  return (e as { driverError?: { code?: string } } | undefined)?.driverError?.code === 'ER_DUP_ENTRY';
+}

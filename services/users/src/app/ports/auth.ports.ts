@@ -1,0 +1,29 @@
+import type { Session } from '../../domain/session';
+import type { Role } from '../../domain/user';
+
+export interface PasswordHasherPort {
+  hash(password: string): Promise<string>;
+  /** Constant-time comparison; false for a malformed hash. */
+  verify(password: string, hash: string): Promise<boolean>;
+  /** A hash to verify against when the email is unknown, so both paths cost the same. */
+  decoy(): Promise<string>;
+}
+
+export interface AccessClaims {
+  sub: string;
+  email: string;
+  roles: Role[];
+  sid: string;
+}
+
+export interface TokenSignerPort {
+  /** A signed access token (JWT) and its lifetime in seconds. */
+  sign(claims: AccessClaims): Promise<{ token: string; expiresIn: number }>;
+  jwks(): Promise<{ keys: object[] }>;
+  issuer: string;
+}
+
+export interface SessionStorePort {
+  get(id: string): Promise<Session | undefined>;
+  put(session: Session): Promise<void>;
+}

@@ -1,0 +1,91 @@
+import { Router } from 'express';
+import {
+  AddressBody,
+  AddressParams,
+  LoginBody,
+  ProfilePatch,
+  RefreshBody,
+  RegisterBody,
+  SessionParams,
+  UserIdParams,
+} from '../../contract';
+import type { AuthenticateUseCase } from '../app/authenticate.use-case';
+import type { ManageAccountUseCase } from '../app/manage-account.use-case';
+import type { TokenSignerPort } from '../app/ports/auth.ports';
+import { toAddressDto, toUserDto } from './users.mapper';
+
+export interface UsersUseCases {
+  auth: AuthenticateUseCase;
+  account: ManageAccountUseCase;
+  signer: TokenSignerPort;
+}
+
+/**
+ * The internal API, reached through Dapr invocation. Routes under /users/:id trust the id they
+ * are given: only the gateway calls them, with the subject of a token it verified (Dapr access
+ * control in deploy/k8s lets no one else in).
+ */
+export function usersRoutes(uc: UsersUseCases): Router {
+  const r = Router();
+
+  r.post('/auth/register', async (req, res) => {
+    const { email, password, name } = RegisterBody.parse(req.body);
+    res.status(201).json(toUserDto(await uc.account.register(email, password, name)));
+  });
+
+  r.post('/auth/login', async (req, res) => {
+    const { email, password } = LoginBody.parse(req.body);
+    res.set('Cache-Control', 'no-store').json(await uc.auth.login(email, password));
+  });
+
+  r.post('/auth/refresh', async (req, res) => {
+    const { refreshToken } = RefreshBody.parse(req.body);
+    res.set('Cache-Control', 'no-store').json(await uc.auth.refresh(refreshToken));
+  });
+
+  r.post('/sessions/:sid/revoke', async (req, res) => {
+    await uc.auth.logout(SessionParams.parse(req.params).sid);
+    res.status(204).end();
+  });
+
+  r.get('/users/:id', async (req, res) => {
+    res.json(toUserDto(await uc.account.me(UserIdParams.parse(req.params).id)));
+  });
+
+  r.patch('/users/:id', async (req, res) => {
+    const { id } = UserIdParams.parse(req.params);
+    res.json(toUserDto(await uc.account.rename(id, ProfilePatch.parse(req.body).name)));
+  });
+
+  r.get('/users/:id/addresses', async (req, res) => {
+    res.json((await uc.account.addresses(UserIdParams.parse(req.params).id)).map(toAddressDto));
+  });
+
+  r.post('/users/:id/addresses', async (req, res) => {
+    const { id } = UserIdParams.parse(req.params);
+    res.status(201).json(toAddressDto(await uc.account.addAddress(id, AddressBody.parse(req.body))));
+  });
+
+  r.delete('/users/:id/addresses/:addressId', async (req, res) => {
+    const { id, addressId } = AddressParams.parse(req.params);
+    await uc.account.deleteAddress(id, addressId);
+    res.status(204).end();
+  });
+
+  r.get('/oidc/jwks', async (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').json(await uc.signer.jwks());
+  });
+
+  r.get('/.well-known/openid-configuration', (_req, res) => {
+    const iss = uc.signer.issuer;
+    res.set('Cache-Control', 'public, max-age=3600').json({
+      issuer: iss,
+      jwks_uri: `${iss}/oidc/jwks`,
+      token_endpoint: `${iss}/api/auth/login`,
+      id_token_signing_alg_values_supported: ['ES256'],
+      response_types_supported: ['token'],
+      subject_types_supported: ['public'],
+    });
+  });
+  return r;
+}

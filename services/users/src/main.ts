@@ -1,0 +1,71 @@
+import '@dbcarts/telemetry/register';
+import 'reflect-metadata';
+import { baseServiceEnv, env, loadConfig, z } from '@dbcarts/config';
+import { Sidecar } from '@dbcarts/dapr';
+import { underMigrationLock } from '@dbcarts/db';
+import { createHttpApp, serve } from '@dbcarts/http';
+import { createLogger } from '@dbcarts/logging';
+import { container } from 'tsyringe';
+import { AuthenticateUseCase } from './app/authenticate.use-case';
+import { ManageAccountUseCase } from './app/manage-account.use-case';
+import { USERS, type UsersSettings } from './app/users.tokens';
+import { usersRoutes } from './http/users.routes';
+import { DaprSessionStore } from './infra/dapr-session.store';
+import { JoseTokenSigner } from './infra/jose-token.signer';
+import { ScryptPasswordHasher } from './infra/scrypt-password.hasher';
+import { createUsersDataSource } from './infra/typeorm/data-source';
+import { TypeormUserRepository } from './infra/typeorm/typeorm-user.repository';
+
+async function main(): Promise<void> {
+  const config = loadConfig(
+    z.object({
+      ...baseServiceEnv,
+      DB_URL: z.string().startsWith('mysql://'),
+      ISSUER: env.string('http://127.0.0.1:8080'),
+      ACCESS_TOKEN_TTL_SECONDS: env.int(300, 30),
+      REFRESH_TOKEN_TTL_SECONDS: env.int(30 * 24 * 3600, 60),
+    }),
+  );
+  const log = createLogger('users', config.LOG_LEVEL);
+  const sidecar = new Sidecar({ host: config.DAPR_HOST, httpPort: config.DAPR_HTTP_PORT });
+  await sidecar.waitUntilReady();
+
+  const ds = createUsersDataSource(config.DB_URL);
+  await ds.initialize();
+  await underMigrationLock(ds, () => ds.runMigrations({ transaction: 'each' }));
+
+  // Keys and the admin account come from the secret store (a generated dev file; Kubernetes secrets in production).
+  const signer = await JoseTokenSigner.fromJwk(
+    await sidecar.getSecret('secretstore', 'jwt-signing-key'),
+    config.ISSUER,
+    config.ACCESS_TOKEN_TTL_SECONDS,
+  );
+  container.register(USERS.Users, { useValue: new TypeormUserRepository(ds) });
+  container.register(USERS.Hasher, { useValue: new ScryptPasswordHasher() });
+  container.register(USERS.Signer, { useValue: signer });
+  container.register(USERS.Sessions, { useValue: new DaprSessionStore(sidecar) });
+  container.register<UsersSettings>(USERS.Settings, {
+    useValue: { refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS },
+  });
+
+  const account = container.resolve(ManageAccountUseCase);
+  const admin = await account.ensureAdmin(
+    await sidecar.getSecret('secretstore', 'admin-email'),
+    await sidecar.getSecret('secretstore', 'admin-password'),
+  );
+  log.info({ admin }, 'admin account checked');
+
+  const app = createHttpApp({
+    service: 'users',
+    logger: log,
+    readiness: { sidecar: () => sidecar.health(), database: async () => void (await ds.query('SELECT 1')) },
+    routes: (a) => a.use(usersRoutes({ auth: container.resolve(AuthenticateUseCase), account, signer })),
+  });
+  await serve(app, { port: config.APP_PORT, host: config.APP_HOST, logger: log, onShutdown: [() => ds.destroy()] });
+  log.info({ port: config.APP_PORT }, 'users listening');
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
