@@ -82,6 +82,20 @@ export class Sidecar {
     return value;
   }
 
+  /** Current values of configuration keys (Dapr Configuration API); absent keys are left out. */
+  async invokeConfiguration(store: string, keys: string[]): Promise<Record<string, string>> {
+    const qs = keys.map((k) => `key=${encodeURIComponent(k)}`).join('&');
+    const res = await this.request<Record<string, { value: string }>>(
+      `configuration ${store}`,
+      'GET',
+      `/v1.0/configuration/${store}?${qs}`,
+      {},
+    );
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(res.body ?? {})) if (typeof v?.value === 'string') out[k] = v.value;
+    return out;
+  }
+
   /** A value from a state store component (undefined when absent). */
   async getState<T>(store: string, key: string): Promise<T | undefined> {
     const res = await this.request<T | string>(

@@ -86,7 +86,8 @@ export class TestStack {
           tablePrefix: `${dbPrefix}`,
           streamName: `dbcarts_${runId}`,
         },
-        env: { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', ...opts.env },
+        // Apps that talk to Redis directly (the gateway's shared rate limiter) use the run's database too.
+        env: { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', REDIS_URL: `${REDIS_URL}/${redisDb}`, ...opts.env },
         appEnv: opts.appEnv,
         nodeArgs: opts.nodeArgs,
         replicas: opts.replicas,

@@ -10,6 +10,8 @@ import { BrowseProductsUseCase } from './app/browse-products.use-case';
 import { ProductEdgeCache } from './app/product-edge-cache';
 import { buildGatewayApp } from './http/gateway.app';
 import { JwksTokenVerifier } from './infra/jwks-token.verifier';
+import { LiveLimits } from './infra/live-limits';
+import { Redis } from 'ioredis';
 
 async function main(): Promise<void> {
   const config = loadConfig(
@@ -17,6 +19,8 @@ async function main(): Promise<void> {
       ...baseServiceEnv,
       APP_PORT: env.port(8080),
       RATE_LIMIT_PER_MINUTE: env.int(1200, 1),
+      REDIS_URL: env.string('redis://127.0.0.1:6379'),
+      TRUST_PROXY: env.string('loopback'),
       EDGE_CACHE_ENTRIES: env.int(10_000, 0),
       EDGE_CACHE_TTL_MS: env.int(30_000, 0),
       ISSUER: env.string('http://127.0.0.1:8080'),
@@ -40,6 +44,12 @@ async function main(): Promise<void> {
       return 'SUCCESS';
     },
   });
+  // The one direct infrastructure connection: rate-limiter-flexible counts in Redis so every
+  // gateway instance shares one budget (Dapr has no atomic counter API). Limits are live config.
+  const redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  redis.on('error', (err) => log.warn({ err: err.message }, 'rate-limit store unreachable; per-instance limits apply'));
+  const limits = new LiveLimits(sidecar, log, { points: config.RATE_LIMIT_PER_MINUTE, windowSeconds: 60 });
+  limits.start();
   const users = createUsersClient(sidecar);
   const verifier = new JwksTokenVerifier({
     issuer: config.ISSUER,
@@ -51,10 +61,16 @@ async function main(): Promise<void> {
     deps: { catalog, inventory, browse: new BrowseProductsUseCase(catalog), edge },
     subscriptions,
     logger: log,
-    rateLimit: { points: config.RATE_LIMIT_PER_MINUTE, windowSeconds: 60 },
+    rateLimit: { redis, settings: () => limits.current },
+    trustProxy: /^\d+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY,
     readiness: { sidecar: () => sidecar.health() },
   });
-  await serve(app, { port: config.APP_PORT, host: config.APP_HOST, logger: log });
+  await serve(app, {
+    port: config.APP_PORT,
+    host: config.APP_HOST,
+    logger: log,
+    onShutdown: [async () => void redis.disconnect()],
+  });
   log.info({ url: `http://${config.APP_HOST}:${config.APP_PORT}` }, 'gateway listening');
 }
 

@@ -7,13 +7,15 @@ import type { JwksTokenVerifier } from '../infra/jwks-token.verifier';
 import { adminRoutes } from './admin.routes';
 import { identityRoutes } from './identity.routes';
 import { type GatewayDeps, gatewayRoutes } from './gateway.routes';
-import { type RateLimitSettings, rateLimit } from './rate-limit.middleware';
+import { type RateLimitOptions, rateLimit } from './rate-limit.middleware';
 
 export interface GatewayAppOptions {
   deps: GatewayDeps;
   logger?: Logger;
-  rateLimit: RateLimitSettings;
+  rateLimit: RateLimitOptions;
   readiness?: Record<string, () => Promise<void>>;
+  /** express `trust proxy`: 'loopback' (default), a hop count, or addresses. */
+  trustProxy?: string | number;
   /** Identity and admin routes (absent in route tests that only need the public catalog). */
   identity?: { users: UsersClient; verifier: JwksTokenVerifier };
   /** Pub/sub deliveries (GET /dapr/subscribe + routes), mounted before the API. */
@@ -36,7 +38,8 @@ export function buildGatewayApp(opts: GatewayAppOptions): Express {
       }
     },
   });
-  // Behind one load balancer hop: take the client address it reports, not the balancer's.
-  app.set('trust proxy', 1);
+  // Whose X-Forwarded-For to believe: only proxies on loopback by default (a client cannot pick the
+  // address it is limited under); `TRUST_PROXY=1` behind one load balancer hop in a cluster.
+  app.set('trust proxy', opts.trustProxy ?? 'loopback');
   return app;
 }
