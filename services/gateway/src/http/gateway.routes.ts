@@ -4,6 +4,7 @@ import type { InventoryClient } from '@dbcarts/inventory/client';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { BrowseProductsUseCase } from '../app/browse-products.use-case';
+import { docsPage, openApiDocument } from './openapi';
 import type { ProductEdgeCache } from '../app/product-edge-cache';
 
 export interface GatewayDeps {
@@ -18,6 +19,14 @@ const ProductIdParams = z.strictObject({ id: z.uuid() });
 /** The public API (shared/api-contract.md): validated here, served by the owning services. */
 export function gatewayRoutes(deps: GatewayDeps): Router {
   const r = Router();
+
+  const doc = openApiDocument();
+  r.get('/api/openapi.json', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').json(doc);
+  });
+  r.get('/api/docs', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').type('html').send(docsPage());
+  });
 
   r.get('/api/categories', async (_req, res) => {
     res.set('Cache-Control', 'public, max-age=300').json(await deps.catalog.categories());

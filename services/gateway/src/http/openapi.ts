@@ -1,0 +1,206 @@
+import { ProductCreateBody, ProductListQuery, ProductUpdateBody } from '@dbcarts/catalog/contract';
+import { FlashSaleBody, SetStockBody } from '@dbcarts/inventory/contract';
+import { AddressBody, LoginBody, ProfilePatch, RefreshBody, RegisterBody } from '@dbcarts/users/contract';
+import { z } from 'zod';
+
+type Access = 'public' | 'customer' | 'admin';
+interface Op {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  path: string;
+  summary: string;
+  access: Access;
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  ok: number;
+}
+
+/** Every public operation: the gateway's route table and this list are checked against each other in tests. */
+export const OPERATIONS: Op[] = [
+  { method: 'get', path: '/api/categories', summary: 'Store departments', access: 'public', ok: 200 },
+  {
+    method: 'get',
+    path: '/api/products',
+    summary: 'Product listing (filters, sort, paging)',
+    access: 'public',
+    query: ProductListQuery,
+    ok: 200,
+  },
+  {
+    method: 'get',
+    path: '/api/products/{id}',
+    summary: 'One product (ETag, If-None-Match → 304)',
+    access: 'public',
+    ok: 200,
+  },
+  {
+    method: 'post',
+    path: '/api/products',
+    summary: 'Create a product',
+    access: 'admin',
+    body: ProductCreateBody,
+    ok: 201,
+  },
+  {
+    method: 'patch',
+    path: '/api/products/{id}',
+    summary: 'Update a product',
+    access: 'admin',
+    body: ProductUpdateBody,
+    ok: 200,
+  },
+  { method: 'get', path: '/api/inventory/{sku}', summary: 'Stock of a SKU', access: 'public', ok: 200 },
+  { method: 'put', path: '/api/inventory/{sku}', summary: 'Set stock', access: 'admin', body: SetStockBody, ok: 200 },
+  {
+    method: 'get',
+    path: '/api/flash-sales/active',
+    summary: 'Running flash sales with what is left',
+    access: 'public',
+    ok: 200,
+  },
+  {
+    method: 'post',
+    path: '/api/flash-sales',
+    summary: 'Schedule a flash sale (body also takes `sku`)',
+    access: 'admin',
+    body: FlashSaleBody,
+    ok: 201,
+  },
+  {
+    method: 'post',
+    path: '/api/auth/register',
+    summary: 'Create a customer account',
+    access: 'public',
+    body: RegisterBody,
+    ok: 201,
+  },
+  {
+    method: 'post',
+    path: '/api/auth/login',
+    summary: 'Log in (throttled)',
+    access: 'public',
+    body: LoginBody,
+    ok: 200,
+  },
+  {
+    method: 'post',
+    path: '/api/auth/refresh',
+    summary: 'Rotate a refresh token',
+    access: 'public',
+    body: RefreshBody,
+    ok: 200,
+  },
+  {
+    method: 'post',
+    path: '/api/auth/logout',
+    summary: "Revoke the session's refresh token",
+    access: 'customer',
+    ok: 204,
+  },
+  { method: 'get', path: '/api/me', summary: 'My profile', access: 'customer', ok: 200 },
+  { method: 'patch', path: '/api/me', summary: 'Rename me', access: 'customer', body: ProfilePatch, ok: 200 },
+  { method: 'get', path: '/api/me/addresses', summary: 'My shipping addresses', access: 'customer', ok: 200 },
+  {
+    method: 'post',
+    path: '/api/me/addresses',
+    summary: 'Add a shipping address',
+    access: 'customer',
+    body: AddressBody,
+    ok: 201,
+  },
+  {
+    method: 'delete',
+    path: '/api/me/addresses/{addressId}',
+    summary: 'Delete one of my addresses',
+    access: 'customer',
+    ok: 204,
+  },
+  { method: 'get', path: '/api/openapi.json', summary: 'This document', access: 'public', ok: 200 },
+  { method: 'get', path: '/api/docs', summary: 'This document as a page', access: 'public', ok: 200 },
+  { method: 'get', path: '/oidc/jwks', summary: 'Token signing keys (JWKS)', access: 'public', ok: 200 },
+  { method: 'get', path: '/.well-known/openid-configuration', summary: 'OpenID discovery', access: 'public', ok: 200 },
+];
+
+const PROBLEM = {
+  description: 'RFC 9457 problem',
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+};
+
+export function openApiDocument(): object {
+  const paths: Record<string, Record<string, object>> = {};
+  for (const op of OPERATIONS) {
+    const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    const query = op.query
+      ? Object.keys(op.query.shape).map((name) => ({
+          name,
+          in: 'query',
+          required: false,
+          schema: z.toJSONSchema(op.query?.shape[name] as z.ZodType, { io: 'input', unrepresentable: 'any' }),
+        }))
+      : [];
+    (paths[op.path] ??= {})[op.method] = {
+      summary: op.summary,
+      ...(op.access === 'public' ? {} : { security: [{ bearer: [] }], 'x-required-role': op.access }),
+      ...(params.length || query.length ? { parameters: [...params, ...query] } : {}),
+      ...(op.body
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': { schema: z.toJSONSchema(op.body, { io: 'input', unrepresentable: 'any' }) },
+              },
+            },
+          }
+        : {}),
+      responses: {
+        [op.ok]: { description: 'Success' },
+        '4XX': PROBLEM,
+        ...(op.access === 'public' ? {} : { 401: PROBLEM, 403: PROBLEM }),
+        429: PROBLEM,
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'DBcarts public API',
+      version: '1.0.0',
+      description: 'The contract clients build against (shared/api-contract.md).',
+    },
+    servers: [{ url: '/' }],
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: {
+        Problem: {
+          type: 'object',
+          required: ['type', 'title', 'status', 'code'],
+          properties: {
+            type: { type: 'string' },
+            title: { type: 'string' },
+            status: { type: 'integer' },
+            detail: { type: 'string' },
+            code: { type: 'string' },
+            traceId: { type: 'string' },
+          },
+        },
+      },
+    },
+  };
+}
+
+const esc = (s: string) =>
+  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
+
+/** A plain page over the same list (no external assets: works offline and behind strict CSP). */
+export function docsPage(): string {
+  const rows = OPERATIONS.map(
+    (o) =>
+      `<tr><td>${o.method.toUpperCase()}</td><td><code>${esc(o.path)}</code></td><td>${o.access}</td><td>${esc(o.summary)}</td></tr>`,
+  ).join('');
+  return `<!doctype html><html><head><meta charset="utf-8"><title>DBcarts API</title><style>body{font:14px system-ui;margin:2em}td{padding:.2em 1em;border-bottom:1px solid #ddd}</style></head><body><h1>DBcarts public API</h1><p>Machine-readable: <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3.1)</p><table><tr><th>Method</th><th>Path</th><th>Access</th><th>What</th></tr>${rows}</table></body></html>`;
+}
