@@ -142,7 +142,9 @@ export function openApiDocument(): object {
           schema: z.toJSONSchema(op.query?.shape[name] as z.ZodType, { io: 'input', unrepresentable: 'any' }),
         }))
       : [];
-    (paths[op.path] ??= {})[op.method] = {
+    const item = paths[op.path] ?? {};
+    paths[op.path] = item;
+    item[op.method] = {
       summary: op.summary,
       ...(op.access === 'public' ? {} : { security: [{ bearer: [] }], 'x-required-role': op.access }),
       ...(params.length || query.length ? { parameters: [...params, ...query] } : {}),
