@@ -38,7 +38,12 @@ function cannon(urls, headers = {}) {
               p50: r.latency.p50,
               p99: r.latency.p99,
               // 304 is the expected answer of the conditional run, not an error.
-        errors: r.errors + r.timeouts + Object.entries(r.statusCodeStats ?? {}).filter(([c]) => !/^(2|304)/.test(c)).reduce((a, [, v]) => a + v.count, 0),
+              errors:
+                r.errors +
+                r.timeouts +
+                Object.entries(r.statusCodeStats ?? {})
+                  .filter(([c]) => !/^(2|304)/.test(c))
+                  .reduce((a, [, v]) => a + v.count, 0),
               codes: r.statusCodeStats,
             }),
     ),
@@ -47,8 +52,11 @@ function cannon(urls, headers = {}) {
 
 async function main() {
   log('starting placement, catalog (10,000 products) and gateway with their sidecars...');
+  // READ_CPU_PROF=dir writes a V8 CPU profile of the gateway (open it in Chrome DevTools).
+  const prof = process.env.READ_CPU_PROF;
   const stack = await startStack({
     apps: ['catalog', 'gateway'],
+    nodeArgs: prof ? { gateway: ['--cpu-prof', `--cpu-prof-dir=${prof}`] } : undefined,
     appEnv: { catalog: { SEED_CATALOG_PRODUCTS: '10000' }, gateway: { RATE_LIMIT_PER_MINUTE: '100000000' } },
   });
   const port = await freePort();

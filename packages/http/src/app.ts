@@ -19,6 +19,9 @@ export interface AppOptions {
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+// Unique per process start + a counter: as traceable as a UUID, without crypto work per request.
+const ID_PREFIX = randomUUID().slice(0, 8);
+let sequence = 0;
 
 /** Builds the express app without listening, so tests drive it in-process with supertest. */
 export function createHttpApp(opts: AppOptions): Express {
@@ -31,7 +34,7 @@ export function createHttpApp(opts: AppOptions): Express {
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     const incoming = req.get('x-request-id');
-    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : `${ID_PREFIX}-${(++sequence).toString(36)}`;
     res.setHeader('x-request-id', requestId);
     const tp = req.get('traceparent');
     const traceparent = tp && tp.length <= 55 ? tp : undefined;

@@ -2,8 +2,8 @@ export interface EdgeEntry {
   etag: string;
   cacheControl?: string;
   surrogateKey?: string;
-  /** Serialized once when cached: a hit sends these bytes as they are. */
-  json: string;
+  /** Encoded once when cached: a hit writes these bytes as they are (no per-request JSON or UTF-8 work). */
+  body: Buffer;
 }
 
 /**

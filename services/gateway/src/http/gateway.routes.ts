@@ -48,7 +48,7 @@ export function gatewayRoutes(deps: GatewayDeps): Router {
         etag: answer.etag ?? '',
         cacheControl: answer.cacheControl,
         surrogateKey: answer.surrogateKey,
-        json: JSON.stringify(answer.product),
+        body: Buffer.from(JSON.stringify(answer.product)),
       };
       deps.edge.put(id, entry, epoch);
       res.set('X-Cache', 'MISS');
@@ -64,7 +64,8 @@ export function gatewayRoutes(deps: GatewayDeps): Router {
         .includes(entry.etag)
     )
       return void res.status(304).end();
-    res.type('application/json').send(entry.json);
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.end(entry.body);
   });
 
   r.get('/api/flash-sales/active', async (_req, res) => {
