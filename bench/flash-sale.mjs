@@ -18,7 +18,7 @@ const { createInventoryClient } = require('@dbcarts/inventory/client');
 
 const here = dirname(fileURLToPath(import.meta.url));
 const QUICK = process.argv.includes('--quick');
-const LEVELS = (process.env.FLASH_LEVELS ?? (QUICK ? '256' : '64,256,1024')).split(',').map(Number);
+const LEVELS = (process.env.FLASH_LEVELS ?? (QUICK ? '1024' : '64,256,1024')).split(',').map(Number);
 const REQUESTS = Number(process.env.FLASH_REQUESTS ?? (QUICK ? 8000 : 20000));
 const log = (m) => console.error(`[bench] ${m}`);
 
