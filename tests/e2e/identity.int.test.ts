@@ -95,6 +95,10 @@ describe('identity through the gateway', () => {
       .setExpirationTime('5m')
       .sign(privateKey);
     expect((await call('GET', '/api/me', undefined, foreign)).status).toBe(401);
+    // A bad token is refused on public routes too, but never blocks refreshing.
+    expect((await call('GET', '/api/categories', undefined, tampered)).status).toBe(401);
+    expect((await call('GET', '/api/categories', undefined, c.accessToken)).status).toBe(200);
+    expect((await call('POST', '/api/auth/refresh', { refreshToken: c.refreshToken }, tampered)).status).toBe(200);
   });
 
   it('rotates refresh tokens; reusing a rotated one revokes the whole family; logout revokes', async () => {

@@ -21,6 +21,8 @@ async function main(): Promise<void> {
       RATE_LIMIT_PER_MINUTE: env.int(1200, 1),
       REDIS_URL: env.string('redis://127.0.0.1:6379'),
       TRUST_PROXY: env.string('loopback'),
+      /** Comma-separated browser origins, e.g. https://www.dbcarts.example */
+      CORS_ORIGINS: z.string().default(''),
       EDGE_CACHE_ENTRIES: env.int(10_000, 0),
       EDGE_CACHE_TTL_MS: env.int(30_000, 0),
       ISSUER: env.string('http://127.0.0.1:8080'),
@@ -62,6 +64,9 @@ async function main(): Promise<void> {
     subscriptions,
     logger: log,
     rateLimit: { redis, settings: () => limits.current },
+    corsOrigins: config.CORS_ORIGINS.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     trustProxy: /^\d+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY,
     readiness: { sidecar: () => sidecar.health() },
   });

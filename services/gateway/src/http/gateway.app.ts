@@ -5,6 +5,8 @@ import type { UsersClient } from '@dbcarts/users/client';
 import type { Express } from 'express';
 import type { JwksTokenVerifier } from '../infra/jwks-token.verifier';
 import { adminRoutes } from './admin.routes';
+import { optionalAuthentication } from './auth.middleware';
+import { cors } from './cors.middleware';
 import { identityRoutes } from './identity.routes';
 import { type GatewayDeps, gatewayRoutes } from './gateway.routes';
 import { type RateLimitOptions, rateLimit } from './rate-limit.middleware';
@@ -14,6 +16,8 @@ export interface GatewayAppOptions {
   logger?: Logger;
   rateLimit: RateLimitOptions;
   readiness?: Record<string, () => Promise<void>>;
+  /** Browser origins allowed to call the API (exact matches). */
+  corsOrigins?: string[];
   /** express `trust proxy`: 'loopback' (default), a hop count, or addresses. */
   trustProxy?: string | number;
   /** Identity and admin routes (absent in route tests that only need the public catalog). */
@@ -30,7 +34,9 @@ export function buildGatewayApp(opts: GatewayAppOptions): Express {
     readiness: opts.readiness,
     routes: (a) => {
       opts.subscriptions?.mount(a);
+      a.use(cors(opts.corsOrigins ?? []));
       a.use('/api', rateLimit(opts.rateLimit));
+      if (opts.identity) a.use('/api', optionalAuthentication(opts.identity.verifier));
       a.use(gatewayRoutes(opts.deps));
       if (opts.identity) {
         a.use(identityRoutes(opts.identity.users, opts.identity.verifier));

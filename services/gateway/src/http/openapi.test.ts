@@ -56,3 +56,27 @@ describe('the API inventory (OWASP API9)', () => {
     expect(page.text).toContain('/api/flash-sales/active');
   });
 });
+
+describe('CORS allow-list', () => {
+  const withCors = buildGatewayApp({
+    deps: { catalog: never, inventory: never, browse: never, edge: new ProductEdgeCache() },
+    logger: createLogger('test', 'silent'),
+    rateLimit: { settings: () => ({ points: 1000, windowSeconds: 60 }) },
+    corsOrigins: ['https://shop.example'],
+  });
+
+  it('answers preflights for listed origins only', async () => {
+    const ok = await request(withCors)
+      .options('/api/me')
+      .set('origin', 'https://shop.example')
+      .set('access-control-request-method', 'GET');
+    expect(ok.status).toBe(204);
+    expect(ok.headers['access-control-allow-origin']).toBe('https://shop.example');
+    expect(ok.headers['access-control-allow-headers']).toContain('Authorization');
+    const evil = await request(withCors)
+      .options('/api/me')
+      .set('origin', 'https://evil.example')
+      .set('access-control-request-method', 'GET');
+    expect(evil.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});

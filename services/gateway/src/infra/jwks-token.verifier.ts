@@ -36,7 +36,7 @@ export class JwksTokenVerifier {
     }
   }
 
-  private async check(token: string): Promise<Principal> {
+  private async check(token: string): Promise<Principal & { exp: number }> {
     if (!this.keySet) throw new Error('no key set');
     const { payload } = await jwtVerify(token, this.keySet, {
       algorithms: ['ES256'],
@@ -46,7 +46,12 @@ export class JwksTokenVerifier {
       typ: 'at+jwt',
     });
     const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
-    return { sub: payload.sub as string, roles, sid: typeof payload.sid === 'string' ? payload.sid : '' };
+    return {
+      sub: payload.sub as string,
+      roles,
+      sid: typeof payload.sid === 'string' ? payload.sid : '',
+      exp: payload.exp as number,
+    };
   }
 
   /** True when it fetched a new set. */
