@@ -1,6 +1,6 @@
 // `npm start`: the whole stack on this machine. Placement, one daprd per service, the services from
 // their tsc build, a seeded demo catalog. Ctrl-C stops every process it started.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,17 +23,18 @@ const say = (msg) => console.log(`[dbcarts] ${msg}`);
 /** Dev secrets live in a git-ignored file the local secret store reads; made once, never committed. */
 function ensureDevSecrets() {
   const file = join(devDir, 'secrets.json');
-  if (existsSync(file)) return file;
   mkdirSync(devDir, { recursive: true });
-  const fromEnv = process.env.DBCARTS_ADMIN_EMAIL && process.env.DBCARTS_ADMIN_PASSWORD;
-  const secrets = generateDevSecrets({
-    adminEmail: process.env.DBCARTS_ADMIN_EMAIL,
-    adminPassword: process.env.DBCARTS_ADMIN_PASSWORD,
-  });
-  writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
-  if (!fromEnv) {
+  const existing = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const fresh = generateDevSecrets({ adminEmail: process.env.DBCARTS_ADMIN_EMAIL, adminPassword: process.env.DBCARTS_ADMIN_PASSWORD });
+  // Keep what exists (sessions and tokens stay valid across restarts); add only what a newer version needs.
+  const missing = Object.keys(fresh).filter((k) => !(k in existing));
+  if (!missing.length) return file;
+  writeFileSync(file, `${JSON.stringify({ ...fresh, ...existing }, null, 2)}\n`, { mode: 0o600 });
+  if (missing.includes('admin-password') && !process.env.DBCARTS_ADMIN_PASSWORD) {
     say(`generated dev secrets in ${file} (git-ignored). Admin login, shown once:`);
-    say(`  ${secrets['admin-email']} / ${secrets['admin-password']}`);
+    say(`  ${fresh['admin-email']} / ${fresh['admin-password']}`);
+  } else {
+    say(`added ${missing.join(', ')} to ${file}`);
   }
   return file;
 }
