@@ -2,17 +2,13 @@
 // express hello-world measured in the same run, plus the catalog's own cached read through its
 // sidecar (shared Dapr state cache) for scale. Ends with one JSON line.
 //   npm run bench:catalog-read [-- --quick]      (READ_SECONDS=10 READ_CONNECTIONS=64)
-import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { startBaselineServer } from './baseline-server.mjs';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
 const { startStack } = require('@dbcarts/testing');
-const { freePort } = require('@dbcarts/devstack');
 
-const here = dirname(fileURLToPath(import.meta.url));
 const QUICK = process.argv.includes('--quick');
 const SECONDS = Number(process.env.READ_SECONDS ?? (QUICK ? 4 : 10));
 const CONNECTIONS = Number(process.env.READ_CONNECTIONS ?? 64);
@@ -59,12 +55,8 @@ async function main() {
     nodeArgs: prof ? { gateway: ['--cpu-prof', `--cpu-prof-dir=${prof}`] } : undefined,
     appEnv: { catalog: { SEED_CATALOG_PRODUCTS: '10000' }, gateway: { RATE_LIMIT_PER_MINUTE: '100000000' } },
   });
-  const port = await freePort();
-  const hello = fork(join(here, 'hello.server.mjs'), [], {
-    env: { ...process.env, PORT: String(port) },
-    stdio: 'inherit',
-  });
-  await new Promise((r) => hello.once('message', r));
+  const hello = await startBaselineServer('hello.server.mjs');
+  const port = hello.port;
   try {
     const gw = stack.appUrl('gateway');
     const page = await (await fetch(`${stack.appUrl('catalog')}/products?pageSize=100&sort=name`)).json();
@@ -107,7 +99,7 @@ async function main() {
       }),
     );
   } finally {
-    hello.kill('SIGTERM');
+    hello.stop();
     await stack.stop();
   }
 }

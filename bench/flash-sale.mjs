@@ -5,18 +5,14 @@
 // echo route through the same sidecars (the hop alone), (c) the same reservations without caller
 // batching. Every level sells out exactly: the invariant is checked, not assumed.
 //   npm run bench:flash-sale [-- --quick]    (FLASH_LEVELS=64,256,1024 FLASH_REQUESTS=20000 FLASH_CPU_PROF=dir)
-import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { startBaselineServer } from './baseline-server.mjs';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
 const { startStack } = require('@dbcarts/testing');
-const { freePort } = require('@dbcarts/devstack');
 const { createInventoryClient } = require('@dbcarts/inventory/client');
 
-const here = dirname(fileURLToPath(import.meta.url));
 const QUICK = process.argv.includes('--quick');
 const LEVELS = (process.env.FLASH_LEVELS ?? (QUICK ? '1024' : '64,256,1024')).split(',').map(Number);
 const REQUESTS = Number(process.env.FLASH_REQUESTS ?? (QUICK ? 8000 : 20000));
@@ -107,12 +103,8 @@ async function main() {
   const prof = process.env.FLASH_CPU_PROF;
   const nodeArgs = prof ? { inventory: ['--cpu-prof', `--cpu-prof-dir=${prof}`] } : undefined;
   const stack = await startStack({ apps: ['inventory', 'gateway'], nodeArgs });
-  const luaPort = await freePort();
-  const lua = fork(join(here, 'lua-baseline.server.mjs'), [], {
-    env: { ...process.env, PORT: String(luaPort), REDIS_DB: String(stack.redisDb) },
-    stdio: 'inherit',
-  });
-  await new Promise((r) => lua.once('message', r));
+  const lua = await startBaselineServer('lua-baseline.server.mjs', { REDIS_DB: String(stack.redisDb) });
+  const luaPort = lua.port;
   try {
     const caller = stack.sidecar('gateway');
     const batched = createInventoryClient(caller);
@@ -230,7 +222,7 @@ async function main() {
       }),
     );
   } finally {
-    lua.kill('SIGTERM');
+    lua.stop();
     await stack.stop();
   }
 }

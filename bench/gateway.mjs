@@ -2,17 +2,13 @@
 // product read through the gateway, with and without a valid access token, next to a bare express
 // hello-world in the same run. Goal: token checking + rate limiting cost <= 15% of the anonymous read.
 //   npm run bench:gateway [-- --quick]
-import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { startBaselineServer } from './baseline-server.mjs';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
 const { startStack, TEST_ADMIN } = require('@dbcarts/testing');
-const { freePort } = require('@dbcarts/devstack');
 
-const here = dirname(fileURLToPath(import.meta.url));
 const QUICK = process.argv.includes('--quick');
 const SECONDS = Number(process.env.GATEWAY_SECONDS ?? (QUICK ? 4 : 10));
 const log = (m) => console.error(`[bench] ${m}`);
@@ -37,12 +33,8 @@ async function main() {
     apps: ['users', 'catalog', 'gateway'],
     appEnv: { catalog: { SEED_CATALOG_PRODUCTS: '14' }, gateway: { RATE_LIMIT_PER_MINUTE: '100000000' } },
   });
-  const port = await freePort();
-  const hello = fork(join(here, 'hello.server.mjs'), [], {
-    env: { ...process.env, PORT: String(port) },
-    stdio: 'inherit',
-  });
-  await new Promise((r) => hello.once('message', r));
+  const hello = await startBaselineServer('hello.server.mjs');
+  const port = hello.port;
   try {
     const gw = stack.appUrl('gateway');
     const login = await (
@@ -78,7 +70,7 @@ async function main() {
       }),
     );
   } finally {
-    hello.kill('SIGTERM');
+    hello.stop();
     await stack.stop();
   }
 }
