@@ -1,4 +1,4 @@
-// Baseline: a bare express hello-world in its own process, the ceiling for any express route here.
+// Same-run baseline for catalog-read and gateway: a bare express hello-world in its own process, the ceiling for any express route here.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);

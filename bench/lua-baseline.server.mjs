@@ -1,4 +1,4 @@
-// Baseline (a): what most shops build instead of an actor: an express endpoint doing the same
+// Same-run baseline for flash-sale: what most shops build instead of an actor: an express endpoint doing the same
 // conditional, idempotent decrement as one Lua script on Redis. Runs in its own process.
 import { createRequire } from 'node:module';
 

@@ -25,7 +25,10 @@ function ensureDevSecrets() {
   const file = join(devDir, 'secrets.json');
   mkdirSync(devDir, { recursive: true });
   const existing = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-  const fresh = generateDevSecrets({ adminEmail: process.env.DBCARTS_ADMIN_EMAIL, adminPassword: process.env.DBCARTS_ADMIN_PASSWORD });
+  const fresh = generateDevSecrets({
+    adminEmail: process.env.DBCARTS_ADMIN_EMAIL,
+    adminPassword: process.env.DBCARTS_ADMIN_PASSWORD,
+  });
   // Keep what exists (sessions and tokens stay valid across restarts); add only what a newer version needs.
   const missing = Object.keys(fresh).filter((k) => !(k in existing));
   if (!missing.length) return file;

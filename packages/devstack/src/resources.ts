@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface RenderOptions {
@@ -59,11 +59,6 @@ export function renderDaprConfig(repoRoot: string, outFile: string, nameResoluti
   const text = readFileSync(join(repoRoot, 'dapr', 'config.yaml'), 'utf8');
   writeFileSync(outFile, text.replace(/(connectionString:\s*).*/, `$1${JSON.stringify(nameResolutionDb)}`));
   return outFile;
-}
-
-export function copyInto(file: string, dir: string, name: string): void {
-  mkdirSync(dir, { recursive: true });
-  copyFileSync(file, join(dir, name));
 }
 
 function escapeRegExp(s: string): string {

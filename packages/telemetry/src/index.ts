@@ -4,7 +4,6 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { AlwaysOffSampler, ParentBasedSampler } from '@opentelemetry/sdk-trace-base';
 
 let sdk: NodeSDK | undefined;
 
@@ -22,12 +21,6 @@ export function startTelemetry(serviceName: string): void {
   sdk = new NodeSDK({
     serviceName,
     traceExporter: endpoint ? new OTLPTraceExporter() : undefined,
-    // With nowhere to send spans, record none (a sampled parent still wins): ids and context still
-    // propagate, but no span is built only to be dropped. OTEL_TRACES_SAMPLER overrides either way.
-    sampler:
-      endpoint || process.env.OTEL_TRACES_SAMPLER
-        ? undefined
-        : new ParentBasedSampler({ root: new AlwaysOffSampler() }),
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => req.url === '/healthz' }),
       new ExpressInstrumentation(),

@@ -66,12 +66,6 @@ export class AuthenticateUseCase {
     if (session && !session.revoked) await this.sessions.put({ ...session, revoked: true });
   }
 
-  /** Whether a session is still live (the gateway rejects access tokens of revoked sessions). */
-  async sessionActive(sessionId: string): Promise<boolean> {
-    const s = await this.sessions.get(sessionId);
-    return !!s && !s.revoked && s.expiresAt > Date.now();
-  }
-
   private async pair(user: User, session: Session): Promise<TokenPair> {
     const { token: accessToken, expiresIn } = await this.signer.sign({
       sub: user.id,
