@@ -127,7 +127,11 @@ export class Stack {
 
     const needsScheduler = this.opts.scheduler || [...this.apps.values()].some((a) => a.manifest.scheduler);
     await Promise.all([this.startPlacement(), needsScheduler ? this.startScheduler() : Promise.resolve()]);
-    await Promise.all([...this.apps.keys()].map((key) => this.startInstance(key)));
+    // One instance first: its sidecar creates the name-resolution database; the rest then start
+    // together without racing that migration (SQLITE_BUSY once failed a CI run).
+    const [first, ...rest] = [...this.apps.keys()];
+    if (first) await this.startInstance(first);
+    await Promise.all(rest.map((key) => this.startInstance(key)));
   }
 
   private async startPlacement(): Promise<void> {
