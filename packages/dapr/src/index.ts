@@ -13,3 +13,4 @@ export {
   type Subscription,
   SubscriptionRouter,
 } from './subscriptions';
+export { type PassThroughOptions, passThrough } from './pass-through';

@@ -117,6 +117,50 @@ export class Sidecar {
     await this.request(`state ${store}`, 'POST', `/v1.0/state/${store}`, { body });
   }
 
+  /** A value and its ETag, for a later conditional write (undefined when absent). */
+  async getStateVersioned<T>(store: string, key: string): Promise<{ value: T; etag: string } | undefined> {
+    const res = await this.request<T | string>(
+      `state ${store}`,
+      'GET',
+      `/v1.0/state/${store}/${encodeURIComponent(key)}`,
+      {},
+    );
+    const etag = res.headers.get('etag');
+    if (res.status === 204 || res.body === '' || !etag) return undefined;
+    return { value: res.body as T, etag };
+  }
+
+  /**
+   * Writes only if the key still has `etag` (first-write-wins): false when another writer got there
+   * first (Dapr answers 409 on an ETag mismatch), so the caller decides whether to reread or give up.
+   */
+  async saveStateIfMatch(
+    store: string,
+    entry: { key: string; value: unknown; etag: string; ttlSeconds?: number },
+  ): Promise<boolean> {
+    const body = [
+      {
+        key: entry.key,
+        value: entry.value,
+        etag: entry.etag,
+        options: { concurrency: 'first-write', consistency: 'strong' },
+        ...(entry.ttlSeconds ? { metadata: { ttlInSeconds: String(entry.ttlSeconds) } } : {}),
+      },
+    ];
+    const res = await fetch(`${this.baseUrl}/v1.0/state/${store}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...traceHeaders() },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
+    }).catch((e: Error) => {
+      throw new DependencyUnavailableError(`state ${store}`, e.message);
+    });
+    if (res.ok) return true;
+    const text = await res.text();
+    if (res.status === 409) return false;
+    throw new DependencyUnavailableError(`state ${store}`, `HTTP ${res.status} ${text.slice(0, 300)}`);
+  }
+
   async deleteState(store: string, key: string): Promise<void> {
     await this.request(`state ${store}`, 'DELETE', `/v1.0/state/${store}/${encodeURIComponent(key)}`, {});
   }

@@ -7,7 +7,8 @@ export interface DevSecretsOptions {
 
 /**
  * The secrets a local stack reads through Dapr's local.file secret store: the admin account, the
- * access-token signing key (a private P-256 JWK) and webhook secrets. Generated, never committed.
+ * access-token signing key (a private P-256 JWK), the OIDC clients and cookie keys, webhook secrets.
+ * Generated, never committed.
  */
 export function generateDevSecrets(opts: DevSecretsOptions = {}): Record<string, string> {
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -17,5 +18,32 @@ export function generateDevSecrets(opts: DevSecretsOptions = {}): Record<string,
     'admin-password': opts.adminPassword ?? randomBytes(18).toString('base64url'),
     'jwt-signing-key': JSON.stringify(jwk),
     'payments-webhook-secret': randomBytes(32).toString('base64url'),
+    'oidc-cookie-keys': randomBytes(32).toString('base64url'),
+    'oidc-clients': JSON.stringify(devOidcClients()),
   };
+}
+
+/**
+ * The storefront (a public client: authorization code + PKCE, refresh tokens, redirect to the local
+ * web app) and a partner integration (a confidential client: client credentials for the API).
+ */
+function devOidcClients(): object[] {
+  return [
+    {
+      client_id: 'dbcarts-storefront',
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      redirect_uris: ['http://127.0.0.1:3000/callback', 'http://localhost:3000/callback'],
+      scope: 'openid offline_access email profile api',
+    },
+    {
+      client_id: 'dbcarts-partner',
+      client_secret: randomBytes(32).toString('base64url'),
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+      scope: 'api',
+    },
+  ];
 }

@@ -58,6 +58,7 @@ export class Stack {
   private readonly apps = new Map<string, RunningApp>();
   private resourcesDir = '';
   private configFile = '';
+  private issuer?: string;
   private readonly bins: DaprBinaries;
 
   private constructor(readonly opts: StackOptions) {
@@ -125,6 +126,10 @@ export class Stack {
       }
     }
 
+    // The public origin is the gateway's: token issuer and the base of every OIDC redirect.
+    const gateway = this.apps.get(instanceKey('gateway', 0));
+    this.issuer = gateway ? `http://127.0.0.1:${gateway.endpoints.appPort}` : undefined;
+
     const needsScheduler = this.opts.scheduler || [...this.apps.values()].some((a) => a.manifest.scheduler);
     await Promise.all([this.startPlacement(), needsScheduler ? this.startScheduler() : Promise.resolve()]);
     // One instance first: its sidecar creates the name-resolution database; the rest then start
@@ -187,6 +192,7 @@ export class Stack {
         DAPR_GRPC_PORT: String(ep.daprGrpcPort),
         OTEL_SERVICE_NAME: appId,
         ...(db ? { DB_URL: `${this.opts.mariadbUrl ?? 'mysql://root@127.0.0.1:3306'}/${db}` } : {}),
+        ...(this.issuer ? { ISSUER: this.issuer } : {}),
         ...this.opts.env,
         ...this.opts.appEnv?.[appId],
       },

@@ -1,3 +1,4 @@
 export { type AppOptions, createHttpApp, type ReadinessCheck, sendProblem } from './app';
 export { PROBLEM_CONTENT_TYPE, problem, toProblem } from './problem';
 export { listen, type ServeOptions, serve } from './listen';
+export { escapeHtml } from './html';

@@ -43,6 +43,8 @@ export class TestStack {
     readonly redisDb: number,
     private readonly databases: string[],
     private readonly vhost: string,
+    /** The run's secret store contents (signing key, OIDC client secrets...), as the services read them. */
+    readonly secrets: Readonly<Record<string, string>>,
   ) {}
 
   static async start(opts: TestStackOptions): Promise<TestStack> {
@@ -96,7 +98,7 @@ export class TestStack {
       await cleanup(runId, redisDb, databases, vhost);
       throw e;
     }
-    return new TestStack(stack, runId, redisDb, databases, vhost);
+    return new TestStack(stack, runId, redisDb, databases, vhost, secrets);
   }
 
   /** The sidecar of an app (instance), as that app sees it: use it to call others the way services do. */

@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     fetchJwks: () => users.jwks(),
   });
   const app = buildGatewayApp({
-    identity: { users, verifier },
+    identity: { users, verifier, sidecarBaseUrl: sidecar.baseUrl },
     deps: { catalog, inventory, browse: new BrowseProductsUseCase(catalog), edge },
     subscriptions,
     logger: log,

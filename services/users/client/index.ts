@@ -17,7 +17,6 @@ export interface UsersClient {
   addAddress(id: string, body: AddressBody | unknown): Promise<AddressDto>;
   deleteAddress(id: string, addressId: string): Promise<void>;
   jwks(): Promise<{ keys: object[] }>;
-  openidConfiguration(): Promise<object>;
 }
 
 export function createUsersClient(sidecar: Sidecar, appId = USERS_APP_ID): UsersClient {
@@ -35,6 +34,5 @@ export function createUsersClient(sidecar: Sidecar, appId = USERS_APP_ID): Users
     addAddress: (id, b) => call('POST', `users/${seg(id)}/addresses`, b),
     deleteAddress: async (id, a) => void (await call('DELETE', `users/${seg(id)}/addresses/${seg(a)}`)),
     jwks: () => call('GET', 'oidc/jwks'),
-    openidConfiguration: () => call('GET', '.well-known/openid-configuration'),
   };
 }

@@ -9,9 +9,11 @@ import { container } from 'tsyringe';
 import { AuthenticateUseCase } from './app/authenticate.use-case';
 import { ManageAccountUseCase } from './app/manage-account.use-case';
 import { USERS, type UsersSettings } from './app/users.tokens';
+import { oidcRoutes } from './http/oidc.routes';
 import { usersRoutes } from './http/users.routes';
 import { DaprSessionStore } from './infra/dapr-session.store';
 import { JoseTokenSigner } from './infra/jose-token.signer';
+import { createOidcProvider } from './infra/oidc/oidc-provider.factory';
 import { ScryptPasswordHasher } from './infra/scrypt-password.hasher';
 import { createUsersDataSource } from './infra/typeorm/data-source';
 import { TypeormUserRepository } from './infra/typeorm/typeorm-user.repository';
@@ -34,13 +36,28 @@ async function main(): Promise<void> {
   await ds.initialize();
   await underMigrationLock(ds, () => ds.runMigrations({ transaction: 'each' }));
 
-  // Keys and the admin account come from the secret store (a generated dev file; Kubernetes secrets in production).
-  const signer = await JoseTokenSigner.fromJwk(
-    await sidecar.getSecret('secretstore', 'jwt-signing-key'),
-    config.ISSUER,
-    config.ACCESS_TOKEN_TTL_SECONDS,
+  // Keys, OIDC clients and the admin account come from the secret store (a generated dev file; Kubernetes secrets in production).
+  const signingKey = await sidecar.getSecret('secretstore', 'jwt-signing-key');
+  const signer = await JoseTokenSigner.fromJwk(signingKey, config.ISSUER, config.ACCESS_TOKEN_TTL_SECONDS);
+  const userRepository = new TypeormUserRepository(ds);
+  const oidc = createOidcProvider(
+    {
+      issuer: config.ISSUER,
+      signingJwk: JSON.parse(signingKey),
+      clientsJson: await sidecar.getSecret('secretstore', 'oidc-clients'),
+      cookieKeys: (await sidecar.getSecret('secretstore', 'oidc-cookie-keys')).split(',').filter(Boolean),
+      accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+    },
+    sidecar,
+    userRepository,
   );
-  container.register(USERS.Users, { useValue: new TypeormUserRepository(ds) });
+  oidc.on('server_error', (_ctx, err) => log.error({ err }, 'oidc provider error'));
+  // Refused grants (replayed code, reused refresh token, bad PKCE): the reason is not sent to clients.
+  oidc.on('grant.error', (_ctx, err) =>
+    log.info({ error: err.message, detail: (err as { error_detail?: string }).error_detail }, 'oidc grant refused'),
+  );
+  container.register(USERS.Users, { useValue: userRepository });
   container.register(USERS.Hasher, { useValue: new ScryptPasswordHasher() });
   container.register(USERS.Signer, { useValue: signer });
   container.register(USERS.Sessions, { useValue: new DaprSessionStore(sidecar) });
@@ -59,7 +76,11 @@ async function main(): Promise<void> {
     service: 'users',
     logger: log,
     readiness: { sidecar: () => sidecar.health(), database: async () => void (await ds.query('SELECT 1')) },
-    routes: (a) => a.use(usersRoutes({ auth: container.resolve(AuthenticateUseCase), account, signer })),
+    routes: (a) => {
+      const auth = container.resolve(AuthenticateUseCase);
+      a.use(oidcRoutes(oidc, auth, config.ISSUER));
+      a.use(usersRoutes({ auth, account }));
+    },
   });
   await serve(app, { port: config.APP_PORT, host: config.APP_HOST, logger: log, onShutdown: [() => ds.destroy()] });
   log.info({ port: config.APP_PORT }, 'users listening');

@@ -1,13 +1,15 @@
 import type { SubscriptionRouter } from '@dbcarts/dapr';
 import { createHttpApp } from '@dbcarts/http';
 import type { Logger } from '@dbcarts/logging';
-import type { UsersClient } from '@dbcarts/users/client';
+import { type UsersClient, USERS_APP_ID } from '@dbcarts/users/client';
 import type { Express } from 'express';
 import type { JwksTokenVerifier } from '../infra/jwks-token.verifier';
 import { adminRoutes } from './admin.routes';
 import { optionalAuthentication } from './auth.middleware';
 import { cors } from './cors.middleware';
 import { identityRoutes } from './identity.routes';
+import { loginThrottle } from './login-throttle.middleware';
+import { oidcProxyRoutes } from './oidc-proxy.routes';
 import { type GatewayDeps, gatewayRoutes } from './gateway.routes';
 import { type RateLimitOptions, rateLimit } from './rate-limit.middleware';
 
@@ -21,7 +23,7 @@ export interface GatewayAppOptions {
   /** express `trust proxy`: 'loopback' (default), a hop count, or addresses. */
   trustProxy?: string | number;
   /** Identity and admin routes (absent in route tests that only need the public catalog). */
-  identity?: { users: UsersClient; verifier: JwksTokenVerifier };
+  identity?: { users: UsersClient; verifier: JwksTokenVerifier; sidecarBaseUrl: string };
   /** Pub/sub deliveries (GET /dapr/subscribe + routes), mounted before the API. */
   subscriptions?: SubscriptionRouter;
 }
@@ -35,12 +37,21 @@ export function buildGatewayApp(opts: GatewayAppOptions): Express {
     routes: (a) => {
       opts.subscriptions?.mount(a);
       a.use(cors(opts.corsOrigins ?? []));
-      a.use('/api', rateLimit(opts.rateLimit));
+      a.use(['/api', '/oidc'], rateLimit(opts.rateLimit));
       if (opts.identity) a.use('/api', optionalAuthentication(opts.identity.verifier));
       a.use(gatewayRoutes(opts.deps));
       if (opts.identity) {
-        a.use(identityRoutes(opts.identity.users, opts.identity.verifier));
+        // One budget for password attempts, whichever door they come through.
+        const throttle = loginThrottle();
+        a.use(identityRoutes(opts.identity.users, opts.identity.verifier, throttle));
         a.use(adminRoutes(opts.deps, opts.identity.verifier));
+        a.use(
+          oidcProxyRoutes({
+            sidecarBaseUrl: opts.identity.sidecarBaseUrl,
+            usersAppId: USERS_APP_ID,
+            loginThrottle: throttle,
+          }),
+        );
       }
     },
   });

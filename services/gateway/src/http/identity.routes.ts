@@ -1,28 +1,29 @@
 import type { UsersClient } from '@dbcarts/users/client';
-import { Router } from 'express';
+import { type RequestHandler, Router } from 'express';
 import type { JwksTokenVerifier } from '../infra/jwks-token.verifier';
 import { authenticate, principalOf } from './auth.middleware';
-import { loginThrottle } from './login-throttle.middleware';
 
 /**
  * Identity routes. /api/me* always act on the subject of the verified token, never on an id from
  * the request: one customer cannot reach another's profile, sessions or addresses.
  */
-export function identityRoutes(users: UsersClient, verifier: JwksTokenVerifier): Router {
+export function identityRoutes(users: UsersClient, verifier: JwksTokenVerifier, throttle: RequestHandler): Router {
   const r = Router();
   const customer = authenticate(verifier, 'customer');
 
   r.post('/api/auth/register', async (req, res) => {
     res.status(201).json(await users.register(req.body));
   });
-  r.post('/api/auth/login', loginThrottle(), async (req, res) => {
+  r.post('/api/auth/login', throttle, async (req, res) => {
     res.set('Cache-Control', 'no-store').json(await users.login(req.body));
   });
   r.post('/api/auth/refresh', async (req, res) => {
     res.set('Cache-Control', 'no-store').json(await users.refresh(req.body));
   });
   r.post('/api/auth/logout', customer, async (_req, res) => {
-    await users.revokeSession(principalOf(res).sid);
+    // Tokens from the OIDC provider carry no first-party session: their clients revoke at /oidc/token/revocation.
+    const { sid } = principalOf(res);
+    if (sid) await users.revokeSession(sid);
     res.status(204).end();
   });
 
@@ -43,11 +44,5 @@ export function identityRoutes(users: UsersClient, verifier: JwksTokenVerifier):
     res.status(204).end();
   });
 
-  r.get('/oidc/jwks', async (_req, res) => {
-    res.set('Cache-Control', 'public, max-age=300').json(await users.jwks());
-  });
-  r.get('/.well-known/openid-configuration', async (_req, res) => {
-    res.set('Cache-Control', 'public, max-age=3600').json(await users.openidConfiguration());
-  });
   return r;
 }

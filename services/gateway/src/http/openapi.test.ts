@@ -14,6 +14,7 @@ const app = buildGatewayApp({
   identity: {
     users: never,
     verifier: new JwksTokenVerifier({ issuer: 'x', audience: 'y', fetchJwks: async () => ({ keys: [] }) }),
+    sidecarBaseUrl: 'http://127.0.0.1:9',
   },
   logger: createLogger('test', 'silent'),
   rateLimit: { settings: () => ({ points: 1000, windowSeconds: 60 }) },

@@ -14,6 +14,51 @@ interface Op {
   ok: number;
 }
 
+/** The OpenID provider (oidc-provider in the users service), relayed as is: OAuth 2 forms and redirects. */
+const OIDC_OPERATIONS: Op[] = [
+  { method: 'get', path: '/.well-known/openid-configuration', summary: 'OpenID discovery', access: 'public', ok: 200 },
+  { method: 'get', path: '/oidc/jwks', summary: 'Token signing keys (JWKS)', access: 'public', ok: 200 },
+  { method: 'get', path: '/oidc/auth', summary: 'Authorization endpoint (code + PKCE)', access: 'public', ok: 303 },
+  { method: 'post', path: '/oidc/auth', summary: 'Authorization endpoint (form post)', access: 'public', ok: 303 },
+  {
+    method: 'get',
+    path: '/oidc/auth/{uid}',
+    summary: 'Authorization resumed after sign-in',
+    access: 'public',
+    ok: 303,
+  },
+  {
+    method: 'post',
+    path: '/oidc/token',
+    summary: 'Token endpoint (authorization_code, refresh_token, client_credentials)',
+    access: 'public',
+    ok: 200,
+  },
+  { method: 'get', path: '/oidc/me', summary: 'UserInfo', access: 'public', ok: 200 },
+  { method: 'post', path: '/oidc/me', summary: 'UserInfo', access: 'public', ok: 200 },
+  { method: 'post', path: '/oidc/token/revocation', summary: 'Token revocation (RFC 7009)', access: 'public', ok: 200 },
+  {
+    method: 'post',
+    path: '/oidc/token/introspection',
+    summary: 'Token introspection (RFC 7662)',
+    access: 'public',
+    ok: 200,
+  },
+  { method: 'get', path: '/oidc/session/end', summary: 'RP-initiated logout', access: 'public', ok: 200 },
+  { method: 'post', path: '/oidc/session/end', summary: 'RP-initiated logout', access: 'public', ok: 200 },
+  { method: 'post', path: '/oidc/session/end/confirm', summary: 'Logout confirmation', access: 'public', ok: 303 },
+  { method: 'get', path: '/oidc/session/end/success', summary: 'Logged out', access: 'public', ok: 200 },
+  { method: 'get', path: '/oidc/interaction/{uid}', summary: 'Sign-in page', access: 'public', ok: 200 },
+  {
+    method: 'post',
+    path: '/oidc/interaction/{uid}/login',
+    summary: 'Sign-in form (throttled like /api/auth/login)',
+    access: 'public',
+    ok: 303,
+  },
+  { method: 'get', path: '/oidc/interaction/{uid}/abort', summary: 'Cancel sign-in', access: 'public', ok: 303 },
+];
+
 /** Every public operation: the gateway's route table and this list are checked against each other in tests. */
 export const OPERATIONS: Op[] = [
   { method: 'get', path: '/api/categories', summary: 'Store departments', access: 'public', ok: 200 },
@@ -116,8 +161,7 @@ export const OPERATIONS: Op[] = [
   },
   { method: 'get', path: '/api/openapi.json', summary: 'This document', access: 'public', ok: 200 },
   { method: 'get', path: '/api/docs', summary: 'This document as a page', access: 'public', ok: 200 },
-  { method: 'get', path: '/oidc/jwks', summary: 'Token signing keys (JWKS)', access: 'public', ok: 200 },
-  { method: 'get', path: '/.well-known/openid-configuration', summary: 'OpenID discovery', access: 'public', ok: 200 },
+  ...OIDC_OPERATIONS,
 ];
 
 const PROBLEM = {

@@ -29,11 +29,17 @@ export class AuthenticateUseCase {
     @inject(USERS.Settings) private readonly settings: UsersSettings,
   ) {}
 
-  async login(email: string, password: string): Promise<TokenPair> {
+  /** The account behind an email and password (the first-party login and the OIDC login page). */
+  async verifyCredentials(email: string, password: string): Promise<User> {
     const user = await this.users.findByEmail(normalizeEmail(email));
     // The same KDF work whether or not the account exists: timing tells nothing.
     const ok = await this.hasher.verify(password, user?.passwordHash ?? (await this.hasher.decoy()));
     if (!user || !ok) throw new InvalidCredentialsError();
+    return user;
+  }
+
+  async login(email: string, password: string): Promise<TokenPair> {
+    const user = await this.verifyCredentials(email, password);
     const session: Session = {
       id: randomUUID(),
       userId: user.id,

@@ -11,13 +11,11 @@ import {
 } from '../../contract';
 import type { AuthenticateUseCase } from '../app/authenticate.use-case';
 import type { ManageAccountUseCase } from '../app/manage-account.use-case';
-import type { TokenSignerPort } from '../app/ports/auth.ports';
 import { toAddressDto, toUserDto } from './users.mapper';
 
 export interface UsersUseCases {
   auth: AuthenticateUseCase;
   account: ManageAccountUseCase;
-  signer: TokenSignerPort;
 }
 
 /**
@@ -72,20 +70,5 @@ export function usersRoutes(uc: UsersUseCases): Router {
     res.status(204).end();
   });
 
-  r.get('/oidc/jwks', async (_req, res) => {
-    res.set('Cache-Control', 'public, max-age=300').json(await uc.signer.jwks());
-  });
-
-  r.get('/.well-known/openid-configuration', (_req, res) => {
-    const iss = uc.signer.issuer;
-    res.set('Cache-Control', 'public, max-age=3600').json({
-      issuer: iss,
-      jwks_uri: `${iss}/oidc/jwks`,
-      token_endpoint: `${iss}/api/auth/login`,
-      id_token_signing_alg_values_supported: ['ES256'],
-      response_types_supported: ['token'],
-      subject_types_supported: ['public'],
-    });
-  });
   return r;
 }

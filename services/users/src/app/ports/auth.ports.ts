@@ -19,8 +19,6 @@ export interface AccessClaims {
 export interface TokenSignerPort {
   /** A signed access token (JWT) and its lifetime in seconds. */
   sign(claims: AccessClaims): Promise<{ token: string; expiresIn: number }>;
-  jwks(): Promise<{ keys: object[] }>;
-  issuer: string;
 }
 
 export interface SessionStorePort {

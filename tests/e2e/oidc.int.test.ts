@@ -1,0 +1,247 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { startStack, type TestStack } from '@dbcarts/testing';
+import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CLIENT = 'dbcarts-storefront';
+const REDIRECT = 'http://127.0.0.1:3000/callback';
+const PASSWORD = 'correct horse 1';
+
+let stack: TestStack;
+let gw: string;
+let keys: ReturnType<typeof createLocalJWKSet>;
+
+beforeAll(async () => {
+  stack = await startStack({ apps: ['users', 'gateway'] });
+  gw = stack.appUrl('gateway');
+  keys = createLocalJWKSet((await (await fetch(`${gw}/oidc/jwks`)).json()) as JSONWebKeySet);
+});
+afterAll(() => stack?.stop());
+
+/** A browser's cookie jar, reduced to what the flow needs (one host, names → values). */
+class Browser {
+  private readonly cookies = new Map<string, string>();
+
+  async go(url: string, init: RequestInit = {}): Promise<Response> {
+    const res = await fetch(new URL(url, gw), {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string>), cookie: this.cookieHeader() },
+    });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const eq = pair?.indexOf('=') ?? -1;
+      if (pair && eq > 0) this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
+    }
+    return res;
+  }
+
+  /** Follows redirects inside our origin; stops at the first one leaving it (the client's callback). */
+  async follow(res: Response): Promise<Response | URL> {
+    for (let hops = 0; hops < 10; hops++) {
+      if (res.status < 300 || res.status >= 400) return res;
+      const next = new URL(res.headers.get('location') ?? '', gw);
+      if (next.origin !== new URL(gw).origin) return next;
+      res = await this.go(next.href);
+    }
+    throw new Error('redirect loop');
+  }
+
+  private cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+}
+
+const pkce = () => {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+};
+
+async function register(): Promise<{ id: string; email: string }> {
+  const email = `${stack.uniqueId('oidc').toLowerCase()}@example.test`;
+  const res = await fetch(`${gw}/api/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD, name: 'Oona' }),
+  });
+  expect(res.status).toBe(201);
+  return (await res.json()) as { id: string; email: string };
+}
+
+/** Walks the browser part of the authorization-code flow; returns the callback URL. */
+async function authorize(email: string, challenge: string, state: string, nonce: string): Promise<URL> {
+  const browser = new Browser();
+  const qs = new URLSearchParams({
+    client_id: CLIENT,
+    response_type: 'code',
+    redirect_uri: REDIRECT,
+    scope: 'openid offline_access email api',
+    // OIDC grants offline_access (a refresh token) only with an explicit consent prompt.
+    prompt: 'consent',
+    state,
+    nonce,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  });
+  const page = await browser.follow(await browser.go(`/oidc/auth?${qs}`));
+  if (page instanceof URL) throw new Error(`expected the sign-in page, got a redirect to ${page}`);
+  expect(page.status).toBe(200);
+  expect(page.headers.get('content-type')).toContain('text/html');
+  expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  const html = await page.text();
+  const action = /action="([^"]+)"/.exec(html)?.[1];
+  expect(action).toMatch(/^\/oidc\/interaction\/[\w-]+\/login$/);
+  const post = (password: string) =>
+    browser.go(action as string, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email, password }).toString(),
+    });
+  const wrong = await post('not my password');
+  expect(wrong.status).toBe(401);
+  expect(await wrong.text()).toContain('Email or password is wrong');
+  const done = await browser.follow(await post(PASSWORD));
+  if (!(done instanceof URL)) throw new Error(`flow ended at ${done.status} ${await done.text()}`);
+  return done;
+}
+
+async function token(form: Record<string, string>, basic?: string) {
+  const res = await fetch(`${gw}/oidc/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...(basic ? { authorization: `Basic ${Buffer.from(basic).toString('base64')}` } : {}),
+    },
+    body: new URLSearchParams(form).toString(),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, string> };
+}
+
+const exchange = (code: string, verifier: string) =>
+  token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: CLIENT, code_verifier: verifier });
+
+const apiToken = (t: string) =>
+  jwtVerify(t, keys, { algorithms: ['ES256'], issuer: gw, audience: 'dbcarts-api', typ: 'at+jwt' });
+
+describe('OpenID Connect provider (oidc-provider) through the gateway', () => {
+  it('publishes discovery at the root with endpoints under /oidc, S256 PKCE and the shared JWKS', async () => {
+    const d = (await (await fetch(`${gw}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect(d.issuer).toBe(gw);
+    expect(d.authorization_endpoint).toBe(`${gw}/oidc/auth`);
+    expect(d.token_endpoint).toBe(`${gw}/oidc/token`);
+    expect(d.jwks_uri).toBe(`${gw}/oidc/jwks`);
+    expect(d.code_challenge_methods_supported).toEqual(['S256']);
+    expect(d.grant_types_supported).toEqual(expect.arrayContaining(['authorization_code', 'client_credentials']));
+    // The first-party login's tokens verify against the same keys.
+    const user = await register();
+    const login = await fetch(`${gw}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: user.email, password: PASSWORD }),
+    });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    expect((await apiToken(accessToken)).payload.sub).toBe(user.id);
+  });
+
+  it('walks authorization code + PKCE: sign-in page, code, tokens verified against the JWKS, API access', async () => {
+    const user = await register();
+    const { verifier, challenge } = pkce();
+    const state = randomBytes(8).toString('hex');
+    const nonce = randomBytes(8).toString('hex');
+    const callback = await authorize(user.email, challenge, state, nonce);
+    expect(`${callback.origin}${callback.pathname}`).toBe(REDIRECT);
+    expect(callback.searchParams.get('state')).toBe(state);
+    expect(callback.searchParams.get('iss')).toBe(gw);
+    const code = callback.searchParams.get('code') as string;
+
+    const tokens = await exchange(code, verifier);
+    expect(tokens.status).toBe(200);
+    expect(tokens.body.token_type).toBe('Bearer');
+    const at = await apiToken(tokens.body.access_token as string);
+    expect(at.payload).toMatchObject({ sub: user.id, client_id: CLIENT, roles: ['customer'], scope: 'api' });
+    const id = await jwtVerify(tokens.body.id_token as string, keys, { issuer: gw, audience: CLIENT });
+    expect(id.payload).toMatchObject({ sub: user.id, nonce, email: user.email });
+
+    const me = await fetch(`${gw}/api/me`, { headers: { authorization: `Bearer ${tokens.body.access_token}` } });
+    expect(me.status).toBe(200);
+    expect(((await me.json()) as { email: string }).email).toBe(user.email);
+
+    // A code works once: replaying it is refused (and revokes what it issued).
+    expect((await exchange(code, verifier)).body.error).toBe('invalid_grant');
+  });
+
+  it('refuses a code without the right PKCE verifier, and an authorization request without PKCE', async () => {
+    const user = await register();
+    const { challenge } = pkce();
+    const callback = await authorize(user.email, challenge, 's', 'n');
+    const wrong = await exchange(callback.searchParams.get('code') as string, pkce().verifier);
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error).toBe('invalid_grant');
+
+    const qs = new URLSearchParams({
+      client_id: CLIENT,
+      response_type: 'code',
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+    });
+    const noPkce = await new Browser().go(`/oidc/auth?${qs}`);
+    const to = new URL(noPkce.headers.get('location') ?? '', gw);
+    expect(to.searchParams.get('error')).toBe('invalid_request');
+    expect(to.searchParams.get('error_description')).toMatch(/PKCE/);
+  });
+
+  it('one code, 12 concurrent exchanges: exactly one gets tokens (one-time use holds under a race)', async () => {
+    const user = await register();
+    const { verifier, challenge } = pkce();
+    const code = (await authorize(user.email, challenge, 's', 'n')).searchParams.get('code') as string;
+    const results = await Promise.all(Array.from({ length: 12 }, () => exchange(code, verifier)));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 400 && r.body.error === 'invalid_grant')).toHaveLength(11);
+  });
+
+  it('rotates refresh tokens: the new one works, the spent one is refused', async () => {
+    const user = await register();
+    const { verifier, challenge } = pkce();
+    const code = (await authorize(user.email, challenge, 's', 'n')).searchParams.get('code') as string;
+    const first = (await exchange(code, verifier)).body;
+    expect(first.refresh_token).toEqual(expect.any(String));
+    const refresh = (rt: string) => token({ grant_type: 'refresh_token', refresh_token: rt, client_id: CLIENT });
+    const second = await refresh(first.refresh_token as string);
+    expect(second.status).toBe(200);
+    expect(second.body.refresh_token).not.toBe(first.refresh_token);
+    expect((await apiToken(second.body.access_token as string)).payload.sub).toBe(user.id);
+    expect((await refresh(first.refresh_token as string)).body.error).toBe('invalid_grant');
+  });
+
+  it('issues client-credentials tokens to a partner: verified, no customer role, wrong secret refused', async () => {
+    const partner = (
+      JSON.parse(stack.secrets['oidc-clients'] as string) as { client_id: string; client_secret?: string }[]
+    ).find((c) => c.client_id === 'dbcarts-partner');
+    expect(partner?.client_secret).toBeTruthy();
+    const cc = await token(
+      { grant_type: 'client_credentials', scope: 'api' },
+      `dbcarts-partner:${partner?.client_secret}`,
+    );
+    expect(cc.status).toBe(200);
+    const at = await apiToken(cc.body.access_token as string);
+    expect(at.payload).toMatchObject({ client_id: 'dbcarts-partner', roles: [], scope: 'api' });
+    expect(cc.body.refresh_token).toBeUndefined();
+    // A partner is not a customer: customer routes answer 403, not someone's profile.
+    const me = await fetch(`${gw}/api/me`, { headers: { authorization: `Bearer ${cc.body.access_token}` } });
+    expect(me.status).toBe(403);
+
+    const bad = await token(
+      { grant_type: 'client_credentials', scope: 'api' },
+      'dbcarts-partner:not-the-secret-at-all',
+    );
+    expect(bad.status).toBe(401);
+    expect(bad.body.error).toBe('invalid_client');
+  });
+
+  it('relays only the provider: internal users routes are not reachable under /oidc', async () => {
+    for (const path of ['/oidc/../users/x', '/oidc/reg', '/oidc/interaction/x/../../users', '/oidc/%2e%2e/users/x']) {
+      const res = await fetch(`${gw}${path}`);
+      expect(res.status, path).toBe(404);
+    }
+  });
+});
