@@ -38,7 +38,7 @@ async function customer() {
 }
 
 describe('identity through the gateway', () => {
-  it('registers customers only as customers, and refuses duplicates, short passwords and extra fields', async () => {
+  it('API3:2023 property level: registers customers only as customers (no role/extra fields), no duplicates or short passwords', async () => {
     const e = email();
     const ok = await call('POST', '/api/auth/register', { email: e, password: 'long enough pw', name: 'Bo' });
     expect(ok.status).toBe(201);
@@ -59,7 +59,7 @@ describe('identity through the gateway', () => {
     expect(mass.status).toBe(400);
   });
 
-  it('answers a wrong password and an unknown account the same way', async () => {
+  it('API2:2023 no account enumeration: a wrong password and an unknown account get the same answer', async () => {
     const c = await customer();
     const wrong = await call('POST', '/api/auth/login', { email: c.email, password: 'not the password' });
     const unknown = await call('POST', '/api/auth/login', { email: email(), password: 'not the password' });
@@ -68,7 +68,7 @@ describe('identity through the gateway', () => {
     expect({ ...wrong.body, traceId: undefined }).toEqual({ ...unknown.body, traceId: undefined });
   });
 
-  it('rejects missing, tampered, alg:none and foreign-key tokens with 401', async () => {
+  it('API2:2023 broken authentication: rejects missing, tampered, alg:none and foreign-key tokens with 401', async () => {
     const c = await customer();
     expect((await call('GET', '/api/me', undefined, c.accessToken)).body).toMatchObject({
       email: c.email,
@@ -115,7 +115,7 @@ describe('identity through the gateway', () => {
     expect((await call('POST', '/api/auth/refresh', { refreshToken: d.refreshToken })).status).toBe(401);
   });
 
-  it('keeps each customer to their own addresses (object-level authorization)', async () => {
+  it("API1:2023 object level authorization: keeps each customer to their own addresses (404 for another's)", async () => {
     const a = await customer();
     const b = await customer();
     const addr = { name: 'Home', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' };
@@ -127,7 +127,7 @@ describe('identity through the gateway', () => {
     expect((await call('DELETE', `/api/me/addresses/${created.body.id}`, undefined, a.accessToken)).status).toBe(204);
   });
 
-  it('lets only admins write products, stock and flash sales (403 for a customer)', async () => {
+  it('API5:2023 function level authorization: only admins write products, stock and flash sales (403 for a customer)', async () => {
     const c = await customer();
     const draft = {
       sku: stack.uniqueId('ADM'),
@@ -164,7 +164,7 @@ describe('identity through the gateway', () => {
     );
   });
 
-  it('throttles repeated failed logins on one account with 429 and Retry-After', async () => {
+  it('API2:2023 credential stuffing: throttles repeated failed logins on one account with 429 and Retry-After', async () => {
     const c = await customer();
     const answers: number[] = [];
     for (let i = 0; i < 12; i++)

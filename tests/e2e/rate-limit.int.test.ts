@@ -40,7 +40,7 @@ async function policyEverywhere(q: number) {
 }
 
 describe('edge rate limiting', () => {
-  it('admits the configured limit across two gateway instances under a 10x burst, and takes a live change', async () => {
+  it('API4:2023 resource consumption: admits the configured limit across two gateway instances under a 10x burst, and takes a live change', async () => {
     await configure('40/60', 1);
     await policyEverywhere(40);
     // A 10x burst from one client (its address as the load balancer reports it) across both instances.

@@ -17,6 +17,7 @@ export interface StackOptions {
   metadata?: Record<string, string>;
   /** Environment for every app, and per app. */
   env?: Record<string, string>;
+  /** Per app id, or per instance as `app#1` (applied after the app's). */
   appEnv?: Record<string, Record<string, string>>;
   /** Extra node flags per app (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
   nodeArgs?: Record<string, string[]>;
@@ -195,6 +196,7 @@ export class Stack {
         ...(this.issuer ? { ISSUER: this.issuer } : {}),
         ...this.opts.env,
         ...this.opts.appEnv?.[appId],
+        ...this.opts.appEnv?.[key],
       },
       logFile: join(this.logDir, `${logName}.log`),
     }).start();

@@ -29,6 +29,9 @@ const app = createHttpApp({
     a.get('/boom', () => {
       throw new Error('secret internals at /srv/x.ts:12');
     });
+    a.get('/items/:id', (_req, res) => {
+      res.json({});
+    });
     a.get('/upstream', () => {
       throw new UpstreamProblemError({ type: 't', title: 'x', status: 402, code: 'PAYMENT.DECLINED' }, 'payments');
     });
@@ -54,6 +57,12 @@ describe('createHttpApp', () => {
     expect(res.status).toBe(500);
     expect(res.body.code).toBe('INTERNAL');
     expect(JSON.stringify(res.body)).not.toContain('secret');
+  });
+
+  it('answers a path parameter that is not valid percent-encoding with 400, not 500', async () => {
+    const res = await request(app).get('/items/%E0%A4%A');
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('REQUEST.MALFORMED_URI');
   });
 
   it('relays a problem answered by another service as that service said it', async () => {

@@ -53,6 +53,10 @@ function toProblemBody(err: unknown): Problem {
     case 'charset.unsupported':
       return problem(415, 'REQUEST.UNSUPPORTED_ENCODING', 'Unsupported encoding');
   }
+  // The router's own refusal of a path parameter that is not valid percent-encoding (%E0%A4%A).
+  if (err instanceof URIError && parser.status === 400) {
+    return problem(400, 'REQUEST.MALFORMED_URI', 'Malformed URI', 'The request path is not valid percent-encoding.');
+  }
   if (parser?.expose && typeof parser.status === 'number' && parser.status < 500) {
     return problem(parser.status, 'REQUEST.INVALID', 'Invalid request');
   }

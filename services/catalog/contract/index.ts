@@ -53,7 +53,19 @@ export interface ProductDto extends Omit<ProductSummaryDto, 'available'> {
 }
 
 // Admin writes. Image URLs are validated, never fetched by the server (no SSRF surface).
-const ImageUrl = z.url({ protocol: /^https$/ }).max(500);
+// Image URLs are stored and handed to browsers, never fetched by us (no SSRF surface); they are
+// still held to public https hosts so no later consumer (a thumbnailer, a CDN origin pull) is led
+// to an internal address: no IP literals, no localhost or internal names, no credentials or ports.
+const ImageUrl = z
+  .url({
+    protocol: /^https$/,
+    hostname: /^(?!localhost$)(?!.*\.(local|internal|localhost|lan)$)[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$/i,
+  })
+  .max(500)
+  .refine((u) => {
+    const url = new URL(u);
+    return !url.username && !url.password && !url.port;
+  }, 'an image URL is a public https URL without credentials or port');
 const MoneyIn = z.strictObject({ amount: z.int().min(1).max(100_000_000), currency: z.string().regex(/^[A-Z]{3}$/) });
 const Attributes = z
   .record(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/), z.string().max(200))

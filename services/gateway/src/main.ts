@@ -19,6 +19,8 @@ async function main(): Promise<void> {
       ...baseServiceEnv,
       APP_PORT: env.port(8080),
       RATE_LIMIT_PER_MINUTE: env.int(1200, 1),
+      /** false only where an edge in front (LB, CDN) enforces the limits instead. */
+      RATE_LIMIT_ENABLED: env.bool(true),
       REDIS_URL: env.string('redis://127.0.0.1:6379'),
       TRUST_PROXY: env.string('loopback'),
       /** Comma-separated browser origins, e.g. https://www.dbcarts.example */
@@ -63,7 +65,7 @@ async function main(): Promise<void> {
     deps: { catalog, inventory, browse: new BrowseProductsUseCase(catalog), edge },
     subscriptions,
     logger: log,
-    rateLimit: { redis, settings: () => limits.current },
+    rateLimit: config.RATE_LIMIT_ENABLED ? { redis, settings: () => limits.current } : undefined,
     corsOrigins: config.CORS_ORIGINS.split(',')
       .map((o) => o.trim())
       .filter(Boolean),

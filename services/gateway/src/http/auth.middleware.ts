@@ -31,26 +31,29 @@ export function optionalAuthentication(verifier: JwksTokenVerifier) {
 
 /** Requires a valid Bearer access token; `role` also requires that role (403 without it). */
 export function authenticate(verifier: JwksTokenVerifier, role?: string) {
-  return async (req: Request, res: Response, next: NextFunction) => {
-    const known = res.locals.principal as Principal | undefined;
-    if (known) {
-      if (role && !known.roles.includes(role)) return next(new ForbiddenError(`This needs the ${role} role`));
-      return next();
-    }
-    const header = req.get('authorization') ?? '';
-    const [scheme, token] = header.split(' ');
-    res.setHeader('WWW-Authenticate', 'Bearer realm="dbcarts"');
-    if (scheme !== 'Bearer' || !token) return next(new UnauthenticatedError('A Bearer access token is required'));
-    let principal: Principal;
-    try {
-      principal = await verifier.verify(token);
-    } catch {
-      // One answer for expired, tampered, wrong audience or algorithm: details would only help an attacker.
-      return next(new UnauthenticatedError('The access token is not valid'));
-    }
-    res.removeHeader('WWW-Authenticate');
+  const admit = (res: Response, next: NextFunction, principal: Principal) => {
     if (role && !principal.roles.includes(role)) return next(new ForbiddenError(`This needs the ${role} role`));
     res.locals.principal = principal;
     next();
   };
+  return (req: Request, res: Response, next: NextFunction) => {
+    const known = res.locals.principal as Principal | undefined;
+    if (known) return admit(res, next, known);
+    const header = req.get('authorization') ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
+    if (!token) return refuse(res, next, 'A Bearer access token is required');
+    // A token seen before is answered synchronously: no promise on the path of a returning client.
+    const cached = verifier.cached(token);
+    if (cached) return admit(res, next, cached);
+    verifier.verify(token).then(
+      (principal) => admit(res, next, principal),
+      // One answer for expired, tampered, wrong audience or algorithm: details would only help an attacker.
+      () => refuse(res, next, 'The access token is not valid'),
+    );
+  };
+}
+
+function refuse(res: Response, next: NextFunction, detail: string): void {
+  res.setHeader('WWW-Authenticate', 'Bearer realm="dbcarts"');
+  next(new UnauthenticatedError(detail));
 }

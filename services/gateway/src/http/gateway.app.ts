@@ -16,7 +16,8 @@ import { type RateLimitOptions, rateLimit } from './rate-limit.middleware';
 export interface GatewayAppOptions {
   deps: GatewayDeps;
   logger?: Logger;
-  rateLimit: RateLimitOptions;
+  /** Absent: no limits at this layer (an edge in front enforces them). */
+  rateLimit?: RateLimitOptions;
   readiness?: Record<string, () => Promise<void>>;
   /** Browser origins allowed to call the API (exact matches). */
   corsOrigins?: string[];
@@ -37,7 +38,7 @@ export function buildGatewayApp(opts: GatewayAppOptions): Express {
     routes: (a) => {
       opts.subscriptions?.mount(a);
       a.use(cors(opts.corsOrigins ?? []));
-      a.use(['/api', '/oidc'], rateLimit(opts.rateLimit));
+      if (opts.rateLimit) a.use(['/api', '/oidc'], rateLimit(opts.rateLimit));
       if (opts.identity) a.use('/api', optionalAuthentication(opts.identity.verifier));
       a.use(gatewayRoutes(opts.deps));
       if (opts.identity) {

@@ -1,4 +1,5 @@
 import { passThrough } from '@dbcarts/dapr';
+import { DomainError } from '@dbcarts/errors';
 import express, { type Request, type RequestHandler, type Response, Router } from 'express';
 
 export interface OidcProxyOptions {
@@ -34,6 +35,12 @@ export function oidcProxyRoutes(opts: OidcProxyOptions): Router {
     next();
   };
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 });
+  // Interaction ids are the provider's url-safe random ids: anything else names no interaction
+  // (and a stray % or NUL would otherwise reach the sidecar's method-name check as a 5xx).
+  r.param('uid', (_req, _res, next, uid: string) => {
+    if (/^[A-Za-z0-9_-]{1,64}$/.test(uid)) return next();
+    next(new NoSuchInteractionError('No such sign-in interaction'));
+  });
 
   r.get('/.well-known/openid-configuration', relay);
   r.get('/oidc/jwks', relay);
@@ -63,4 +70,9 @@ function consumedBody(req: Request): Buffer | undefined {
     return Buffer.from(new URLSearchParams(req.body as Record<string, string>).toString());
   }
   return Buffer.from(JSON.stringify(req.body));
+}
+
+export class NoSuchInteractionError extends DomainError {
+  readonly code = 'OIDC.INTERACTION_NOT_FOUND';
+  readonly kind = 'not_found';
 }

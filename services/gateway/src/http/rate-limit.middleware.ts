@@ -1,7 +1,7 @@
 import { problem, sendProblem } from '@dbcarts/http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Redis } from 'ioredis';
-import { LeasedRateLimiter } from '../infra/leased-rate-limiter';
+import { LeasedRateLimiter, type LimitDecision } from '../infra/leased-rate-limiter';
 
 export interface RateLimitSettings {
   points: number;
@@ -21,18 +21,9 @@ export interface RateLimitOptions {
  */
 export function rateLimit(opts: RateLimitOptions) {
   let limiter: LeasedRateLimiter | undefined;
-  return async (req: Request, res: Response, next: NextFunction) => {
-    const s = opts.settings();
-    if (!limiter || limiter.points !== s.points || limiter.windowSeconds !== s.windowSeconds) {
-      limiter = new LeasedRateLimiter(s.points, s.windowSeconds, opts.redis);
-    }
-    let d: Awaited<ReturnType<LeasedRateLimiter['consume']>>;
-    try {
-      d = await limiter.consume(req.ip ?? 'unknown');
-    } catch (err) {
-      return next(err);
-    }
-    res.setHeader('RateLimit-Policy', `"default";q=${s.points};w=${s.windowSeconds}`);
+  let policy = '';
+  const answer = (res: Response, next: NextFunction, d: LimitDecision) => {
+    res.setHeader('RateLimit-Policy', policy);
     res.setHeader('RateLimit', `"default";r=${Math.max(0, d.remaining)};t=${Math.ceil(d.msBeforeNext / 1000)}`);
     if (d.allowed) return next();
     const retryAfterSeconds = Math.max(1, Math.ceil(d.msBeforeNext / 1000));
@@ -40,5 +31,17 @@ export function rateLimit(opts: RateLimitOptions) {
       res,
       problem(429, 'RATE_LIMITED', 'Too many requests', `Retry in ${retryAfterSeconds} s.`, { retryAfterSeconds }),
     );
+  };
+  // Synchronous while a lease lasts (nearly every request): no promise per request on the hot path.
+  return (req: Request, res: Response, next: NextFunction) => {
+    const s = opts.settings();
+    if (!limiter || limiter.points !== s.points || limiter.windowSeconds !== s.windowSeconds) {
+      limiter = new LeasedRateLimiter(s.points, s.windowSeconds, opts.redis);
+      policy = `"default";q=${s.points};w=${s.windowSeconds}`;
+    }
+    const key = req.ip ?? 'unknown';
+    const local = limiter.consumeLocal(key);
+    if (local) return answer(res, next, local);
+    limiter.consume(key).then((d) => answer(res, next, d), next);
   };
 }

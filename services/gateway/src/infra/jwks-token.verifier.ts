@@ -30,9 +30,15 @@ export class JwksTokenVerifier {
 
   constructor(private readonly opts: VerifierOptions) {}
 
-  async verify(token: string): Promise<Principal> {
+  /** A token verified before and not expired since, synchronously (the common case); else undefined. */
+  cached(token: string): Principal | undefined {
     const hit = this.verified.get(token);
-    if (hit && hit.exp > Date.now() / 1000) return hit.principal;
+    return hit && hit.exp > Date.now() / 1000 ? hit.principal : undefined;
+  }
+
+  async verify(token: string): Promise<Principal> {
+    const hit = this.cached(token);
+    if (hit) return hit;
     await this.ensureKeys(false);
     let checked: Principal & { exp: number };
     try {

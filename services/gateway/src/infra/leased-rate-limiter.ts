@@ -45,12 +45,20 @@ export class LeasedRateLimiter {
     this.lease = Math.max(1, Math.floor(points * 0.02));
   }
 
-  async consume(key: string, now = Date.now()): Promise<LimitDecision> {
+  /**
+   * The decision from a lease this instance holds, synchronously (no promise, no microtask: the
+   * path of almost every request); undefined when a new lease must come from the shared store.
+   */
+  consumeLocal(key: string, now = Date.now()): LimitDecision | undefined {
     const held = this.leases.get(key);
-    if (held && held.left > 0 && now < held.resetAt) {
-      held.left--;
-      return { allowed: true, remaining: held.remainingAtLease + held.left, msBeforeNext: held.resetAt - now };
-    }
+    if (!held || held.left <= 0 || now >= held.resetAt) return undefined;
+    held.left--;
+    return { allowed: true, remaining: held.remainingAtLease + held.left, msBeforeNext: held.resetAt - now };
+  }
+
+  async consume(key: string, now = Date.now()): Promise<LimitDecision> {
+    const local = this.consumeLocal(key, now);
+    if (local) return local;
     try {
       const r = await this.shared.consume(key, this.lease);
       this.leases.set(key, {
