@@ -1,0 +1,260 @@
+// bench/identity: does the users service hold up at 1M customer accounts? Login, refresh and profile
+// reads against a database of 1,000,000 seeded accounts, next to the same service on 10,000 accounts
+// in the same run (phases interleaved A-B-B-A so drift hits both alike). Goal: login p99 at 1M within
+// 1.5x of 10k. Logins go to the users service through its own sidecar (Dapr invoke `users` method
+// `auth/login`): the gateway's per-address login throttle (30/min, not configurable) would only measure
+// 429s. Every request picks a random account of the whole range, so no cache or hot page flatters 1M.
+//   npm run bench:identity [-- --quick]   (--quick: 100,000 accounts instead of 1M)
+// The databases persist (dbcarts_bench_identity_*): the seeder resumes, so reruns skip the load.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const mysql = require('mysql2/promise');
+const { startStack } = require('@dbcarts/testing');
+const usersDist = join(dirname(fileURLToPath(import.meta.url)), '..', 'services', 'users', 'dist', 'src');
+const { seededAccountId, seededEmail } = require(join(usersDist, 'tools', 'account-seed.plan.js'));
+const { ScryptPasswordHasher } = require(join(usersDist, 'infra', 'scrypt-password.hasher.js'));
+
+const QUICK = process.argv.includes('--quick');
+const SERVER = process.env.BENCH_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306';
+const PASSWORD = 'bench-identity-password-1';
+const CONCURRENCY = Number(process.env.IDENTITY_CONCURRENCY ?? 8);
+const LOGIN_S = Number(process.env.IDENTITY_SECONDS ?? (QUICK ? 4 : 15));
+const SHORT_S = Math.max(2, Math.round(LOGIN_S / 3));
+const SIZES = [
+  { label: '10k', accounts: 10_000, db: 'dbcarts_bench_identity_10k' },
+  QUICK
+    ? { label: '100k', accounts: 100_000, db: 'dbcarts_bench_identity_100k' }
+    : { label: '1m', accounts: 1_000_000, db: 'dbcarts_bench_identity_1m' },
+];
+const log = (m) => console.error(`[bench] ${m}`);
+const pick = (n) => 1 + Math.floor(Math.random() * n);
+
+function seed(size) {
+  const cli = join(usersDist, 'tools', 'seed-accounts.js');
+  const args = [cli, '--count', String(size.accounts), '--db-url', `${SERVER}/${size.db}`, '--password', PASSWORD];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1))) : reject(new Error(`seeder exited ${code}`)),
+    );
+  });
+}
+
+/** The lookups login (by email) and refresh / me (by id) make: one row through a unique index, never a scan. */
+async function explain(size) {
+  const conn = await mysql.createConnection(`${SERVER}/${size.db}`);
+  try {
+    const one = async (sql, arg) => {
+      const [[plan]] = await conn.query(`EXPLAIN ${sql}`, [arg]);
+      const ok = ['const', 'eq_ref'].includes(plan.type) && plan.key && Number(plan.rows) === 1;
+      return { ok, text: `type=${plan.type} key=${plan.key} rows=${plan.rows}` };
+    };
+    const n = pick(size.accounts);
+    const [[pool]] = await conn.query('SELECT @@innodb_buffer_pool_size AS b');
+    return {
+      login: await one('SELECT * FROM users WHERE email = ? LIMIT 1', seededEmail(n)),
+      me: await one('SELECT * FROM users WHERE id = ? LIMIT 1', seededAccountId(n)),
+      bufferPoolMb: Math.round(Number(pool.b) / 2 ** 20),
+    };
+  } finally {
+    await conn.end();
+  }
+}
+
+/** A fresh load leaves the database flushing dirty pages for a while: measure after, not during. */
+async function settle() {
+  const conn = await mysql.createConnection(SERVER);
+  try {
+    const t0 = performance.now();
+    for (;;) {
+      const [[dirty]] = await conn.query("SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'");
+      if (Number(dirty.Value) < 1000 || performance.now() - t0 > 120_000) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    log(`database settled after the load in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  } finally {
+    await conn.end();
+  }
+}
+
+async function invoke(base, method, path, body) {
+  const res = await fetch(`${base}/v1.0/invoke/users/method/${path}`, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text();
+  return { ok: res.ok, body: json };
+}
+
+/** A closed loop of CONCURRENCY callers for `seconds`; latencies of successes, failures counted. */
+async function load(seconds, op) {
+  const lat = [];
+  let errors = 0;
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < end) {
+        const s = performance.now();
+        const ok = await op().catch(() => false);
+        if (ok) lat.push(performance.now() - s);
+        else errors++;
+      }
+    }),
+  );
+  return { lat, errors, ms: performance.now() - t0 };
+}
+
+const OPS = {
+  async login(t) {
+    const r = await invoke(t.base, 'POST', 'auth/login', { email: seededEmail(pick(t.accounts)), password: PASSWORD });
+    if (r.ok) t.tokens.push(r.body.refreshToken);
+    return r.ok;
+  },
+  // Each refresh token is used once (a reused one revokes its family): take one, put its successor back.
+  async refresh(t) {
+    const token = t.tokens.shift();
+    if (!token) return false;
+    const r = await invoke(t.base, 'POST', 'auth/refresh', { refreshToken: token });
+    if (r.ok) t.tokens.push(r.body.refreshToken);
+    return r.ok;
+  },
+  // What GET /api/me costs the users service: the gateway forwards the token's subject here.
+  async me(t) {
+    const n = pick(t.accounts);
+    const r = await invoke(t.base, 'GET', `users/${seededAccountId(n)}`);
+    return r.ok && r.body.email === seededEmail(n);
+  },
+};
+
+const stats = (samples) => {
+  const a = [...samples].sort((x, y) => x - y);
+  const q = (p) => Number((a[Math.min(a.length - 1, Math.floor(p * a.length))] ?? 0).toFixed(1));
+  return { p50: q(0.5), p99: q(0.99) };
+};
+
+/**
+ * One operation on both sizes for `seconds` each, in short slices ordered A-B-B-A-A-B-B-A...: a stall
+ * of the machine (a build next door, a flush in the database) lands on both sizes alike, not on one.
+ */
+async function phase(targets, name, seconds, sliceSeconds) {
+  const acc = targets.map(() => ({ lat: [], errors: 0, ms: 0, sliceP99: [] }));
+  const rounds = Math.max(1, Math.round(seconds / (2 * sliceSeconds)));
+  for (let k = 0; k < rounds; k++) {
+    for (const i of [0, 1, 1, 0]) {
+      const r = await load(seconds / (2 * rounds), () => OPS[name](targets[i]));
+      acc[i].lat.push(...r.lat);
+      acc[i].errors += r.errors;
+      acc[i].ms += r.ms;
+      acc[i].sliceP99.push(stats(r.lat).p99);
+    }
+  }
+  return acc.map((a, i) => {
+    const s = { opsPerS: Number(((a.lat.length * 1000) / a.ms).toFixed(1)), ...stats(a.lat), errors: a.errors };
+    log(
+      `${name} @ ${targets[i].label}: ${s.opsPerS}/s p50 ${s.p50} ms p99 ${s.p99} ms (${a.lat.length} ok, ${a.errors} errors; p99 per slice ${a.sliceP99.map(Math.round).join(' ')})`,
+    );
+    return s;
+  });
+}
+
+async function kdfMs() {
+  const hasher = new ScryptPasswordHasher();
+  const stored = await hasher.hash(PASSWORD);
+  const times = [];
+  for (let i = 0; i < 12; i++) {
+    const s = performance.now();
+    await hasher.verify(PASSWORD, stored);
+    times.push(performance.now() - s);
+  }
+  return stats(times.slice(2)).p50;
+}
+
+async function main() {
+  const cores = availableParallelism();
+  const kdf = await kdfMs();
+  log(`scrypt KDF (the service's hasher, one at a time): ${kdf} ms per hash; ${cores} cores`);
+
+  const admin = await mysql.createConnection(SERVER);
+  for (const s of SIZES) await admin.query(`CREATE DATABASE IF NOT EXISTS \`${s.db}\``);
+  await admin.end();
+  const seedStart = performance.now();
+  for (const s of SIZES) {
+    s.seed = await seed(s);
+    log(`${s.label}: ${s.seed.seeded} seeded accounts (${s.seed.written} written now)`);
+  }
+  const seedS = Number(((performance.now() - seedStart) / 1000).toFixed(1));
+  if (SIZES.some((s) => s.seed.written > 0)) await settle();
+  const plans = await explain(SIZES[1]);
+  log(`EXPLAIN at ${SIZES[1].label}: login by email ${plans.login.text}; me by id ${plans.me.text}`);
+  if (!plans.login.ok || !plans.me.ok) throw new Error('a login or me lookup is not a single-row index read');
+
+  log('starting one users service (with its sidecar) per database...');
+  const stacks = [];
+  try {
+    for (const s of SIZES)
+      stacks.push(await startStack({ apps: ['users'], appEnv: { users: { DB_URL: `${SERVER}/${s.db}` } } }));
+    const targets = SIZES.map((s, i) => ({ ...s, base: stacks[i].sidecar('users').baseUrl, tokens: [] }));
+    for (const t of targets) await load(2, () => OPS.login(t)); // warm up: JIT, pools, connections
+    const [loginBase, login] = await phase(targets, 'login', LOGIN_S * 2, 3);
+    const [refreshBase, refresh] = await phase(targets, 'refresh', SHORT_S * 2, 1);
+    const [meBase, me] = await phase(targets, 'me', SHORT_S * 2, 1);
+
+    const big = SIZES[1];
+    console.log(
+      JSON.stringify({
+        scenario: `identity-login-${big.label}-accounts`,
+        ops_per_s: login.opsPerS,
+        p50_ms: login.p50,
+        p99_ms: login.p99,
+        baseline: `${SIZES[0].label} accounts (same run, same service, interleaved)`,
+        baseline_ops_per_s: loginBase.opsPerS,
+        baseline_p50_ms: loginBase.p50,
+        baseline_p99_ms: loginBase.p99,
+        ratio: Number((login.p99 / loginBase.p99).toFixed(3)),
+        login_p99_ratio: Number((login.p99 / loginBase.p99).toFixed(3)),
+        login_p99_ratio_goal: 1.5,
+        errors: [login, loginBase, refresh, refreshBase, me, meBase].reduce((n, s) => n + s.errors, 0),
+        accounts: big.accounts,
+        baseline_accounts: SIZES[0].accounts,
+        concurrency: CONCURRENCY,
+        refresh_p50_ms: refresh.p50,
+        refresh_p99_ms: refresh.p99,
+        baseline_refresh_p99_ms: refreshBase.p99,
+        refresh_ops_per_s: refresh.opsPerS,
+        me_p50_ms: me.p50,
+        me_p99_ms: me.p99,
+        baseline_me_p99_ms: meBase.p99,
+        me_ops_per_s: me.opsPerS,
+        kdf_ms: kdf,
+        cores,
+        logins_per_s_per_core: Number((login.opsPerS / cores).toFixed(1)),
+        // Share of the machine's CPU the KDF alone takes at the measured login rate: near 1 = KDF-bound.
+        kdf_cpu_share: Number(((login.opsPerS * kdf) / (1000 * cores)).toFixed(2)),
+        seed_s: seedS,
+        seed_written: SIZES.reduce((n, s) => n + s.seed.written, 0),
+        explain_login: plans.login.text,
+        explain_me: plans.me.text,
+        innodb_buffer_pool_mb: plans.bufferPoolMb,
+      }),
+    );
+  } finally {
+    for (const s of stacks) await s.stop().catch((e) => log(`stop: ${e.message}`));
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
