@@ -25,7 +25,7 @@ async function main() {
     const inventory = createInventoryClient(stack.sidecar('inventory'));
     const catalogUrl = stack.appUrl('catalog');
     const listing = async () => {
-      const page = await (await fetch(`${catalogUrl}/products?pageSize=100`)).json();
+      const page = await (await fetch(`${catalogUrl}/products?pageSize=100`, { headers: stack.sidecarHeaders })).json();
       return new Map(page.items.map((p) => [p.sku, p.available]));
     };
     const skus = [...(await listing()).keys()];

@@ -59,7 +59,9 @@ async function main() {
   const port = hello.port;
   try {
     const gw = stack.appUrl('gateway');
-    const page = await (await fetch(`${stack.appUrl('catalog')}/products?pageSize=100&sort=name`)).json();
+    const page = await (
+      await fetch(`${stack.appUrl('catalog')}/products?pageSize=100&sort=name`, { headers: stack.sidecarHeaders })
+    ).json();
     const ids = page.items.slice(0, HOT).map((p) => p.id);
     const gatewayUrls = ids.map((id) => `${gw}/api/products/${id}`);
     for (const u of gatewayUrls) await fetch(u); // fill the edge cache

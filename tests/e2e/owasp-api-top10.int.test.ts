@@ -235,6 +235,14 @@ describe('API8:2023 Security Misconfiguration', () => {
     }
   });
 
+  it("keeps the sidecar's routes on the public port closed to everyone but the sidecar", async () => {
+    expect((await call('GET', '/dapr/subscribe')).status).toBe(404);
+    const forged = await call('POST', '/events/catalog/product-changed', { data: { id: 'p-1' } });
+    expect(forged.status).toBe(404);
+    const withToken = await fetch(`${gw}/dapr/subscribe`, { headers: stack.sidecarHeaders });
+    expect(withToken.status).toBe(200);
+  });
+
   it('lets no browser origin outside the allow-list read API answers', async () => {
     const res = await fetch(`${gw}/api/categories`, { headers: { origin: 'https://evil.example' } });
     expect(res.headers.get('access-control-allow-origin')).toBeNull();

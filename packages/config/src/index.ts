@@ -46,6 +46,8 @@ export const baseServiceEnv = {
   DAPR_HTTP_PORT: env.port(3500),
   DAPR_GRPC_PORT: env.port(50001),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The token the sidecar sends on every call to the app (Dapr app API token); set → required. */
+  APP_API_TOKEN: z.string().min(16).optional(),
 };
 
 export { z };

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DaprBinaries, findDaprBinaries } from './binaries';
@@ -60,6 +61,8 @@ export class Stack {
   private resourcesDir = '';
   private configFile = '';
   private issuer?: string;
+  /** Dapr app API token of this stack: sidecars send it, apps require it (no call around Dapr). */
+  readonly appToken = randomBytes(24).toString('base64url');
   private readonly bins: DaprBinaries;
 
   private constructor(readonly opts: StackOptions) {
@@ -194,6 +197,7 @@ export class Stack {
         OTEL_SERVICE_NAME: appId,
         ...(db ? { DB_URL: `${this.opts.mariadbUrl ?? 'mysql://root@127.0.0.1:3306'}/${db}` } : {}),
         ...(this.issuer ? { ISSUER: this.issuer } : {}),
+        APP_API_TOKEN: this.appToken,
         ...this.opts.env,
         ...this.opts.appEnv?.[appId],
         ...this.opts.appEnv?.[key],
@@ -237,7 +241,7 @@ export class Stack {
       name: `daprd-${logName}`,
       command: this.bins.daprd,
       args,
-      env: { DAPR_HOST_IP: '127.0.0.1' },
+      env: { DAPR_HOST_IP: '127.0.0.1', APP_API_TOKEN: this.appToken },
       logFile: join(this.logDir, `daprd-${logName}.log`),
     }).start();
 

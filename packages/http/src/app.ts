@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createLogger, type Logger, runWithRequestContext } from '@dbcarts/logging';
 import { currentTraceId } from '@dbcarts/telemetry';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
@@ -16,6 +16,12 @@ export interface AppOptions {
   routes: (app: Express) => void;
   /** Bodies over this are refused with 413. */
   bodyLimit?: string;
+  /**
+   * Routes only the sidecar may call (Dapr app API token, `dapr-api-token` header): all but the
+   * probes for a service reached only through Dapr; `paths` (prefixes) for one that also serves
+   * the public (the gateway's /dapr and /events). Without a token configured nothing is checked.
+   */
+  sidecarOnly?: { token?: string; paths?: string[] };
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -40,6 +46,8 @@ export function createHttpApp(opts: AppOptions): Express {
     const traceparent = tp && tp.length <= 55 ? tp : undefined;
     runWithRequestContext({ requestId, traceparent, traceId: currentTraceId(traceparent) }, next);
   });
+
+  if (opts.sidecarOnly?.token) app.use(requireSidecarToken(opts.sidecarOnly.token, opts.sidecarOnly.paths));
 
   app.use(
     express.json({
@@ -87,4 +95,23 @@ export function sendProblem(res: Response, body: ReturnType<typeof toProblem>): 
     res.setHeader('Retry-After', String(body.retryAfterSeconds));
   }
   res.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+}
+
+const PROBES = new Set(['/healthz', '/readyz']);
+
+/**
+ * Refuses calls that did not come through the sidecar. The answer is the same 404 as for a route
+ * that does not exist: a caller without the token learns nothing about what is behind it.
+ */
+function requireSidecarToken(token: string, paths?: string[]) {
+  const expected = createHash('sha256').update(token).digest();
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (PROBES.has(req.path)) return next();
+    if (paths && !paths.some((p) => req.path === p || req.path.startsWith(`${p}/`))) return next();
+    const given = createHash('sha256')
+      .update(req.get('dapr-api-token') ?? '')
+      .digest();
+    if (timingSafeEqual(given, expected)) return next();
+    sendProblem(res, problem(404, 'ROUTE.NOT_FOUND', 'Not found', `No route for ${req.method} ${req.path}`));
+  };
 }

@@ -112,6 +112,11 @@ export class TestStack {
     return s;
   }
 
+  /** Headers a test needs to call an app directly, as its sidecar would (the Dapr app API token). */
+  get sidecarHeaders(): Record<string, string> {
+    return { 'dapr-api-token': this.stack.appToken };
+  }
+
   appUrl(appId: string, instance = 0): string {
     return `http://127.0.0.1:${this.stack.endpoints(appId, instance).appPort}`;
   }

@@ -64,6 +64,7 @@ async function main(): Promise<void> {
     identity: { users, verifier, sidecarBaseUrl: sidecar.baseUrl },
     deps: { catalog, inventory, browse: new BrowseProductsUseCase(catalog), edge },
     subscriptions,
+    sidecarToken: config.APP_API_TOKEN,
     logger: log,
     rateLimit: config.RATE_LIMIT_ENABLED ? { redis, settings: () => limits.current } : undefined,
     corsOrigins: config.CORS_ORIGINS.split(',')

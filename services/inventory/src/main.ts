@@ -46,6 +46,8 @@ async function main(): Promise<void> {
   const app = createHttpApp({
     service: 'inventory',
     logger: log,
+    // Reached only through Dapr: every route but the probes needs the sidecar's token.
+    sidecarOnly: { token: config.APP_API_TOKEN },
     readiness: { sidecar: () => sidecar.health() },
     routes: (a) => {
       a.use(actors.router);

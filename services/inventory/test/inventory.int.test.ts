@@ -84,7 +84,7 @@ describe('inventory actor on real sidecars', () => {
   it('answers bad input with problem+json naming the field', async () => {
     const res = await fetch(`${stack.appUrl('inventory')}/reservations`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...stack.sidecarHeaders },
       body: JSON.stringify({ sku: 'bad sku', reservationId: 'r', quantity: 0, extra: 1 }),
     });
     expect(res.status).toBe(400);
@@ -92,5 +92,16 @@ describe('inventory actor on real sidecars', () => {
     const body = (await res.json()) as { code: string; errors: { path: string }[] };
     expect(body.code).toBe('REQUEST.INVALID');
     expect(body.errors.map((e) => e.path).sort()).toEqual(['', 'quantity', 'sku']);
+  });
+
+  it('takes calls only through its sidecar: without the Dapr app token the API does not exist', async () => {
+    const direct = await fetch(`${stack.appUrl('inventory')}/stock/ANY-SKU`);
+    expect(direct.status).toBe(404);
+    expect(((await direct.json()) as { code: string }).code).toBe('ROUTE.NOT_FOUND');
+    const wrong = await fetch(`${stack.appUrl('inventory')}/stock/ANY-SKU`, { headers: { 'dapr-api-token': 'guess' } });
+    expect(wrong.status).toBe(404);
+    expect((await fetch(`${stack.appUrl('inventory')}/healthz`)).status).toBe(200);
+    // Through the sidecar (which adds the token) the same route answers.
+    expect((await stack.sidecar('inventory').invokeService('inventory', 'GET', 'stock/ANY-SKU')).status).toBe(200);
   });
 });

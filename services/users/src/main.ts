@@ -75,6 +75,8 @@ async function main(): Promise<void> {
   const app = createHttpApp({
     service: 'users',
     logger: log,
+    // Reached only through Dapr: every route but the probes needs the sidecar's token.
+    sidecarOnly: { token: config.APP_API_TOKEN },
     readiness: { sidecar: () => sidecar.health(), database: async () => void (await ds.query('SELECT 1')) },
     routes: (a) => {
       const auth = container.resolve(AuthenticateUseCase);

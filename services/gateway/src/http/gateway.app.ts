@@ -25,6 +25,8 @@ export interface GatewayAppOptions {
   trustProxy?: string | number;
   /** Identity and admin routes (absent in route tests that only need the public catalog). */
   identity?: { users: UsersClient; verifier: JwksTokenVerifier; sidecarBaseUrl: string };
+  /** Dapr app API token: required on the sidecar's routes (/dapr, /events) when set. */
+  sidecarToken?: string;
   /** Pub/sub deliveries (GET /dapr/subscribe + routes), mounted before the API. */
   subscriptions?: SubscriptionRouter;
 }
@@ -35,6 +37,8 @@ export function buildGatewayApp(opts: GatewayAppOptions): Express {
     service: 'gateway',
     logger: opts.logger,
     readiness: opts.readiness,
+    // The public port also takes the sidecar's deliveries: those routes need the sidecar's token.
+    sidecarOnly: { token: opts.sidecarToken, paths: ['/dapr', '/events'] },
     routes: (a) => {
       opts.subscriptions?.mount(a);
       a.use(cors(opts.corsOrigins ?? []));
