@@ -23,6 +23,7 @@ const run = (url, headers = {}) =>
             p50: r.latency.p50,
             p99: r.latency.p99,
             errors: r.errors + r.timeouts + r.non2xx,
+            statuses: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([k, v]) => [k, v.count])),
           }),
     ),
   );
@@ -75,11 +76,13 @@ async function main() {
     const anon = avg(rounds.anon);
     const authed = avg(rounds.authed);
     log(
-      `edge-cached product, anonymous, no rate limiter: ${plain.opsPerS} req/s p50 ${plain.p50} ms p99 ${plain.p99} ms`,
+      `edge-cached product, anonymous, no rate limiter: ${plain.opsPerS} req/s p50 ${plain.p50} ms p99 ${plain.p99} ms, errors ${plain.errors}`,
     );
-    log(`edge-cached product, anonymous, rate-limited: ${anon.opsPerS} req/s p50 ${anon.p50} ms p99 ${anon.p99} ms`);
     log(
-      `edge-cached product, valid token + rate limit: ${authed.opsPerS} req/s p50 ${authed.p50} ms p99 ${authed.p99} ms`,
+      `edge-cached product, anonymous, rate-limited: ${anon.opsPerS} req/s p50 ${anon.p50} ms p99 ${anon.p99} ms, errors ${anon.errors} ${JSON.stringify(rounds.anon.map((r) => r.statuses))}`,
+    );
+    log(
+      `edge-cached product, valid token + rate limit: ${authed.opsPerS} req/s p50 ${authed.p50} ms p99 ${authed.p99} ms, errors ${authed.errors} ${JSON.stringify(rounds.authed.map((r) => r.statuses))}`,
     );
 
     console.log(

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LeasedRateLimiter } from './leased-rate-limiter';
 
 describe('LeasedRateLimiter', () => {
@@ -10,6 +10,19 @@ describe('LeasedRateLimiter', () => {
     for (let i = 0; i < 5000; i++) if ((await (i % 2 ? a : b).consume('client')).allowed) admitted++;
     expect(admitted).toBeLessThanOrEqual(1000);
     expect(admitted).toBeGreaterThanOrEqual(950); // at most (lease - 1) unused per instance
+  });
+
+  it('renews a lease once when many concurrent requests find it spent, so the client is not refused below its limit', async () => {
+    const l = new LeasedRateLimiter(1000, 60); // lease of 20
+    const shared = (l as unknown as { shared: { consume: () => Promise<unknown> } }).shared;
+    const draws = vi.spyOn(shared, 'consume');
+    const burst = await Promise.all(Array.from({ length: 64 }, () => l.consume('c')));
+    expect(burst.every((d) => d.allowed)).toBe(true);
+    // 64 requests, leases of 20: four draws, not one per request (64 draws would take 1,280 > 1,000).
+    expect(draws).toHaveBeenCalledTimes(4);
+    let admitted = 64;
+    for (let i = 0; i < 2000; i++) if ((await l.consume('c')).allowed) admitted++;
+    expect(admitted).toBe(1000);
   });
 
   it('draws one lease for many requests', async () => {

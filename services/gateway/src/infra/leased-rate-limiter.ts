@@ -11,6 +11,8 @@ interface Lease {
   left: number;
   resetAt: number;
   remainingAtLease: number;
+  /** The shared budget refused: deny locally until the window resets (no store call per request). */
+  denied?: boolean;
 }
 
 /**
@@ -19,10 +21,14 @@ interface Lease {
  * per lease instead of once per request (a round trip per request cut cached reads by ~half here).
  * Accuracy: never more than the limit is admitted across instances; at most (lease - 1) points per
  * instance and window go unused, so the lease is kept to ~2% of the limit (within ±5% with a few
- * instances). When Redis is down it fails open to a per-instance memory limiter of the same size.
+ * instances). One renewal per key is in flight at a time: when a lease runs out under 64 concurrent
+ * requests, they wait for one draw instead of each drawing a lease (which over-drew the budget and
+ * refused a client far below its limit for the rest of the window). When Redis is down it fails
+ * open to a per-instance memory limiter of the same size.
  */
 export class LeasedRateLimiter {
   private readonly leases = new Map<string, Lease>();
+  private readonly renewals = new Map<string, Promise<void>>();
   private readonly shared: RateLimiterRedis | RateLimiterMemory;
   private readonly lease: number;
 
@@ -46,32 +52,40 @@ export class LeasedRateLimiter {
   }
 
   /**
-   * The decision from a lease this instance holds, synchronously (no promise, no microtask: the
-   * path of almost every request); undefined when a new lease must come from the shared store.
+   * The decision from what this instance holds, synchronously (no promise, no microtask: the path
+   * of almost every request); undefined when a new lease must come from the shared store.
    */
   consumeLocal(key: string, now = Date.now()): LimitDecision | undefined {
     const held = this.leases.get(key);
-    if (!held || held.left <= 0 || now >= held.resetAt) return undefined;
+    if (!held || now >= held.resetAt) return undefined;
+    if (held.denied) return { allowed: false, remaining: 0, msBeforeNext: held.resetAt - now };
+    if (held.left <= 0) return undefined;
     held.left--;
     return { allowed: true, remaining: held.remainingAtLease + held.left, msBeforeNext: held.resetAt - now };
   }
 
-  async consume(key: string, now = Date.now()): Promise<LimitDecision> {
-    const local = this.consumeLocal(key, now);
-    if (local) return local;
+  async consume(key: string): Promise<LimitDecision> {
+    for (;;) {
+      const local = this.consumeLocal(key);
+      if (local) return local;
+      let renewal = this.renewals.get(key);
+      if (!renewal) {
+        renewal = this.renew(key).finally(() => this.renewals.delete(key));
+        this.renewals.set(key, renewal);
+      }
+      await renewal;
+    }
+  }
+
+  private async renew(key: string): Promise<void> {
+    const now = Date.now();
     try {
       const r = await this.shared.consume(key, this.lease);
-      this.leases.set(key, {
-        left: this.lease - 1,
-        resetAt: now + r.msBeforeNext,
-        remainingAtLease: r.remainingPoints,
-      });
+      this.leases.set(key, { left: this.lease, resetAt: now + r.msBeforeNext, remainingAtLease: r.remainingPoints });
       this.prune(now);
-      return { allowed: true, remaining: r.remainingPoints + this.lease - 1, msBeforeNext: r.msBeforeNext };
     } catch (e) {
       if (!(e instanceof RateLimiterRes)) throw e;
-      this.leases.delete(key);
-      return { allowed: false, remaining: 0, msBeforeNext: e.msBeforeNext };
+      this.leases.set(key, { left: 0, resetAt: now + Math.max(1, e.msBeforeNext), remainingAtLease: 0, denied: true });
     }
   }
 
