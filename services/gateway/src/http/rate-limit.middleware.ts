@@ -39,7 +39,9 @@ export function rateLimit(opts: RateLimitOptions) {
       limiter = new LeasedRateLimiter(s.points, s.windowSeconds, opts.redis);
       policy = `"default";q=${s.points};w=${s.windowSeconds}`;
     }
-    const key = req.ip ?? 'unknown';
+    // Without X-Forwarded-For, req.ip is the socket's address: skip proxy-addr's parsing and trust
+    // check (a few µs per request); with it, express applies `trust proxy` as configured.
+    const key = (req.headers['x-forwarded-for'] === undefined ? req.socket.remoteAddress : req.ip) ?? 'unknown';
     const local = limiter.consumeLocal(key);
     if (local) return answer(res, next, local);
     limiter.consume(key).then((d) => answer(res, next, d), next);
