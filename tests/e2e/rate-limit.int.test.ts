@@ -8,7 +8,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
   stack = await startStack({
-    apps: ['catalog', 'gateway'],
+    apps: ['users', 'catalog', 'gateway'],
     replicas: { gateway: 2 },
     appEnv: { catalog: { SEED_CATALOG_PRODUCTS: '14' } },
   });
@@ -62,5 +62,26 @@ describe('edge rate limiting', () => {
 
     await configure('100/60', 2);
     await policyEverywhere(100);
+  });
+
+  it('API2:2023 credential stuffing: failed logins on one account count once across both gateway instances', async () => {
+    const gw = (i: number) => stack.appUrl('gateway', i);
+    const email = `${stack.uniqueId('cs').toLowerCase()}@example.test`;
+    const post = (i: number, path: string, body: object) =>
+      fetch(`${gw(i)}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await post(0, '/api/auth/register', { email, password: 'correct horse 1', name: 'Cy' })).status).toBe(201);
+    // Ten failures, five on each instance: an instance counting alone would still let the next one in.
+    for (let n = 0; n < 10; n++) {
+      expect((await post(n % 2, '/api/auth/login', { email, password: `wrong password ${n}` })).status).toBe(401);
+    }
+    for (const i of [0, 1]) {
+      const blocked = await post(i, '/api/auth/login', { email, password: 'correct horse 1' });
+      expect(blocked.status).toBe(429);
+      expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
   });
 });

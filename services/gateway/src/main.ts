@@ -21,6 +21,9 @@ async function main(): Promise<void> {
       RATE_LIMIT_PER_MINUTE: env.int(1200, 1),
       /** false only where an edge in front (LB, CDN) enforces the limits instead. */
       RATE_LIMIT_ENABLED: env.bool(true),
+      LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: env.int(30, 1),
+      LOGIN_FAILURES_PER_ACCOUNT: env.int(10, 1),
+      LOGIN_FAILURE_WINDOW_SECONDS: env.int(900, 1),
       REDIS_URL: env.string('redis://127.0.0.1:6379'),
       TRUST_PROXY: env.string('loopback'),
       /** Comma-separated browser origins, e.g. https://www.dbcarts.example */
@@ -65,6 +68,12 @@ async function main(): Promise<void> {
     deps: { catalog, inventory, browse: new BrowseProductsUseCase(catalog), edge },
     subscriptions,
     sidecarToken: config.APP_API_TOKEN,
+    loginThrottle: {
+      redis,
+      perIpPerMinute: config.LOGIN_ATTEMPTS_PER_IP_PER_MINUTE,
+      failuresPerAccount: config.LOGIN_FAILURES_PER_ACCOUNT,
+      accountWindowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
+    },
     logger: log,
     rateLimit: config.RATE_LIMIT_ENABLED ? { redis, settings: () => limits.current } : undefined,
     corsOrigins: config.CORS_ORIGINS.split(',')

@@ -8,7 +8,7 @@ import { adminRoutes } from './admin.routes';
 import { optionalAuthentication } from './auth.middleware';
 import { cors } from './cors.middleware';
 import { identityRoutes } from './identity.routes';
-import { loginThrottle } from './login-throttle.middleware';
+import { type LoginThrottleOptions, loginThrottle } from './login-throttle.middleware';
 import { oidcProxyRoutes } from './oidc-proxy.routes';
 import { type GatewayDeps, gatewayRoutes } from './gateway.routes';
 import { type RateLimitOptions, rateLimit } from './rate-limit.middleware';
@@ -25,6 +25,8 @@ export interface GatewayAppOptions {
   trustProxy?: string | number;
   /** Identity and admin routes (absent in route tests that only need the public catalog). */
   identity?: { users: UsersClient; verifier: JwksTokenVerifier; sidecarBaseUrl: string };
+  /** Password-attempt budgets, shared through Redis when given one. */
+  loginThrottle?: LoginThrottleOptions;
   /** Dapr app API token: required on the sidecar's routes (/dapr, /events) when set. */
   sidecarToken?: string;
   /** Pub/sub deliveries (GET /dapr/subscribe + routes), mounted before the API. */
@@ -47,7 +49,7 @@ export function buildGatewayApp(opts: GatewayAppOptions): Express {
       a.use(gatewayRoutes(opts.deps));
       if (opts.identity) {
         // One budget for password attempts, whichever door they come through.
-        const throttle = loginThrottle();
+        const throttle = loginThrottle(opts.loginThrottle);
         a.use(identityRoutes(opts.identity.users, opts.identity.verifier, throttle));
         a.use(adminRoutes(opts.deps, opts.identity.verifier));
         a.use(

@@ -1,19 +1,35 @@
 import { DomainError } from '@dbcarts/errors';
 import type { NextFunction, Request, Response } from 'express';
-import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterRes } from 'rate-limiter-flexible';
 
 export class TooManyLoginsError extends DomainError {
   readonly code = 'AUTH.TOO_MANY_ATTEMPTS';
   readonly kind = 'too_many';
 }
 
+export interface LoginThrottleOptions {
+  /** Shared counts (every gateway instance); without it, or while it is down, each instance counts alone. */
+  redis?: Redis;
+  perIpPerMinute?: number;
+  failuresPerAccount?: number;
+  accountWindowSeconds?: number;
+}
+
 /**
- * Login throttling: attempts per client address, and FAILED attempts per account. A real user who
+ * Login throttling: attempts per client address, and FAILED attempts per account, counted in Redis
+ * so that N gateway instances do not give an attacker N times the attempts. A real user who
  * mistyped is blocked for minutes, not forever; a success clears the account's count.
  */
-export function loginThrottle(opts = { perIpPerMinute: 30, failuresPerAccount: 10, accountWindowSeconds: 900 }) {
-  const perIp = new RateLimiterMemory({ points: opts.perIpPerMinute, duration: 60 });
-  const perAccount = new RateLimiterMemory({ points: opts.failuresPerAccount, duration: opts.accountWindowSeconds });
+export function loginThrottle(opts: LoginThrottleOptions = {}) {
+  const limiter = (keyPrefix: string, points: number, duration: number) => {
+    const memory = new RateLimiterMemory({ keyPrefix, points, duration });
+    return opts.redis
+      ? new RateLimiterRedis({ storeClient: opts.redis, keyPrefix, points, duration, insuranceLimiter: memory })
+      : memory;
+  };
+  const perIp = limiter('dbcarts:login-ip', opts.perIpPerMinute ?? 30, 60);
+  const perAccount = limiter('dbcarts:login-fail', opts.failuresPerAccount ?? 10, opts.accountWindowSeconds ?? 900);
   const blocked = (res: Response, next: NextFunction, r: RateLimiterRes) => {
     const retryAfterSeconds = Math.max(1, Math.ceil(r.msBeforeNext / 1000));
     res.setHeader('Retry-After', String(retryAfterSeconds));
