@@ -16,7 +16,7 @@ const require = createRequire(import.meta.url);
 const mysql = require('mysql2/promise');
 const { startStack } = require('@dbcarts/testing');
 const usersDist = join(dirname(fileURLToPath(import.meta.url)), '..', 'services', 'users', 'dist', 'src');
-const { seededAccountId, seededEmail } = require(join(usersDist, 'tools', 'account-seed.plan.js'));
+const { seededAccountId, seededEmail } = require(join(usersDist, 'app', 'account-seed.plan.js'));
 const { ScryptPasswordHasher } = require(join(usersDist, 'infra', 'scrypt-password.hasher.js'));
 
 const QUICK = process.argv.includes('--quick');
@@ -35,7 +35,7 @@ const log = (m) => console.error(`[bench] ${m}`);
 const pick = (n) => 1 + Math.floor(Math.random() * n);
 
 function seed(size) {
-  const cli = join(usersDist, 'tools', 'seed-accounts.js');
+  const cli = join(usersDist, 'seed-accounts.js');
   const args = [cli, '--count', String(size.accounts), '--db-url', `${SERVER}/${size.db}`, '--password', PASSWORD];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });

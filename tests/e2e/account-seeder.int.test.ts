@@ -7,7 +7,7 @@ import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The seeder as operators run it: the built CLI in its own process, so a kill is a real kill.
-const CLI = join(__dirname, '..', '..', 'services', 'users', 'dist', 'src', 'tools', 'seed-accounts.js');
+const CLI = join(__dirname, '..', '..', 'services', 'users', 'dist', 'src', 'seed-accounts.js');
 const SERVER = process.env.TEST_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306';
 const DB = `dbcarts_seedtest_${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 const DB_URL = `${SERVER}/${DB}`;

@@ -10,7 +10,7 @@ import {
   seededAccountNumber,
   seededEmail,
   seededName,
-} from '../../tools/account-seed.plan';
+} from '../../app/account-seed.plan';
 
 export interface SeedAccountsOptions {
   count: number;

@@ -5,10 +5,10 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { underMigrationLock } from '@dbcarts/db';
-import { ScryptPasswordHasher } from '../infra/scrypt-password.hasher';
-import { createUsersDataSource } from '../infra/typeorm/data-source';
-import { seedAccounts } from '../infra/typeorm/typeorm-account.seeder';
-import { SEED_ACCOUNT_PASSWORD } from './account-seed.plan';
+import { ScryptPasswordHasher } from './infra/scrypt-password.hasher';
+import { createUsersDataSource } from './infra/typeorm/data-source';
+import { seedAccounts } from './infra/typeorm/typeorm-account.seeder';
+import { SEED_ACCOUNT_PASSWORD } from './app/account-seed.plan';
 
 const USAGE = `usage: seed-accounts [--count N] [--db-url mysql://...] [--password P] [--batch-size N] [--max-batches N]
   --count        accounts customer-1..N@seed.dbcarts.test (default 1000000)
