@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type DaprBinaries, findDaprBinaries } from './binaries';
 import { readManifest, type ServiceManifest } from './manifest';
 import { freePort, freePorts } from './ports';
+import { controlPlaneArgs, daprdArgs } from './dapr-args';
 import { ManagedProcess, waitForHttp } from './process';
 import { renderDaprConfig, renderResources } from './resources';
 
@@ -204,39 +205,16 @@ export class Stack {
       },
       logFile: join(this.logDir, `${logName}.log`),
     }).start();
-    const args = [
-      '--app-id',
+    const args = daprdArgs({
       appId,
-      '--app-port',
-      String(ep.appPort),
-      '--app-protocol',
-      'http',
-      '--dapr-http-port',
-      String(ep.daprHttpPort),
-      '--dapr-grpc-port',
-      String(ep.daprGrpcPort),
-      '--dapr-internal-grpc-port',
-      String(ep.internalGrpcPort),
-      '--metrics-port',
-      String(ep.metricsPort),
-      '--dapr-listen-addresses',
-      '127.0.0.1',
-      '--placement-host-address',
-      `127.0.0.1:${this.placementPort}`,
-      '--resources-path',
-      this.resourcesDir,
-      '--config',
-      this.configFile,
-      '--log-level',
-      this.opts.daprLogLevel ?? 'warn',
-      '--app-health-check-path',
-      '/healthz',
-      '--dapr-graceful-shutdown-seconds',
-      '2',
-    ];
-    // Only sidecars of apps that use reminders/jobs get the scheduler: the others would hold a stream open for nothing.
-    if (this.schedulerPort && manifest.scheduler)
-      args.push('--scheduler-host-address', `127.0.0.1:${this.schedulerPort}`);
+      endpoints: ep,
+      placementPort: this.placementPort,
+      // Only sidecars of apps that use reminders/jobs get the scheduler: the others would hold a stream open for nothing.
+      schedulerPort: manifest.scheduler ? this.schedulerPort : 0,
+      resourcesDir: this.resourcesDir,
+      configFile: this.configFile,
+      logLevel: this.opts.daprLogLevel ?? 'warn',
+    });
     running.daprd = new ManagedProcess({
       name: `daprd-${logName}`,
       command: this.bins.daprd,
@@ -298,22 +276,4 @@ export class Stack {
 
 function instanceKey(appId: string, instance: number): string {
   return instance === 0 ? appId : `${appId}#${instance}`;
-}
-
-/** What placement and scheduler both take: id, loopback API port, and explicit health/metrics ports (defaults collide). */
-function controlPlaneArgs(id: string, port: number, health: number, metrics: number): string[] {
-  return [
-    '--id',
-    id,
-    '--port',
-    String(port),
-    '--listen-address',
-    '127.0.0.1',
-    '--healthz-port',
-    String(health),
-    '--metrics-port',
-    String(metrics),
-    '--log-level',
-    'warn',
-  ];
 }
