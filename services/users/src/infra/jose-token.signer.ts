@@ -8,7 +8,9 @@ type SigningKey = Awaited<ReturnType<typeof importJWK>>;
 /**
  * First-party access tokens: ES256 JWTs signed with a key from the secret store, short-lived
  * (refresh tokens carry sessions). The OIDC provider publishes the same key's public half in its
- * JWKS, under the key's `kid`, so rotation is adding a key before signing with it.
+ * JWKS under the key's `kid`; verifiers refetch the JWKS on an unknown `kid`, so a new key (new
+ * `kid`) takes over without a restart of the gateways. One key at a time for now: tokens signed
+ * with the previous key stop verifying when it is replaced (at most the 5-minute token lifetime).
  */
 export class JoseTokenSigner implements TokenSignerPort {
   private constructor(
