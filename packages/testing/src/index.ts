@@ -16,6 +16,8 @@ export interface TestStackOptions {
   env?: Record<string, string>;
   appEnv?: Record<string, Record<string, string>>;
   nodeArgs?: Record<string, string[]>;
+  /** Secret store entries to use instead of the generated ones (e.g. a rotated key set). */
+  secrets?: Record<string, string>;
   /** appId → instances, each with its own sidecar (e.g. two catalogs sharing one cache). */
   replicas?: Record<string, number>;
 }
@@ -56,7 +58,10 @@ export class TestStack {
     const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
     const runDir = join(tmpdir(), 'dbcarts-test', runId);
     mkdirSync(runDir, { recursive: true });
-    const secrets = generateDevSecrets({ adminEmail: 'admin@dbcarts.test', adminPassword: TEST_ADMIN_PASSWORD });
+    const secrets = {
+      ...generateDevSecrets({ adminEmail: 'admin@dbcarts.test', adminPassword: TEST_ADMIN_PASSWORD }),
+      ...opts.secrets,
+    };
     writeFileSync(join(runDir, 'secrets.json'), JSON.stringify(secrets));
     const redisDb = await leaseRedisDb(runId);
     const vhost = `dbcarts-test-${runId}`;

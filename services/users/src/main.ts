@@ -14,6 +14,7 @@ import { usersRoutes } from './http/users.routes';
 import { DaprSessionStore } from './infra/dapr-session.store';
 import { JoseTokenSigner } from './infra/jose-token.signer';
 import { createOidcProvider } from './infra/oidc/oidc-provider.factory';
+import { parseSigningKeys } from './infra/signing-keys';
 import { ScryptPasswordHasher } from './infra/scrypt-password.hasher';
 import { createUsersDataSource } from './infra/typeorm/data-source';
 import { TypeormUserRepository } from './infra/typeorm/typeorm-user.repository';
@@ -37,13 +38,13 @@ async function main(): Promise<void> {
   await underMigrationLock(ds, () => ds.runMigrations({ transaction: 'each' }));
 
   // Keys, OIDC clients and the admin account come from the secret store (a generated dev file; Kubernetes secrets in production).
-  const signingKey = await sidecar.getSecret('secretstore', 'jwt-signing-key');
-  const signer = await JoseTokenSigner.fromJwk(signingKey, config.ISSUER, config.ACCESS_TOKEN_TTL_SECONDS);
+  const signingKeys = parseSigningKeys(await sidecar.getSecret('secretstore', 'jwt-signing-key'));
+  const signer = await JoseTokenSigner.fromJwk(signingKeys[0], config.ISSUER, config.ACCESS_TOKEN_TTL_SECONDS);
   const userRepository = new TypeormUserRepository(ds);
   const oidc = createOidcProvider(
     {
       issuer: config.ISSUER,
-      signingJwk: JSON.parse(signingKey),
+      signingKeys,
       clientsJson: await sidecar.getSecret('secretstore', 'oidc-clients'),
       cookieKeys: (await sidecar.getSecret('secretstore', 'oidc-cookie-keys')).split(',').filter(Boolean),
       accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,

@@ -7,10 +7,9 @@ type SigningKey = Awaited<ReturnType<typeof importJWK>>;
 
 /**
  * First-party access tokens: ES256 JWTs signed with a key from the secret store, short-lived
- * (refresh tokens carry sessions). The OIDC provider publishes the same key's public half in its
- * JWKS under the key's `kid`; verifiers refetch the JWKS on an unknown `kid`, so a new key (new
- * `kid`) takes over without a restart of the gateways. One key at a time for now: tokens signed
- * with the previous key stop verifying when it is replaced (at most the 5-minute token lifetime).
+ * (refresh tokens carry sessions). The OIDC provider publishes the public halves of all current
+ * keys (see parseSigningKeys for rotation); verifiers refetch the JWKS on an unknown `kid`, so a new
+ * key takes over without restarting the gateways.
  */
 export class JoseTokenSigner implements TokenSignerPort {
   private constructor(
@@ -20,12 +19,9 @@ export class JoseTokenSigner implements TokenSignerPort {
     private readonly ttlSeconds: number,
   ) {}
 
-  static async fromJwk(privateJwkJson: string, issuer: string, ttlSeconds: number): Promise<JoseTokenSigner> {
-    const jwk = JSON.parse(privateJwkJson) as JWK;
-    if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !jwk.d || !jwk.kid) {
-      throw new Error('jwt-signing-key must be a private P-256 EC JWK with a kid');
-    }
-    return new JoseTokenSigner(await importJWK(jwk, 'ES256'), jwk.kid, issuer, ttlSeconds);
+  /** `jwk`: the current signing key (the first of parseSigningKeys). */
+  static async fromJwk(jwk: JWK, issuer: string, ttlSeconds: number): Promise<JoseTokenSigner> {
+    return new JoseTokenSigner(await importJWK(jwk, 'ES256'), jwk.kid as string, issuer, ttlSeconds);
   }
 
   async sign(c: AccessClaims): Promise<{ token: string; expiresIn: number }> {

@@ -1,7 +1,7 @@
 import type { Sidecar } from '@dbcarts/dapr';
 import { escapeHtml } from '@dbcarts/http';
 import type { JWK } from 'jose';
-import { type ClientMetadata, errors, Provider } from 'oidc-provider';
+import { type ClientMetadata, errors, Provider, type JWK as ProviderJwk } from 'oidc-provider';
 import { z } from 'zod';
 import type { UserRepositoryPort } from '../../app/ports/user.repository.port';
 import { ACCESS_AUDIENCE } from '../jose-token.signer';
@@ -10,8 +10,8 @@ import { DaprOidcAdapter } from './dapr-oidc.adapter';
 export interface OidcSettings {
   /** The public origin (the gateway): tokens' `iss`, and the base of every URL the provider prints. */
   issuer: string;
-  /** The private P-256 JWK that also signs first-party tokens: one JWKS for every token we issue. */
-  signingJwk: JWK;
+  /** The private P-256 JWKs (the first signs) shared with first-party tokens: one JWKS for all we issue. */
+  signingKeys: [JWK, ...JWK[]];
   /** Registered clients (JSON array of client metadata, from the secret store). */
   clientsJson: string;
   /** Keys that sign the provider's cookies (newest first, so rotation keeps old cookies valid). */
@@ -48,7 +48,7 @@ export function createOidcProvider(s: OidcSettings, sidecar: Sidecar, users: Use
     adapter: (name: string) => new DaprOidcAdapter(sidecar, name),
     clients,
     clientDefaults: { id_token_signed_response_alg: 'ES256', token_endpoint_auth_method: 'client_secret_basic' },
-    jwks: { keys: [s.signingJwk as never] },
+    jwks: { keys: s.signingKeys as ProviderJwk[] },
     cookies: { keys: s.cookieKeys },
     scopes: ['openid', 'offline_access', 'email', 'profile', API_SCOPE],
     claims: { openid: ['sub'], email: ['email'], profile: ['name'] },
@@ -80,7 +80,7 @@ export function createOidcProvider(s: OidcSettings, sidecar: Sidecar, users: Use
             audience: ACCESS_AUDIENCE,
             accessTokenTTL: s.accessTokenTtlSeconds,
             accessTokenFormat: 'jwt',
-            jwt: { sign: { alg: 'ES256' } },
+            jwt: { sign: { alg: 'ES256', kid: s.signingKeys[0].kid } },
           };
         },
       },
