@@ -238,6 +238,41 @@ describe('OpenID Connect provider (oidc-provider) through the gateway', () => {
     expect(bad.body.error).toBe('invalid_client');
   });
 
+  it('throttles the sign-in form like /api/auth/login: one budget of failures per account', async () => {
+    const user = await register();
+    const browser = new Browser();
+    const qs = new URLSearchParams({
+      client_id: CLIENT,
+      response_type: 'code',
+      redirect_uri: REDIRECT,
+      scope: 'openid api',
+      code_challenge: pkce().challenge,
+      code_challenge_method: 'S256',
+    });
+    const page = await browser.follow(await browser.go(`/oidc/auth?${qs}`));
+    if (page instanceof URL) throw new Error('expected the sign-in page');
+    const action = /action="([^"]+)"/.exec(await page.text())?.[1] as string;
+    const attempt = (password: string) =>
+      browser.go(action, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ email: user.email, password }).toString(),
+      });
+    for (let n = 0; n < 5; n++) expect((await attempt(`wrong ${n}`)).status).toBe(401);
+    // Five more through the first-party login: the same account's budget.
+    for (let n = 0; n < 5; n++) {
+      const res = await fetch(`${gw}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: user.email, password: `wrong again ${n}` }),
+      });
+      expect(res.status).toBe(401);
+    }
+    const blocked = await attempt(PASSWORD);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
   it('relays only the provider: internal users routes are not reachable under /oidc', async () => {
     for (const path of ['/oidc/../users/x', '/oidc/reg', '/oidc/interaction/x/../../users', '/oidc/%2e%2e/users/x']) {
       const res = await fetch(`${gw}${path}`);
