@@ -68,31 +68,38 @@ async function register(): Promise<{ id: string; email: string }> {
   return (await res.json()) as { id: string; email: string };
 }
 
-/** Walks the browser part of the authorization-code flow; returns the callback URL. */
-async function authorize(email: string, challenge: string, state: string, nonce: string): Promise<URL> {
-  const browser = new Browser();
-  const qs = new URLSearchParams({
+/** An authorization request of the storefront (code + PKCE). */
+const authQuery = (challenge: string, extra: Record<string, string> = {}) =>
+  new URLSearchParams({
     client_id: CLIENT,
     response_type: 'code',
     redirect_uri: REDIRECT,
     scope: 'openid offline_access email api',
     // OIDC grants offline_access (a refresh token) only with an explicit consent prompt.
     prompt: 'consent',
-    state,
-    nonce,
     code_challenge: challenge,
     code_challenge_method: 'S256',
+    ...extra,
   });
-  const page = await browser.follow(await browser.go(`/oidc/auth?${qs}`));
+
+/** Starts an authorization request and lands on the sign-in page; returns its form's action. */
+async function openSignIn(browser: Browser, query: URLSearchParams): Promise<string> {
+  const page = await browser.follow(await browser.go(`/oidc/auth?${query}`));
   if (page instanceof URL) throw new Error(`expected the sign-in page, got a redirect to ${page}`);
   expect(page.status).toBe(200);
   expect(page.headers.get('content-type')).toContain('text/html');
   expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
-  const html = await page.text();
-  const action = /action="([^"]+)"/.exec(html)?.[1];
+  const action = /action="([^"]+)"/.exec(await page.text())?.[1];
   expect(action).toMatch(/^\/oidc\/interaction\/[\w-]+\/login$/);
+  return action as string;
+}
+
+/** Walks the browser part of the authorization-code flow; returns the callback URL. */
+async function authorize(email: string, challenge: string, state: string, nonce: string): Promise<URL> {
+  const browser = new Browser();
+  const action = await openSignIn(browser, authQuery(challenge, { state, nonce }));
   const post = (password: string) =>
-    browser.go(action as string, {
+    browser.go(action, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ email, password }).toString(),
@@ -241,17 +248,7 @@ describe('OpenID Connect provider (oidc-provider) through the gateway', () => {
   it('throttles the sign-in form like /api/auth/login: one budget of failures per account', async () => {
     const user = await register();
     const browser = new Browser();
-    const qs = new URLSearchParams({
-      client_id: CLIENT,
-      response_type: 'code',
-      redirect_uri: REDIRECT,
-      scope: 'openid api',
-      code_challenge: pkce().challenge,
-      code_challenge_method: 'S256',
-    });
-    const page = await browser.follow(await browser.go(`/oidc/auth?${qs}`));
-    if (page instanceof URL) throw new Error('expected the sign-in page');
-    const action = /action="([^"]+)"/.exec(await page.text())?.[1] as string;
+    const action = await openSignIn(browser, authQuery(pkce().challenge));
     const attempt = (password: string) =>
       browser.go(action, {
         method: 'POST',
