@@ -1,9 +1,9 @@
-// bench/identity: does the users service hold up at 1M customer accounts? Login, refresh and profile
-// reads against a database of 1,000,000 seeded accounts, next to the same service on 10,000 accounts
-// in the same run (phases interleaved A-B-B-A so drift hits both alike). Goal: login p99 at 1M within
-// 1.5x of 10k. Logins go to the users service through its own sidecar (Dapr invoke `users` method
-// `auth/login`): the gateway's per-address login throttle (30/min, not configurable) would only measure
-// 429s. Every request picks a random account of the whole range, so no cache or hot page flatters 1M.
+// bench/identity: does identity hold up at 1M customer accounts? Login, refresh and GET /api/me
+// through the gateway against a users service on 1,000,000 seeded accounts, next to the same setup
+// on 10,000 accounts in the same run (phases interleaved A-B-B-A so drift hits both alike). Goal:
+// login p99 at 1M within 1.5x of 10k. The gateway's login throttle and rate limit are raised for the
+// run (LOGIN_ATTEMPTS_PER_IP_PER_MINUTE, RATE_LIMIT_PER_MINUTE): one load generator is one address.
+// Every request picks a random account of the whole range, so no cache or hot page flatters 1M.
 //   npm run bench:identity [-- --quick]   (--quick: 100,000 accounts instead of 1M)
 // The databases persist (dbcarts_bench_identity_*): the seeder resumes, so reruns skip the load.
 import { spawn } from 'node:child_process';
@@ -87,10 +87,13 @@ async function settle() {
   }
 }
 
-async function invoke(base, method, path, body) {
-  const res = await fetch(`${base}/v1.0/invoke/users/method/${path}`, {
+async function call(t, method, path, body, token) {
+  const res = await fetch(`${t.gw}${path}`, {
     method,
-    headers: body ? { 'content-type': 'application/json' } : {},
+    headers: {
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   const json = res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text();
@@ -116,25 +119,33 @@ async function load(seconds, op, concurrency = CONCURRENCY) {
   return { lat, errors, ms: performance.now() - t0 };
 }
 
+// Sessions the run has opened: refresh tokens (each used once: a reused one revokes its family) and
+// access tokens with the account they belong to, so GET /api/me can check it got that account.
+const remember = (t, n, pair) => {
+  t.tokens.push(pair.refreshToken);
+  t.access.push({ n, token: pair.accessToken });
+  if (t.access.length > 2000) t.access.splice(0, t.access.length - 2000);
+};
+
 const OPS = {
   async login(t) {
-    const r = await invoke(t.base, 'POST', 'auth/login', { email: seededEmail(pick(t.accounts)), password: PASSWORD });
-    if (r.ok) t.tokens.push(r.body.refreshToken);
+    const n = pick(t.accounts);
+    const r = await call(t, 'POST', '/api/auth/login', { email: seededEmail(n), password: PASSWORD });
+    if (r.ok) remember(t, n, r.body);
     return r.ok;
   },
-  // Each refresh token is used once (a reused one revokes its family): take one, put its successor back.
   async refresh(t) {
     const token = t.tokens.shift();
     if (!token) return false;
-    const r = await invoke(t.base, 'POST', 'auth/refresh', { refreshToken: token });
+    const r = await call(t, 'POST', '/api/auth/refresh', { refreshToken: token });
     if (r.ok) t.tokens.push(r.body.refreshToken);
     return r.ok;
   },
-  // What GET /api/me costs the users service: the gateway forwards the token's subject here.
   async me(t) {
-    const n = pick(t.accounts);
-    const r = await invoke(t.base, 'GET', `users/${seededAccountId(n)}`);
-    return r.ok && r.body.email === seededEmail(n);
+    const held = t.access[Math.floor(Math.random() * t.access.length)];
+    if (!held) return false;
+    const r = await call(t, 'GET', '/api/me', undefined, held.token);
+    return r.ok && r.body.email === seededEmail(held.n);
   },
 };
 
@@ -202,12 +213,20 @@ async function main() {
   log(`EXPLAIN at ${SIZES[1].label}: login by email ${plans.login.text}; me by id ${plans.me.text}`);
   if (!plans.login.ok || !plans.me.ok) throw new Error('a login or me lookup is not a single-row index read');
 
-  log('starting one users service (with its sidecar) per database...');
+  log('starting a users service and a gateway (with their sidecars) per database...');
   const stacks = [];
   try {
     for (const s of SIZES)
-      stacks.push(await startStack({ apps: ['users'], appEnv: { users: { DB_URL: `${SERVER}/${s.db}` } } }));
-    const targets = SIZES.map((s, i) => ({ ...s, base: stacks[i].sidecar('users').baseUrl, tokens: [] }));
+      stacks.push(
+        await startStack({
+          apps: ['users', 'gateway'],
+          appEnv: {
+            users: { DB_URL: `${SERVER}/${s.db}` },
+            gateway: { LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: '100000000', RATE_LIMIT_PER_MINUTE: '100000000' },
+          },
+        }),
+      );
+    const targets = SIZES.map((s, i) => ({ ...s, gw: stacks[i].appUrl('gateway'), tokens: [], access: [] }));
     for (const t of targets) await load(2, () => OPS.login(t)); // warm up: JIT, pools, connections
     const [loginBase, login] = await phase(targets, 'login', LOGIN_S * 2, 3);
     const [refreshBase, refresh] = await phase(targets, 'refresh', SHORT_S * 2, 1);
@@ -226,7 +245,7 @@ async function main() {
         ops_per_s: login.opsPerS,
         p50_ms: login.p50,
         p99_ms: login.p99,
-        baseline: `${SIZES[0].label} accounts (same run, same service, interleaved)`,
+        baseline: `${SIZES[0].label} accounts (same run, same services, interleaved)`,
         baseline_ops_per_s: loginBase.opsPerS,
         baseline_p50_ms: loginBase.p50,
         baseline_p99_ms: loginBase.p99,
