@@ -36,6 +36,8 @@ const ROUTES = [
   ['GET', '/api/me/addresses'],
   ['POST', '/api/me/addresses'],
   ['DELETE', '/api/me/addresses/{id}'],
+  ['GET', '/api/me/sessions'],
+  ['DELETE', '/api/me/sessions/{id}'],
   ['GET', '/oidc/jwks'],
   ['DELETE', '/api/products/{id}'],
   ['GET', '/.well-known/openid-configuration'],

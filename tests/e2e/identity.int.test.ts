@@ -9,7 +9,11 @@ let gw: string;
 beforeAll(async () => {
   stack = await startStack({
     apps: ['users', 'catalog', 'inventory', 'gateway'],
-    appEnv: { catalog: { SEED_CATALOG_PRODUCTS: '14' } },
+    appEnv: {
+      catalog: { SEED_CATALOG_PRODUCTS: '14' },
+      // Every login here comes from one address: the per-account budget is what these tests exercise.
+      gateway: { LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: '500' },
+    },
   });
   gw = stack.appUrl('gateway');
 });
@@ -125,6 +129,44 @@ describe('identity through the gateway', () => {
     expect((await call('DELETE', `/api/me/addresses/${created.body.id}`, undefined, b.accessToken)).status).toBe(404);
     expect((await call('GET', '/api/me/addresses', undefined, a.accessToken)).body).toHaveLength(1);
     expect((await call('DELETE', `/api/me/addresses/${created.body.id}`, undefined, a.accessToken)).status).toBe(204);
+  });
+
+  it("API1:2023 object level authorization: lists a customer's own sessions only; another's cannot be signed out (404)", async () => {
+    const a = await customer();
+    const second = await call('POST', '/api/auth/login', { email: a.email, password: 'correct horse 1' });
+    const b = await customer();
+    const mine = await call('GET', '/api/me/sessions', undefined, a.accessToken);
+    expect(mine.status).toBe(200);
+    expect(mine.body).toHaveLength(2);
+    const current = mine.body.find((s: { current: boolean }) => s.current);
+    const other = mine.body.find((s: { current: boolean }) => !s.current);
+    expect(Object.keys(current).sort()).toEqual(['createdAt', 'current', 'expiresAt', 'id', 'lastUsedAt']);
+    expect((await call('GET', '/api/me/sessions', undefined, b.accessToken)).body).toHaveLength(1);
+
+    // B cannot sign A out, and learns nothing: the same 404 as for an id that never existed.
+    const theirs = await call('DELETE', `/api/me/sessions/${other.id}`, undefined, b.accessToken);
+    expect(theirs.status).toBe(404);
+    expect(theirs.body.code).toBe('SESSION.NOT_FOUND');
+    expect((await call('DELETE', `/api/me/sessions/${crypto.randomUUID()}`, undefined, b.accessToken)).body.code).toBe(
+      'SESSION.NOT_FOUND',
+    );
+    // A signs out the other device: its refresh token stops working, this one keeps going.
+    expect((await call('DELETE', `/api/me/sessions/${other.id}`, undefined, a.accessToken)).status).toBe(204);
+    expect((await call('POST', '/api/auth/refresh', { refreshToken: second.body.refreshToken })).status).toBe(401);
+    expect(
+      (await call('GET', '/api/me/sessions', undefined, a.accessToken)).body.map((s: { id: string }) => s.id),
+    ).toEqual([current.id]);
+    expect((await call('POST', '/api/auth/refresh', { refreshToken: a.refreshToken })).status).toBe(200);
+  });
+
+  it('lists every session of concurrent logins to one account (the per-user list loses none)', async () => {
+    const c = await customer();
+    const logins = await Promise.all(
+      Array.from({ length: 8 }, () => call('POST', '/api/auth/login', { email: c.email, password: 'correct horse 1' })),
+    );
+    expect(logins.every((l) => l.status === 200)).toBe(true);
+    const listed = await call('GET', '/api/me/sessions', undefined, c.accessToken);
+    expect(listed.body).toHaveLength(9);
   });
 
   it('API5:2023 function level authorization: only admins write products, stock and flash sales (403 for a customer)', async () => {

@@ -131,18 +131,20 @@ export class Sidecar {
   }
 
   /**
-   * Writes only if the key still has `etag` (first-write-wins): false when another writer got there
-   * first (Dapr answers 409 on an ETag mismatch), so the caller decides whether to reread or give up.
+   * Writes only if the key still has `etag`, or, without one, only if the key does not exist yet
+   * (first-write-wins): false when another writer got there first, so the caller rereads or gives up.
+   * Dapr answers a stale ETag with 409 and a create over an existing key with ERR_STATE_SAVE; a caller
+   * that loops on false must bound its attempts (a store outage looks the same from here).
    */
   async saveStateIfMatch(
     store: string,
-    entry: { key: string; value: unknown; etag: string; ttlSeconds?: number },
+    entry: { key: string; value: unknown; etag?: string; ttlSeconds?: number },
   ): Promise<boolean> {
     const body = [
       {
         key: entry.key,
         value: entry.value,
-        etag: entry.etag,
+        ...(entry.etag ? { etag: entry.etag } : {}),
         options: { concurrency: 'first-write', consistency: 'strong' },
         ...(entry.ttlSeconds ? { metadata: { ttlInSeconds: String(entry.ttlSeconds) } } : {}),
       },
@@ -157,8 +159,19 @@ export class Sidecar {
     });
     if (res.ok) return true;
     const text = await res.text();
-    if (res.status === 409) return false;
+    if (res.status === 409 || (!entry.etag && text.includes('ERR_STATE_SAVE'))) return false;
     throw new DependencyUnavailableError(`state ${store}`, `HTTP ${res.status} ${text.slice(0, 300)}`);
+  }
+
+  /** Several keys in one call (absent keys are left out of the map). */
+  async getBulkState<T>(store: string, keys: string[]): Promise<Map<string, T>> {
+    const out = new Map<string, T>();
+    if (!keys.length) return out;
+    const res = await this.request<{ key: string; data?: T }[]>(`state ${store}`, 'POST', `/v1.0/state/${store}/bulk`, {
+      body: { keys, parallelism: 16 },
+    });
+    for (const item of res.body ?? []) if (item.data !== undefined && item.data !== null) out.set(item.key, item.data);
+    return out;
   }
 
   async deleteState(store: string, key: string): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Sidecar } from '@dbcarts/dapr';
-import type { AddressBody, AddressDto, TokenPairDto, UserDto } from '../contract';
+import type { AddressBody, AddressDto, SessionDto, TokenPairDto, UserDto } from '../contract';
 
-export type { AddressBody, AddressDto, TokenPairDto, UserDto } from '../contract';
+export type { AddressBody, AddressDto, SessionDto, TokenPairDto, UserDto } from '../contract';
 
 export const USERS_APP_ID = 'users';
 
@@ -16,6 +16,10 @@ export interface UsersClient {
   addresses(id: string): Promise<AddressDto[]>;
   addAddress(id: string, body: AddressBody | unknown): Promise<AddressDto>;
   deleteAddress(id: string, addressId: string): Promise<void>;
+  /** The user's live sessions; `currentSessionId` is marked `current`. */
+  sessions(id: string, currentSessionId?: string): Promise<SessionDto[]>;
+  /** Signs out one of the user's sessions (someone else's → 404 SESSION.NOT_FOUND). */
+  revokeUserSession(id: string, sessionId: string): Promise<void>;
   jwks(): Promise<{ keys: object[] }>;
 }
 
@@ -33,6 +37,10 @@ export function createUsersClient(sidecar: Sidecar, appId = USERS_APP_ID): Users
     addresses: (id) => call('GET', `users/${seg(id)}/addresses`),
     addAddress: (id, b) => call('POST', `users/${seg(id)}/addresses`, b),
     deleteAddress: async (id, a) => void (await call('DELETE', `users/${seg(id)}/addresses/${seg(a)}`)),
+    sessions: async (id, current) =>
+      (await sidecar.invokeService<SessionDto[]>(appId, 'GET', `users/${seg(id)}/sessions`, { query: { current } }))
+        .body,
+    revokeUserSession: async (id, sid) => void (await call('DELETE', `users/${seg(id)}/sessions/${seg(sid)}`)),
     jwks: () => call('GET', 'oidc/jwks'),
   };
 }

@@ -23,6 +23,17 @@ export type AddressBody = z.infer<typeof AddressBody>;
 export const UserIdParams = z.strictObject({ id: z.uuid() });
 export const AddressParams = z.strictObject({ id: z.uuid(), addressId: z.uuid() });
 export const SessionParams = z.strictObject({ sid: z.uuid() });
+export const UserSessionParams = z.strictObject({ id: z.uuid(), sid: z.uuid() });
+export const SessionListQuery = z.strictObject({ current: z.uuid().optional() });
+
+export interface SessionDto {
+  id: string;
+  createdAt: string;
+  lastUsedAt: string;
+  expiresAt: string;
+  /** The session of the token that asked. */
+  current: boolean;
+}
 
 export interface UserDto {
   id: string;

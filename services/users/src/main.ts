@@ -8,6 +8,7 @@ import { createLogger } from '@dbcarts/logging';
 import { container } from 'tsyringe';
 import { AuthenticateUseCase } from './app/authenticate.use-case';
 import { ManageAccountUseCase } from './app/manage-account.use-case';
+import { ManageSessionsUseCase } from './app/manage-sessions.use-case';
 import { USERS, type UsersSettings } from './app/users.tokens';
 import { oidcRoutes } from './http/oidc.routes';
 import { usersRoutes } from './http/users.routes';
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
     routes: (a) => {
       const auth = container.resolve(AuthenticateUseCase);
       a.use(oidcRoutes(oidc, auth, config.ISSUER));
-      a.use(usersRoutes({ auth, account }));
+      a.use(usersRoutes({ auth, account, sessions: container.resolve(ManageSessionsUseCase) }));
     },
   });
   await serve(app, { port: config.APP_PORT, host: config.APP_HOST, logger: log, onShutdown: [() => ds.destroy()] });

@@ -39,6 +39,14 @@ export function identityRoutes(users: UsersClient, verifier: JwksTokenVerifier, 
   r.post('/api/me/addresses', customer, async (req, res) => {
     res.status(201).json(await users.addAddress(principalOf(res).sub, req.body));
   });
+  r.get('/api/me/sessions', customer, async (_req, res) => {
+    const { sub, sid } = principalOf(res);
+    res.set('Cache-Control', 'no-store').json(await users.sessions(sub, sid || undefined));
+  });
+  r.delete('/api/me/sessions/:sessionId', customer, async (req, res) => {
+    await users.revokeUserSession(principalOf(res).sub, String(req.params.sessionId));
+    res.status(204).end();
+  });
   r.delete('/api/me/addresses/:addressId', customer, async (req, res) => {
     await users.deleteAddress(principalOf(res).sub, String(req.params.addressId));
     res.status(204).end();

@@ -40,15 +40,18 @@ export class AuthenticateUseCase {
 
   async login(email: string, password: string): Promise<TokenPair> {
     const user = await this.verifyCredentials(email, password);
+    const now = Date.now();
     const session: Session = {
       id: randomUUID(),
       userId: user.id,
       currentTokenId: token(),
       rotated: [],
       revoked: false,
-      expiresAt: Date.now() + this.settings.refreshTtlSeconds * 1000,
+      expiresAt: now + this.settings.refreshTtlSeconds * 1000,
+      createdAt: now,
+      lastUsedAt: now,
     };
-    await this.sessions.put(session);
+    await this.sessions.create(session);
     return this.pair(user, session);
   }
 
@@ -62,7 +65,7 @@ export class AuthenticateUseCase {
     }
     const user = await this.users.findById(session.userId);
     if (!user) throw new InvalidRefreshTokenError('unknown');
-    const next = rotate(session, token());
+    const next = rotate(session, token(), Date.now());
     await this.sessions.put(next);
     return this.pair(user, next);
   }

@@ -1,4 +1,5 @@
-import type { AddressDto, UserDto } from '../../contract';
+import type { AddressDto, SessionDto, UserDto } from '../../contract';
+import type { SessionView } from '../domain/session';
 import type { Address, User } from '../domain/user';
 
 // Public fields only: password hashes and internal ids of owners never leave the service.
@@ -12,4 +13,14 @@ export const toAddressDto = (a: Address): AddressDto => ({
   city: a.city,
   postalCode: a.postalCode,
   country: a.country,
+});
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export const toSessionDto = (s: SessionView): SessionDto => ({
+  id: s.id,
+  createdAt: iso(s.createdAt),
+  lastUsedAt: iso(s.lastUsedAt),
+  expiresAt: iso(s.expiresAt),
+  current: s.current,
 });

@@ -6,16 +6,20 @@ import {
   ProfilePatch,
   RefreshBody,
   RegisterBody,
+  SessionListQuery,
   SessionParams,
   UserIdParams,
+  UserSessionParams,
 } from '../../contract';
 import type { AuthenticateUseCase } from '../app/authenticate.use-case';
 import type { ManageAccountUseCase } from '../app/manage-account.use-case';
-import { toAddressDto, toUserDto } from './users.mapper';
+import type { ManageSessionsUseCase } from '../app/manage-sessions.use-case';
+import { toAddressDto, toSessionDto, toUserDto } from './users.mapper';
 
 export interface UsersUseCases {
   auth: AuthenticateUseCase;
   account: ManageAccountUseCase;
+  sessions: ManageSessionsUseCase;
 }
 
 /**
@@ -67,6 +71,18 @@ export function usersRoutes(uc: UsersUseCases): Router {
   r.delete('/users/:id/addresses/:addressId', async (req, res) => {
     const { id, addressId } = AddressParams.parse(req.params);
     await uc.account.deleteAddress(id, addressId);
+    res.status(204).end();
+  });
+
+  r.get('/users/:id/sessions', async (req, res) => {
+    const { id } = UserIdParams.parse(req.params);
+    const { current } = SessionListQuery.parse(req.query);
+    res.set('Cache-Control', 'no-store').json((await uc.sessions.list(id, current ?? '')).map(toSessionDto));
+  });
+
+  r.delete('/users/:id/sessions/:sid', async (req, res) => {
+    const { id, sid } = UserSessionParams.parse(req.params);
+    await uc.sessions.revoke(id, sid);
     res.status(204).end();
   });
 

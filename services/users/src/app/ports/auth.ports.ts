@@ -24,4 +24,8 @@ export interface TokenSignerPort {
 export interface SessionStorePort {
   get(id: string): Promise<Session | undefined>;
   put(session: Session): Promise<void>;
+  /** Saves a new session and lists it under its user (for the customer's own list of sessions). */
+  create(session: Session): Promise<void>;
+  /** The sessions listed under a user, in any state: the caller decides which still count. */
+  listForUser(userId: string): Promise<Session[]>;
 }
