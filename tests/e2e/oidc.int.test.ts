@@ -1,10 +1,19 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { startStack, type TestStack } from '@dbcarts/testing';
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  authQuery,
+  Browser,
+  exchangeCode,
+  openSignIn,
+  pkce,
+  STOREFRONT as CLIENT,
+  STOREFRONT_REDIRECT as REDIRECT,
+  signIn,
+  token as tokenAt,
+} from '../support/oidc-browser';
 
-const CLIENT = 'dbcarts-storefront';
-const REDIRECT = 'http://127.0.0.1:3000/callback';
 const PASSWORD = 'correct horse 1';
 
 let stack: TestStack;
@@ -18,45 +27,6 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-/** A browser's cookie jar, reduced to what the flow needs (one host, names → values). */
-class Browser {
-  private readonly cookies = new Map<string, string>();
-
-  async go(url: string, init: RequestInit = {}): Promise<Response> {
-    const res = await fetch(new URL(url, gw), {
-      ...init,
-      redirect: 'manual',
-      headers: { ...(init.headers as Record<string, string>), cookie: this.cookieHeader() },
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const eq = pair?.indexOf('=') ?? -1;
-      if (pair && eq > 0) this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
-    }
-    return res;
-  }
-
-  /** Follows redirects inside our origin; stops at the first one leaving it (the client's callback). */
-  async follow(res: Response): Promise<Response | URL> {
-    for (let hops = 0; hops < 10; hops++) {
-      if (res.status < 300 || res.status >= 400) return res;
-      const next = new URL(res.headers.get('location') ?? '', gw);
-      if (next.origin !== new URL(gw).origin) return next;
-      res = await this.go(next.href);
-    }
-    throw new Error('redirect loop');
-  }
-
-  private cookieHeader(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-}
-
-const pkce = () => {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-};
-
 async function register(): Promise<{ id: string; email: string }> {
   const email = `${stack.uniqueId('oidc').toLowerCase()}@example.test`;
   const res = await fetch(`${gw}/api/auth/register`, {
@@ -68,42 +38,11 @@ async function register(): Promise<{ id: string; email: string }> {
   return (await res.json()) as { id: string; email: string };
 }
 
-/** An authorization request of the storefront (code + PKCE). */
-const authQuery = (challenge: string, extra: Record<string, string> = {}) =>
-  new URLSearchParams({
-    client_id: CLIENT,
-    response_type: 'code',
-    redirect_uri: REDIRECT,
-    scope: 'openid offline_access email api',
-    // OIDC grants offline_access (a refresh token) only with an explicit consent prompt.
-    prompt: 'consent',
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-    ...extra,
-  });
-
-/** Starts an authorization request and lands on the sign-in page; returns its form's action. */
-async function openSignIn(browser: Browser, query: URLSearchParams): Promise<string> {
-  const page = await browser.follow(await browser.go(`/oidc/auth?${query}`));
-  if (page instanceof URL) throw new Error(`expected the sign-in page, got a redirect to ${page}`);
-  expect(page.status).toBe(200);
-  expect(page.headers.get('content-type')).toContain('text/html');
-  expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
-  const action = /action="([^"]+)"/.exec(await page.text())?.[1];
-  expect(action).toMatch(/^\/oidc\/interaction\/[\w-]+\/login$/);
-  return action as string;
-}
-
 /** Walks the browser part of the authorization-code flow; returns the callback URL. */
 async function authorize(email: string, challenge: string, state: string, nonce: string): Promise<URL> {
-  const browser = new Browser();
+  const browser = new Browser(gw);
   const action = await openSignIn(browser, authQuery(challenge, { state, nonce }));
-  const post = (password: string) =>
-    browser.go(action, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ email, password }).toString(),
-    });
+  const post = (password: string) => signIn(browser, action, email, password);
   const wrong = await post('not my password');
   expect(wrong.status).toBe(401);
   expect(await wrong.text()).toContain('Email or password is wrong');
@@ -112,20 +51,8 @@ async function authorize(email: string, challenge: string, state: string, nonce:
   return done;
 }
 
-async function token(form: Record<string, string>, basic?: string) {
-  const res = await fetch(`${gw}/oidc/token`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      ...(basic ? { authorization: `Basic ${Buffer.from(basic).toString('base64')}` } : {}),
-    },
-    body: new URLSearchParams(form).toString(),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, string> };
-}
-
-const exchange = (code: string, verifier: string) =>
-  token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: CLIENT, code_verifier: verifier });
+const token = (form: Record<string, string>, basic?: string) => tokenAt(gw, form, basic);
+const exchange = (code: string, verifier: string) => exchangeCode(gw, code, verifier);
 
 const apiToken = (t: string) =>
   jwtVerify(t, keys, { algorithms: ['ES256'], issuer: gw, audience: 'dbcarts-api', typ: 'at+jwt' });
@@ -191,7 +118,7 @@ describe('OpenID Connect provider (oidc-provider) through the gateway', () => {
       redirect_uri: REDIRECT,
       scope: 'openid',
     });
-    const noPkce = await new Browser().go(`/oidc/auth?${qs}`);
+    const noPkce = await new Browser(gw).go(`/oidc/auth?${qs}`);
     const to = new URL(noPkce.headers.get('location') ?? '', gw);
     expect(to.searchParams.get('error')).toBe('invalid_request');
     expect(to.searchParams.get('error_description')).toMatch(/PKCE/);
@@ -247,14 +174,9 @@ describe('OpenID Connect provider (oidc-provider) through the gateway', () => {
 
   it('throttles the sign-in form like /api/auth/login: one budget of failures per account', async () => {
     const user = await register();
-    const browser = new Browser();
+    const browser = new Browser(gw);
     const action = await openSignIn(browser, authQuery(pkce().challenge));
-    const attempt = (password: string) =>
-      browser.go(action, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ email: user.email, password }).toString(),
-      });
+    const attempt = (password: string) => signIn(browser, action, user.email, password);
     for (let n = 0; n < 5; n++) expect((await attempt(`wrong ${n}`)).status).toBe(401);
     // Five more through the first-party login: the same account's budget.
     for (let n = 0; n < 5; n++) {

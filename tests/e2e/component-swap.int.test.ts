@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { startStack, type TestStack } from '@dbcarts/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authQuery, Browser, exchangeCode, openSignIn, pkce, signIn } from '../support/oidc-browser';
+
+// Swapping the state store is a component change: the same services, unchanged, on PostgreSQL and
+// on MariaDB instead of Redis, keep the invariants that lean on the store's semantics: actor state
+// (no oversell), ETag / create-only writes (one winner per authorization code, no lost session in
+// a user's list), TTLs and bulk reads.
+describe.each(['state-postgres', 'state-mariadb'])('with DAPR_PROFILE=%s', (profile) => {
+  let stack: TestStack;
+  let gw: string;
+
+  beforeAll(async () => {
+    stack = await startStack({ apps: ['users', 'inventory', 'gateway'], profiles: [profile] });
+    gw = stack.appUrl('gateway');
+  });
+  afterAll(() => stack?.stop());
+
+  const post = async (path: string, body: unknown, token?: string) => {
+    const res = await fetch(`${gw}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json().catch(() => undefined)) as Record<string, string> };
+  };
+
+  it('sells 40 units to 120 concurrent buyers exactly once each (actor state on this store)', async () => {
+    const inventory = stack.sidecar('inventory');
+    const sku = stack.uniqueId('SWAP');
+    await inventory.invokeService('inventory', 'PUT', `stock/${sku}`, { body: { onHand: 40 } });
+    const outcomes = await Promise.all(
+      Array.from({ length: 120 }, (_, n) =>
+        inventory
+          .invokeService('inventory', 'POST', 'reservations', { body: { sku, reservationId: `r-${n}`, quantity: 1 } })
+          .then(
+            () => 'won',
+            (e: { problem?: { code?: string } }) => e.problem?.code ?? String(e),
+          ),
+      ),
+    );
+    expect(outcomes.filter((o) => o === 'won')).toHaveLength(40);
+    expect(outcomes.filter((o) => o !== 'won').every((o) => o === 'INVENTORY.INSUFFICIENT')).toBe(true);
+    const stock = await inventory.invokeService<{ available: number; reserved: number }>(
+      'inventory',
+      'GET',
+      `stock/${sku}`,
+    );
+    expect(stock.body).toMatchObject({ available: 0, reserved: 40 });
+  });
+
+  it('keeps sessions: concurrent logins all listed, refresh rotation and reuse detection', async () => {
+    const email = `${stack.uniqueId('sw').toLowerCase()}@example.test`;
+    expect((await post('/api/auth/register', { email, password: 'correct horse 1', name: 'Sw' })).status).toBe(201);
+    const logins = await Promise.all(
+      Array.from({ length: 5 }, () => post('/api/auth/login', { email, password: 'correct horse 1' })),
+    );
+    expect(logins.every((l) => l.status === 200)).toBe(true);
+    const [first] = logins as [(typeof logins)[0]];
+    const listed = await fetch(`${gw}/api/me/sessions`, {
+      headers: { authorization: `Bearer ${first.body.accessToken}` },
+    });
+    expect(((await listed.json()) as unknown[]).length).toBe(5);
+    const rotated = await post('/api/auth/refresh', { refreshToken: first.body.refreshToken });
+    expect(rotated.status).toBe(200);
+    expect((await post('/api/auth/refresh', { refreshToken: first.body.refreshToken })).status).toBe(401);
+    expect((await post('/api/auth/refresh', { refreshToken: rotated.body.refreshToken })).status).toBe(401);
+  });
+
+  it('gives an authorization code to exactly one of 6 concurrent exchanges (ETag on this store)', async () => {
+    const email = `${stack.uniqueId('sc').toLowerCase()}@example.test`;
+    expect((await post('/api/auth/register', { email, password: 'correct horse 1', name: 'Sc' })).status).toBe(201);
+    const { verifier, challenge } = pkce();
+    const browser = new Browser(gw);
+    const action = await openSignIn(browser, authQuery(challenge, { state: randomUUID() }));
+    const callback = await browser.follow(await signIn(browser, action, email, 'correct horse 1'));
+    if (!(callback instanceof URL)) throw new Error(`sign-in ended at ${callback.status}`);
+    const code = callback.searchParams.get('code') as string;
+    const results = await Promise.all(Array.from({ length: 6 }, () => exchangeCode(gw, code, verifier)));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(results.filter((r) => r.body.error === 'invalid_grant')).toHaveLength(5);
+  });
+});
