@@ -20,8 +20,8 @@ ensure Redis 6379 redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379
   --dir /var/lib/redis --logfile /var/log/redis/ci.log || status=1
 ensure MariaDB 3306 start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd || status=1
 ensure RabbitMQ 5672 rabbitmq-server -detached || status=1
-# Only the swap profiles need these two; a missing one is reported, not fatal.
-ensure PostgreSQL 5432 bash -c 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start' || true
+# The swap profiles' stores: the component-swap tests run the services on them too.
+ensure PostgreSQL 5432 bash -c 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start' || status=1
 ensure NATS 4222 start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- \
-  -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log || true
+  -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log || status=1
 exit $status

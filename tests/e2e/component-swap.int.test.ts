@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { startStack, type TestStack } from '@dbcarts/testing';
+import { startStack, TEST_ADMIN, type TestStack } from '@dbcarts/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authQuery, Browser, exchangeCode, openSignIn, pkce, signIn } from '../support/oidc-browser';
 
@@ -80,5 +80,52 @@ describe.each(['state-postgres', 'state-mariadb'])('with DAPR_PROFILE=%s', (prof
     const results = await Promise.all(Array.from({ length: 6 }, () => exchangeCode(gw, code, verifier)));
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     expect(results.filter((r) => r.body.error === 'invalid_grant')).toHaveLength(5);
+  });
+});
+
+// The same for the message broker: inventory's availability events reach the catalog's read model
+// over Redis Streams and over NATS JetStream instead of RabbitMQ.
+describe.each(['pubsub-redis', 'pubsub-nats'])('with DAPR_PROFILE=%s', (profile) => {
+  let stack: TestStack;
+  let gw: string;
+
+  beforeAll(async () => {
+    stack = await startStack({
+      apps: ['users', 'catalog', 'inventory', 'gateway'],
+      profiles: [profile],
+      appEnv: { catalog: { SEED_CATALOG_PRODUCTS: '14' } },
+    });
+    gw = stack.appUrl('gateway');
+  });
+  afterAll(() => stack?.stop());
+
+  it("delivers inventory's availability changes to the catalog listing", async () => {
+    const login = await fetch(`${gw}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(TEST_ADMIN),
+    });
+    const admin = ((await login.json()) as { accessToken: string }).accessToken;
+    const listing = async () =>
+      (
+        (await (await fetch(`${gw}/api/products?pageSize=100`)).json()) as {
+          items: { sku: string; available: number }[];
+        }
+      ).items;
+    const [product] = await listing();
+    if (!product) throw new Error('no seeded product');
+    const want = product.available + 7;
+    const put = await fetch(`${gw}/api/inventory/${product.sku}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+      body: JSON.stringify({ onHand: want }),
+    });
+    expect(put.status).toBe(200);
+    let seen: number | undefined;
+    for (let i = 0; i < 100 && seen !== want; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      seen = (await listing()).find((p) => p.sku === product.sku)?.available;
+    }
+    expect(seen).toBe(want);
   });
 });

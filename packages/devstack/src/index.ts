@@ -2,6 +2,7 @@ export { type DaprBinaries, findDaprBinaries } from './binaries';
 export { checkInfra, type InfraDependency, InfraUnreachableError, LOCAL_INFRA } from './infra';
 export { readManifest, type ServiceManifest } from './manifest';
 export { freePort, freePorts } from './ports';
+export { deleteJetStream, ensureJetStream, JETSTREAM_SUBJECTS } from './jetstream';
 export { ManagedProcess, type ProcessSpec, waitForHttp } from './process';
 export { renderDaprConfig, renderResources, setMetadata } from './resources';
 export { type AppEndpoints, Stack, type StackOptions } from './stack';

@@ -5,6 +5,7 @@ import { type DaprBinaries, findDaprBinaries } from './binaries';
 import { readManifest, type ServiceManifest } from './manifest';
 import { freePort, freePorts } from './ports';
 import { controlPlaneArgs, daprdArgs } from './dapr-args';
+import { ensureJetStream } from './jetstream';
 import { ManagedProcess, waitForHttp } from './process';
 import { renderDaprConfig, renderResources } from './resources';
 
@@ -30,6 +31,8 @@ export interface StackOptions {
   /** Database name prefix for services with a MariaDB database of their own. */
   dbPrefix?: string;
   mariadbUrl?: string;
+  /** NATS for the pubsub-nats profile (its JetStream stream is created when missing). */
+  natsUrl?: string;
   scheduler?: boolean;
   daprLogLevel?: string;
   timeoutMs?: number;
@@ -109,6 +112,10 @@ export class Stack {
       outDir: join(this.opts.runDir, 'resources'),
       metadata: this.opts.metadata ?? {},
     });
+    // The JetStream profile needs its stream before any sidecar subscribes or publishes.
+    if (this.opts.profiles?.includes('pubsub-nats')) {
+      await ensureJetStream(this.opts.natsUrl ?? 'nats://127.0.0.1:4222', this.opts.metadata?.streamName ?? 'dbcarts');
+    }
     this.configFile = renderDaprConfig(
       this.opts.repoRoot,
       join(this.opts.runDir, 'config.yaml'),

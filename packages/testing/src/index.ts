@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Sidecar } from '@dbcarts/dapr';
-import { checkInfra, generateDevSecrets, LOCAL_INFRA, readManifest, Stack } from '@dbcarts/devstack';
+import { checkInfra, deleteJetStream, generateDevSecrets, LOCAL_INFRA, readManifest, Stack } from '@dbcarts/devstack';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 
@@ -25,6 +25,7 @@ export interface TestStackOptions {
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const MARIADB_URL = process.env.TEST_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306';
 const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 const RABBITMQ_USER = process.env.TEST_RABBITMQ_USER ?? 'guest';
 const LEASE_TTL_S = 3600;
 /** The admin account every test stack's users service creates from its secret store. */
@@ -47,6 +48,8 @@ export class TestStack {
     private readonly vhost: string,
     /** The run's secret store contents (signing key, OIDC client secrets...), as the services read them. */
     readonly secrets: Readonly<Record<string, string>>,
+    /** The run's JetStream stream (pubsub-nats profile), deleted at the end. */
+    private readonly stream?: string,
   ) {}
 
   static async start(opts: TestStackOptions): Promise<TestStack> {
@@ -73,6 +76,7 @@ export class TestStack {
     // Dropped at the end too: the state-mariadb profile creates this schema itself.
     databases.push(`${dbPrefix}state`);
 
+    const stream = opts.profiles?.includes('pubsub-nats') ? `dbcarts_${runId}` : undefined;
     let stack: Stack;
     try {
       stack = await Stack.start({
@@ -83,6 +87,7 @@ export class TestStack {
         scheduler: opts.scheduler,
         dbPrefix,
         mariadbUrl: MARIADB_URL,
+        natsUrl: NATS_URL,
         metadata: {
           redisDB: String(redisDb),
           secretsFile: join(runDir, 'secrets.json'),
@@ -91,7 +96,7 @@ export class TestStack {
           'pubsub.yaml#connectionString': `${RABBITMQ_URL}/${vhost}`,
           schemaName: `${dbPrefix}state`,
           tablePrefix: `${dbPrefix}`,
-          streamName: `dbcarts_${runId}`,
+          streamName: stream ?? `dbcarts_${runId}`,
         },
         // Apps that talk to Redis directly (the gateway's shared rate limiter) use the run's database too.
         env: { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', REDIS_URL: `${REDIS_URL}/${redisDb}`, ...opts.env },
@@ -100,10 +105,10 @@ export class TestStack {
         replicas: opts.replicas,
       });
     } catch (e) {
-      await cleanup(runId, redisDb, databases, vhost);
+      await cleanup(runId, redisDb, databases, vhost, stream);
       throw e;
     }
-    return new TestStack(stack, runId, redisDb, databases, vhost, secrets);
+    return new TestStack(stack, runId, redisDb, databases, vhost, secrets, stream);
   }
 
   /** The sidecar of an app (instance), as that app sees it: use it to call others the way services do. */
@@ -140,7 +145,7 @@ export class TestStack {
     try {
       await this.stack.stop();
     } finally {
-      await cleanup(this.runId, this.redisDb, this.databases, this.vhost);
+      await cleanup(this.runId, this.redisDb, this.databases, this.vhost, this.stream);
     }
   }
 }
@@ -194,8 +199,15 @@ function rabbitmqctl(args: string[]): Promise<void> {
   });
 }
 
-async function cleanup(runId: string, redisDb: number, databases: string[], vhost?: string): Promise<void> {
+async function cleanup(
+  runId: string,
+  redisDb: number,
+  databases: string[],
+  vhost?: string,
+  stream?: string,
+): Promise<void> {
   if (vhost) await rabbitmqctl(['delete_vhost', vhost]).catch(() => undefined);
+  if (stream) await deleteJetStream(NATS_URL, stream).catch(() => undefined);
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     await redis.connect();
