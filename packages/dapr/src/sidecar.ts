@@ -98,13 +98,7 @@ export class Sidecar {
 
   /** A value from a state store component (undefined when absent). */
   async getState<T>(store: string, key: string): Promise<T | undefined> {
-    const res = await this.request<T | string>(
-      `state ${store}`,
-      'GET',
-      `/v1.0/state/${store}/${encodeURIComponent(key)}`,
-      {},
-    );
-    return res.status === 204 || res.body === '' ? undefined : (res.body as T);
+    return (await this.readState<T>(store, key))?.value;
   }
 
   /** Saves values; `ttlSeconds` lets the store expire them (Redis, MariaDB, PostgreSQL all honour it). */
@@ -119,15 +113,19 @@ export class Sidecar {
 
   /** A value and its ETag, for a later conditional write (undefined when absent). */
   async getStateVersioned<T>(store: string, key: string): Promise<{ value: T; etag: string } | undefined> {
+    const read = await this.readState<T>(store, key);
+    return read?.etag ? { value: read.value, etag: read.etag } : undefined;
+  }
+
+  private async readState<T>(store: string, key: string): Promise<{ value: T; etag: string | null } | undefined> {
     const res = await this.request<T | string>(
       `state ${store}`,
       'GET',
       `/v1.0/state/${store}/${encodeURIComponent(key)}`,
       {},
     );
-    const etag = res.headers.get('etag');
-    if (res.status === 204 || res.body === '' || !etag) return undefined;
-    return { value: res.body as T, etag };
+    if (res.status === 204 || res.body === '') return undefined;
+    return { value: res.body as T, etag: res.headers.get('etag') };
   }
 
   /**
@@ -149,18 +147,10 @@ export class Sidecar {
         ...(entry.ttlSeconds ? { metadata: { ttlInSeconds: String(entry.ttlSeconds) } } : {}),
       },
     ];
-    const res = await fetch(`${this.baseUrl}/v1.0/state/${store}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...traceHeaders() },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(30_000),
-    }).catch((e: Error) => {
-      throw new DependencyUnavailableError(`state ${store}`, e.message);
-    });
+    const res = await this.send(`state ${store}`, 'POST', `/v1.0/state/${store}`, { body });
     if (res.ok) return true;
-    const text = await res.text();
-    if (res.status === 409 || (!entry.etag && text.includes('ERR_STATE_SAVE'))) return false;
-    throw new DependencyUnavailableError(`state ${store}`, `HTTP ${res.status} ${text.slice(0, 300)}`);
+    if (res.status === 409 || (!entry.etag && res.text.includes('ERR_STATE_SAVE'))) return false;
+    throw new DependencyUnavailableError(`state ${store}`, `HTTP ${res.status} ${res.text.slice(0, 300)}`);
   }
 
   /** Several keys in one call (absent keys are left out of the map). */
@@ -216,12 +206,13 @@ export class Sidecar {
     await this.request('pubsub', 'POST', `/v1.0/publish/${pubsub}/${topic}${meta}`, { body: data });
   }
 
-  private async request<T>(
+  /** One call to the sidecar; only an unreachable sidecar throws, any answer is returned as is. */
+  private async send(
     target: string,
     method: string,
     path: string,
     opts: InvokeOptions,
-  ): Promise<InvokeResult<T>> {
+  ): Promise<{ ok: boolean; status: number; headers: Headers; text: string; body: unknown }> {
     const headers: Record<string, string> = { ...traceHeaders(), ...opts.headers };
     let payload: string | undefined;
     if (opts.body !== undefined) {
@@ -242,12 +233,23 @@ export class Sidecar {
     const text = await res.text();
     const type = res.headers.get('content-type') ?? '';
     const body = text && type.includes('json') ? safeJson(text) : text;
+    return { ok: res.ok, status: res.status, headers: res.headers, text, body };
+  }
+
+  /** One call to the sidecar that succeeds, or throws the callee's problem or a dependency fault. */
+  private async request<T>(
+    target: string,
+    method: string,
+    path: string,
+    opts: InvokeOptions,
+  ): Promise<InvokeResult<T>> {
+    const { ok, status, headers, body } = await this.send(target, method, path, opts);
     // 304 is a success for conditional GETs (If-None-Match relayed to the callee).
-    if (res.ok || res.status === 304) return { status: res.status, headers: res.headers, body: body as T };
+    if (ok || status === 304) return { status, headers, body: body as T };
     if (isProblem(body)) throw new UpstreamProblemError(body, target);
     // A non-problem failure comes from Dapr itself (callee down, no route, actor error): a dependency fault.
     const detail = typeof body === 'object' && body ? JSON.stringify(body) : String(body).slice(0, 300);
-    throw new DependencyUnavailableError(target, `HTTP ${res.status} ${detail}`);
+    throw new DependencyUnavailableError(target, `HTTP ${status} ${detail}`);
   }
 }
 

@@ -12,7 +12,7 @@ const nowS = () => Math.floor(Date.now() / 1000);
  * store, with the store's TTL doing the expiry: every users instance shares it, and swapping Redis
  * for MariaDB/PostgreSQL is a component change. Lookups are by key only (no scans, no indexes the
  * store would need): uid and user-code lookups use a pointer key written with the record, and
- * revoking a grant drops the grant and leaves a marker that `find` honours for its tokens.
+ * revoking a grant leaves a marker that `find` honours for every token of that grant.
  */
 export class DaprOidcAdapter implements Adapter {
   constructor(
@@ -74,11 +74,14 @@ export class DaprOidcAdapter implements Adapter {
     await this.sidecar.deleteState(STORE, this.key(id));
   }
 
+  /**
+   * Called once per token model of the grant; the marker is the same for all (idempotent). The
+   * grant record itself is the provider's to destroy (its revokeGrantPolicy), not ours.
+   */
   async revokeByGrantId(grantId: string): Promise<void> {
     await this.sidecar.saveState(STORE, [
       { key: revokedGrantKey(grantId), value: { revokedAt: nowS() }, ttlSeconds: REVOKED_GRANT_TTL_S },
     ]);
-    await this.sidecar.deleteState(STORE, `oidc:Grant:${grantId}`);
   }
 }
 
