@@ -100,8 +100,14 @@ describe('OpenID Connect provider (oidc-provider) through the gateway', () => {
     expect(me.status).toBe(200);
     expect(((await me.json()) as { email: string }).email).toBe(user.email);
 
-    // A code works once: replaying it is refused (and revokes what it issued).
+    // A code works once: replaying it is refused and revokes what it issued (the refresh token).
     expect((await exchange(code, verifier)).body.error).toBe('invalid_grant');
+    const refreshed = await token({
+      grant_type: 'refresh_token',
+      refresh_token: tokens.body.refresh_token as string,
+      client_id: CLIENT,
+    });
+    expect(refreshed.body.error).toBe('invalid_grant');
   });
 
   it('refuses a code without the right PKCE verifier, and an authorization request without PKCE', async () => {
