@@ -72,22 +72,33 @@ const Attributes = z
   .refine((a) => Object.keys(a).length <= 30, 'at most 30 attributes');
 const Warranty = z.strictObject({ months: z.int().min(0).max(120), terms: z.string().max(500) });
 
-export const ProductCreateBody = z.strictObject({
+// The fields a product write may carry, without defaults: zod 4 applies `.default()` inside
+// `.partial()`, so a PATCH schema derived from one with defaults would fill (and reset) every absent
+// field. Defaults belong to creation only.
+const ProductFields = z.strictObject({
   sku: z.string().regex(/^[A-Z0-9][A-Z0-9-]{1,63}$/),
   name: z.string().trim().min(1).max(200),
-  brand: z.string().trim().max(100).default(''),
-  description: z.string().max(10_000).default(''),
+  brand: z.string().trim().max(100),
+  description: z.string().max(10_000),
   category: z.string().regex(/^[a-z0-9-]{1,64}$/),
   price: MoneyIn,
-  images: z.array(ImageUrl).max(20).default([]),
-  attributes: Attributes.default({}),
-  warranty: Warranty.default({ months: 0, terms: '' }),
+  images: z.array(ImageUrl).max(20),
+  attributes: Attributes,
+  warranty: Warranty,
+});
+
+export const ProductCreateBody = ProductFields.extend({
+  brand: ProductFields.shape.brand.default(''),
+  description: ProductFields.shape.description.default(''),
+  images: ProductFields.shape.images.default([]),
+  attributes: ProductFields.shape.attributes.default({}),
+  warranty: ProductFields.shape.warranty.default({ months: 0, terms: '' }),
 });
 export type ProductCreateBody = z.infer<typeof ProductCreateBody>;
 
-export const ProductUpdateBody = ProductCreateBody.omit({ sku: true })
+/** A PATCH changes exactly the fields it names. */
+export const ProductUpdateBody = ProductFields.omit({ sku: true })
   .partial()
-  .strict()
   .refine((b) => Object.keys(b).length > 0, 'nothing to update');
 export type ProductUpdateBody = z.infer<typeof ProductUpdateBody>;
 
