@@ -1,6 +1,6 @@
 import { DomainError } from '@dbcarts/errors';
 import type { NextFunction, Request, Response } from 'express';
-import type { JwksTokenVerifier, Principal } from '../infra/jwks-token.verifier';
+import { type JwksTokenVerifier, JwksUnavailableError, type Principal } from '../infra/jwks-token.verifier';
 
 export class UnauthenticatedError extends DomainError {
   readonly code = 'AUTH.UNAUTHENTICATED';
@@ -47,8 +47,15 @@ export function authenticate(verifier: JwksTokenVerifier, role?: string) {
     if (cached) return admit(res, next, cached);
     verifier.verify(token).then(
       (principal) => admit(res, next, principal),
-      // One answer for expired, tampered, wrong audience or algorithm: details would only help an attacker.
-      () => refuse(res, next, 'The access token is not valid'),
+      (e: unknown) => {
+        // No key set yet (users service not reachable since start): the token may be fine, so 503, not a sign-out.
+        if (e instanceof JwksUnavailableError) {
+          res.setHeader('Retry-After', String(e.details.retryAfterSeconds));
+          return next(e);
+        }
+        // One answer for expired, tampered, wrong audience or algorithm: details would only help an attacker.
+        refuse(res, next, 'The access token is not valid');
+      },
     );
   };
 }
