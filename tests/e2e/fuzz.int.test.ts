@@ -1,6 +1,8 @@
 import { startStack, type TestStack } from '@dbcarts/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request as httpRequest } from 'node:http';
+import { spellings } from '../support/path-spellings';
 
 // Malformed requests across every public route: wrong methods, odd paths, bad JSON, wrong types,
 // huge and hostile strings. The store must answer each with a 4xx problem (or a 2xx/3xx where the
@@ -171,3 +173,77 @@ describe('fuzzing the public API', () => {
     expect((await fetch(`${gw}/api/categories`)).status).toBe(200);
   }, 300_000);
 });
+
+// What only a sidecar may call, per service: pub/sub deliveries and subscriptions, actor methods,
+// and every route of a service that is reached only through Dapr.
+const PRODUCT_ID = '00000000-0000-4000-8000-000000000001';
+const SIDECAR_ONLY: Record<string, [string, string][]> = {
+  gateway: [
+    ['GET', '/dapr/subscribe'],
+    ['GET', '/dapr/config'],
+    ['POST', '/events/catalog/product-changed'],
+    ['PUT', '/actors/InventoryItem/FSH-TEE-001/method/reserve'],
+  ],
+  catalog: [
+    ['GET', '/dapr/subscribe'],
+    ['POST', '/events/inventory/availability-changed'],
+    ['GET', '/products'],
+    ['POST', '/products'],
+    ['PATCH', `/products/${PRODUCT_ID}`],
+  ],
+  inventory: [
+    ['GET', '/dapr/config'],
+    ['PUT', '/actors/InventoryItem/FSH-TEE-001/method/reserve'],
+    ['GET', '/stock/FSH-TEE-001'],
+    ['PUT', '/stock/FSH-TEE-001'],
+    ['POST', '/reservations'],
+  ],
+  users: [
+    ['POST', '/auth/register'],
+    ['POST', '/auth/login'],
+    ['GET', `/users/${PRODUCT_ID}`],
+    ['GET', '/oidc/jwks'],
+  ],
+};
+
+describe('sidecar-only routes on every service', () => {
+  it('API8:2023: refuse every spelling (case, //, %2F, /./, /../, trailing slash) without the app API token', async () => {
+    const let_through: string[] = [];
+    for (const [app, routes] of Object.entries(SIDECAR_ONLY)) {
+      const base = stack.appUrl(app);
+      for (const [method, path] of routes) {
+        for (const spelled of spellings(path)) {
+          for (const token of [undefined, 'not-the-token']) {
+            const status = await rawRequest(base, method, spelled, token);
+            if (status !== 404) let_through.push(`${app} ${method} ${spelled} → ${status}`);
+          }
+        }
+      }
+    }
+    expect(let_through).toEqual([]);
+  });
+});
+
+/** Sends the path byte for byte: fetch would resolve `/./` and `/../` before sending. */
+function rawRequest(base: string, method: string, path: string, token?: string): Promise<number> {
+  const { hostname, port } = new URL(base);
+  const body = method === 'GET' ? undefined : JSON.stringify({ id: 'forged', data: { id: PRODUCT_ID } });
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: hostname,
+        port,
+        method,
+        path,
+        headers: { 'content-type': 'application/json', ...(token ? { 'dapr-api-token': token } : {}) },
+        timeout: 10_000,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}

@@ -1,9 +1,10 @@
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createLogger, type Logger, runWithRequestContext } from '@dbcarts/logging';
 import { currentTraceId } from '@dbcarts/telemetry';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { PROBLEM_CONTENT_TYPE, problem, toProblem } from './problem';
+import { sidecarGuard } from './sidecar-guard';
 
 export type ReadinessCheck = () => Promise<void>;
 
@@ -18,8 +19,9 @@ export interface AppOptions {
   bodyLimit?: string;
   /**
    * Routes only the sidecar may call (Dapr app API token, `dapr-api-token` header): all but the
-   * probes for a service reached only through Dapr; `paths` (prefixes) for one that also serves
-   * the public (the gateway's /dapr and /events). Without a token configured nothing is checked.
+   * probes for a service reached only through Dapr; `paths` (prefixes, compared in canonical form
+   * whatever the spelling, see sidecar-guard.ts) for one that also serves the public (the gateway's
+   * SIDECAR_PATHS). Without a token configured nothing is checked.
    */
   sidecarOnly?: { token?: string; paths?: string[] };
 }
@@ -47,7 +49,7 @@ export function createHttpApp(opts: AppOptions): Express {
     runWithRequestContext({ requestId, traceparent, traceId: currentTraceId(traceparent) }, next);
   });
 
-  if (opts.sidecarOnly?.token) app.use(requireSidecarToken(opts.sidecarOnly.token, opts.sidecarOnly.paths));
+  if (opts.sidecarOnly?.token) app.use(sidecarGuard(opts.sidecarOnly.token, opts.sidecarOnly.paths, notFound));
 
   app.use(
     express.json({
@@ -78,9 +80,7 @@ export function createHttpApp(opts: AppOptions): Express {
 
   opts.routes(app);
 
-  app.use((req: Request, res: Response) => {
-    sendProblem(res, problem(404, 'ROUTE.NOT_FOUND', 'Not found', `No route for ${req.method} ${req.path}`));
-  });
+  app.use(notFound);
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const body = toProblem(err, currentTraceId());
     if (body.status >= 500) log.error({ err, method: req.method, path: req.path }, 'request failed');
@@ -97,21 +97,6 @@ export function sendProblem(res: Response, body: ReturnType<typeof toProblem>): 
   res.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }
 
-const PROBES = new Set(['/healthz', '/readyz']);
-
-/**
- * Refuses calls that did not come through the sidecar. The answer is the same 404 as for a route
- * that does not exist: a caller without the token learns nothing about what is behind it.
- */
-function requireSidecarToken(token: string, paths?: string[]) {
-  const expected = createHash('sha256').update(token).digest();
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (PROBES.has(req.path)) return next();
-    if (paths && !paths.some((p) => req.path === p || req.path.startsWith(`${p}/`))) return next();
-    const given = createHash('sha256')
-      .update(req.get('dapr-api-token') ?? '')
-      .digest();
-    if (timingSafeEqual(given, expected)) return next();
-    sendProblem(res, problem(404, 'ROUTE.NOT_FOUND', 'Not found', `No route for ${req.method} ${req.path}`));
-  };
+function notFound(req: Request, res: Response): void {
+  sendProblem(res, problem(404, 'ROUTE.NOT_FOUND', 'Not found', `No route for ${req.method} ${req.path}`));
 }

@@ -45,9 +45,10 @@ async function main(): Promise<void> {
     topic: PRODUCT_CHANGED_TOPIC,
     route: '/events/catalog/product-changed',
     handler: async (event) => {
-      const id = (event.data as Partial<ProductChangedEvent>)?.id;
-      if (typeof id !== 'string') return 'DROP';
-      edge.invalidate(id);
+      // Only product ids can name an entry: anything else would just grow the epoch map.
+      const id = z.uuid().safeParse((event.data as Partial<ProductChangedEvent>)?.id);
+      if (!id.success) return 'DROP';
+      edge.invalidate(id.data);
       return 'SUCCESS';
     },
   });

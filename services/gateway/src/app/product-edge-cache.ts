@@ -10,12 +10,17 @@ export interface EdgeEntry {
  * The gateway's small response cache for public product reads, so a hot product page costs no
  * sidecar hop. Dropped per product on catalog.product-changed; a fill that started before a drop
  * is discarded (epochs), so the old version is never served after the event. Bounded by entries
- * (least recently used goes first) and by a TTL in case an event is lost.
+ * (least recently used goes first) and by a TTL in case an event is lost. The epochs are bounded
+ * the same way: events name any id (a catalog of millions), so past `maxEntries` the oldest epoch
+ * is forgotten and the floor every unknown id starts from is raised above it, which discards
+ * every fill in flight (a few extra misses) instead of ever storing one that an event overtook.
  */
 export class ProductEdgeCache {
   private readonly entries = new Map<string, { entry: EdgeEntry; at: number }>();
   private readonly epochs = new Map<string, number>();
   private clock = 0;
+  /** The epoch of every id not in `epochs`: raised whenever one is forgotten. */
+  private floor = 0;
 
   constructor(
     private readonly maxEntries = 10_000,
@@ -38,7 +43,7 @@ export class ProductEdgeCache {
 
   /** Taken before fetching; put() with a stale epoch is ignored. */
   epoch(id: string): number {
-    return this.epochs.get(id) ?? 0;
+    return this.epochs.get(id) ?? this.floor;
   }
 
   put(id: string, entry: EdgeEntry, epoch: number): void {
@@ -52,7 +57,17 @@ export class ProductEdgeCache {
 
   invalidate(id: string): void {
     this.entries.delete(id);
+    this.epochs.delete(id);
     this.epochs.set(id, ++this.clock);
+    if (this.epochs.size > Math.max(1, this.maxEntries)) {
+      const oldest = this.epochs.keys().next().value;
+      if (oldest !== undefined) this.epochs.delete(oldest);
+      this.floor = ++this.clock;
+    }
+  }
+
+  get trackedEpochs(): number {
+    return this.epochs.size;
   }
 
   get size(): number {

@@ -1,5 +1,5 @@
 import type { SubscriptionRouter } from '@dbcarts/dapr';
-import { createHttpApp } from '@dbcarts/http';
+import { createHttpApp, SIDECAR_PATHS } from '@dbcarts/http';
 import type { Logger } from '@dbcarts/logging';
 import { type UsersClient, USERS_APP_ID } from '@dbcarts/users/client';
 import type { Express } from 'express';
@@ -40,7 +40,7 @@ export function buildGatewayApp(opts: GatewayAppOptions): Express {
     logger: opts.logger,
     readiness: opts.readiness,
     // The public port also takes the sidecar's deliveries: those routes need the sidecar's token.
-    sidecarOnly: { token: opts.sidecarToken, paths: ['/dapr', '/events'] },
+    sidecarOnly: { token: opts.sidecarToken, paths: SIDECAR_PATHS },
     routes: (a) => {
       opts.subscriptions?.mount(a);
       a.use(cors(opts.corsOrigins ?? []));
