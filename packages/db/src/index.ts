@@ -7,3 +7,12 @@ export { underMigrationLock } from './migration-lock';
 export function isDuplicateKey(e: unknown): boolean {
   return (e as { driverError?: { code?: string } } | undefined)?.driverError?.code === 'ER_DUP_ENTRY';
 }
+export {
+  appendToOutbox,
+  type OutboxMessage,
+  OutboxRelay,
+  type OutboxRelayOptions,
+  outboxMigration,
+  outboxTableSql,
+  type Publish,
+} from './outbox';

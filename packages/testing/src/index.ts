@@ -20,6 +20,8 @@ export interface TestStackOptions {
   secrets?: Record<string, string>;
   /** appId → instances, each with its own sidecar (e.g. two catalogs sharing one cache). */
   replicas?: Record<string, number>;
+  /** Component metadata to set, `file.yaml#name` → value (e.g. point `cache` at its own Redis). */
+  metadata?: Record<string, string>;
 }
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -97,6 +99,7 @@ export class TestStack {
           schemaName: `${dbPrefix}state`,
           tablePrefix: `${dbPrefix}`,
           streamName: stream ?? `dbcarts_${runId}`,
+          ...opts.metadata,
         },
         // Apps that talk to Redis directly (the gateway's shared rate limiter) use the run's database too.
         env: { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', REDIS_URL: `${REDIS_URL}/${redisDb}`, ...opts.env },
@@ -109,6 +112,13 @@ export class TestStack {
       throw e;
     }
     return new TestStack(stack, runId, redisDb, databases, vhost, secrets, stream);
+  }
+
+  /** The run's own MariaDB database of a service, by the name its manifest gives (e.g. `catalog`). */
+  database(name: string): string {
+    const db = `dbcarts_t${this.runId}_${name}`;
+    if (!this.databases.includes(db)) throw new Error(`no database ${name} in this stack`);
+    return db;
   }
 
   /** The sidecar of an app (instance), as that app sees it: use it to call others the way services do. */

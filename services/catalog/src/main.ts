@@ -2,7 +2,7 @@ import '@dbcarts/telemetry/register';
 import 'reflect-metadata';
 import { baseServiceEnv, env, loadConfig, z } from '@dbcarts/config';
 import { Sidecar, SubscriptionRouter } from '@dbcarts/dapr';
-import { underMigrationLock } from '@dbcarts/db';
+import { OutboxRelay, underMigrationLock } from '@dbcarts/db';
 import { AVAILABILITY_CHANGED_TOPIC, AvailabilityChangedEvent } from '@dbcarts/inventory/contract';
 import { createHttpApp, serve } from '@dbcarts/http';
 import { createLogger } from '@dbcarts/logging';
@@ -15,7 +15,6 @@ import { catalogRoutes } from './http/catalog.routes';
 import { createCatalogDataSource } from './infra/typeorm/data-source';
 import { seedCatalog } from './infra/typeorm/catalog.seed';
 import { DaprProductCacheAdapter } from './infra/dapr-product-cache.adapter';
-import { DaprProductEventsAdapter } from './infra/dapr-product-events.adapter';
 import { TypeormProductRepository } from './infra/typeorm/typeorm-product.repository';
 
 async function main(): Promise<void> {
@@ -40,9 +39,14 @@ async function main(): Promise<void> {
     }
   });
 
-  container.register(CATALOG.Products, { useValue: new TypeormProductRepository(ds) });
+  // Product writes commit their catalog.product-changed rows; the relay publishes them after.
+  const relay = new OutboxRelay(ds, (pubsub, topic, data, id) => sidecar.publish(pubsub, topic, data, { id }), {
+    onError: (err) => log.warn({ err }, 'outbox relay: publish failed; retrying'),
+  });
+  relay.start();
+  container.register(CATALOG.Products, { useValue: new TypeormProductRepository(ds, () => relay.wake()) });
   container.register(CATALOG.Cache, { useValue: new DaprProductCacheAdapter(sidecar) });
-  container.register(CATALOG.Events, { useValue: new DaprProductEventsAdapter(sidecar, log) });
+  container.register(CATALOG.Log, { useValue: log });
   const availability = container.resolve(ApplyAvailabilityUseCase);
   setInterval(() => void availability.flush(), 250).unref();
   const subscriptions = new SubscriptionRouter(log).subscribe({
@@ -77,7 +81,12 @@ async function main(): Promise<void> {
       );
     },
   });
-  await serve(app, { port: config.APP_PORT, host: config.APP_HOST, logger: log, onShutdown: [() => ds.destroy()] });
+  await serve(app, {
+    port: config.APP_PORT,
+    host: config.APP_HOST,
+    logger: log,
+    onShutdown: [async () => relay.stop(), () => ds.destroy()],
+  });
   log.info({ port: config.APP_PORT }, 'catalog listening');
 }
 

@@ -1,5 +1,5 @@
 export const CATALOG = {
   Products: Symbol('ProductRepository'),
   Cache: Symbol('ProductCache'),
-  Events: Symbol('ProductEvents'),
+  Log: Symbol('Log'),
 } as const;

@@ -1,24 +1,27 @@
+import type { Logger } from '@dbcarts/logging';
 import { inject, injectable } from 'tsyringe';
 import { type Product, type ProductDraft, ProductNotFoundError, type ProductPatch } from '../domain/product';
 import { CATALOG } from './catalog.tokens';
-import type { ProductCachePort, ProductEventsPort } from './ports/product-cache.port';
+import type { ProductCachePort } from './ports/product-cache.port';
 import type { ProductRepositoryPort } from './ports/product.repository.port';
 
 /** How long after a write the product's cache entry is cleared a second time. */
 const SECOND_DROP_MS = 400;
 
 /**
- * Admin writes. After the database commit: clear the product's cache entry, retire cached
- * listings, and publish catalog.product-changed (the gateway's edge cache and CDNs drop on it).
- * The second drop closes the cache-aside race where a read that started before the write puts
- * the old row back: the next read is fresh within 1 s on every instance.
+ * Admin writes. The repository commits the change together with its catalog.product-changed event
+ * (transactional outbox: the event is published after the commit, whatever happens next). After
+ * the commit the product's shared-cache entry is cleared and cached listings retired; the second
+ * drop closes the cache-aside race where a read that started before the write puts the old row
+ * back. A cache fault here never fails the write: the change is committed, its event will go out,
+ * and cache entries expire by TTL (a failed write answer would make a caller retry a done create).
  */
 @injectable()
 export class ManageCatalogUseCase {
   constructor(
     @inject(CATALOG.Products) private readonly products: ProductRepositoryPort,
     @inject(CATALOG.Cache) private readonly cache: ProductCachePort,
-    @inject(CATALOG.Events) private readonly events: ProductEventsPort,
+    @inject(CATALOG.Log) private readonly log: Logger,
   ) {}
 
   async create(draft: ProductDraft): Promise<Product> {
@@ -35,8 +38,15 @@ export class ManageCatalogUseCase {
   }
 
   private async afterWrite(product: Product): Promise<void> {
-    await Promise.all([this.cache.dropProduct(product.id), this.cache.bumpListingGeneration()]);
+    const results = await Promise.allSettled([this.cache.dropProduct(product.id), this.cache.bumpListingGeneration()]);
+    for (const r of results) {
+      if (r.status === 'rejected') {
+        this.log.warn(
+          { err: r.reason, productId: product.id },
+          'cache not cleared after a write; entries expire by TTL',
+        );
+      }
+    }
     setTimeout(() => void this.cache.dropProduct(product.id).catch(() => undefined), SECOND_DROP_MS).unref();
-    await this.events.changed(product);
   }
 }

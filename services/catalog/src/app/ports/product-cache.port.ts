@@ -11,7 +11,3 @@ export interface ProductCachePort {
   listingGeneration(): Promise<string>;
   bumpListingGeneration(): Promise<void>;
 }
-
-export interface ProductEventsPort {
-  changed(product: Product): Promise<void>;
-}

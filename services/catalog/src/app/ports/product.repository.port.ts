@@ -12,9 +12,12 @@ export interface ProductRepositoryPort {
   list(query: ProductQuery): Promise<Page<Product>>;
   findById(id: string): Promise<Product | undefined>;
   categories(): Promise<Category[]>;
-  /** Throws SkuTakenError / UnknownCategoryError. */
+  /**
+   * Commits the product and its catalog.product-changed event in one transaction (the event is
+   * published after the commit). Throws SkuTakenError / UnknownCategoryError.
+   */
   create(draft: ProductDraft): Promise<Product>;
-  /** undefined when there is no such product. */
+  /** Like create: the change and its event commit together. undefined when there is no such product. */
   update(id: string, patch: ProductPatch): Promise<Product | undefined>;
   /** Applies a report only if it is newer than the one held; true when it changed something. */
   applyAvailability(report: AvailabilityReport): Promise<boolean>;

@@ -3,6 +3,7 @@ import { CategoryEntity } from './category.entity';
 import { CreateCatalog1764000000000 } from './migrations/1764000000000-create-catalog';
 import { ProductDetails1764100000000 } from './migrations/1764100000000-product-details';
 import { AvailabilityReadModel1764200000000 } from './migrations/1764200000000-availability-read-model';
+import { Outbox1764300000000 } from './migrations/1764300000000-outbox';
 import { ProductEntity } from './product.entity';
 
 /** Schema changes go through migrations only (never synchronize): they run at start, in order, once. */
@@ -11,7 +12,12 @@ export function createCatalogDataSource(url: string): DataSource {
     type: 'mysql',
     url,
     entities: [CategoryEntity, ProductEntity],
-    migrations: [CreateCatalog1764000000000, ProductDetails1764100000000, AvailabilityReadModel1764200000000],
+    migrations: [
+      CreateCatalog1764000000000,
+      ProductDetails1764100000000,
+      AvailabilityReadModel1764200000000,
+      Outbox1764300000000,
+    ],
     migrationsTableName: 'catalog_migrations',
     synchronize: false,
     timezone: 'Z',

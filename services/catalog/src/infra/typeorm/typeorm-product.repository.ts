@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isDuplicateKey } from '@dbcarts/db';
+import { appendToOutbox, isDuplicateKey } from '@dbcarts/db';
 import { type DataSource, In, type Repository, type SelectQueryBuilder } from 'typeorm';
 import type { ProductRepositoryPort } from '../../app/ports/product.repository.port';
 import {
@@ -15,6 +15,7 @@ import {
 } from '../../domain/product';
 import { CategoryEntity } from './category.entity';
 import { ProductEntity } from './product.entity';
+import { productChangedMessages } from '../product-changed.messages';
 
 const ORDER: Record<ProductQuery['sort'], [string, 'ASC' | 'DESC']> = {
   price_asc: ['p.priceAmount', 'ASC'],
@@ -28,7 +29,11 @@ export class TypeormProductRepository implements ProductRepositoryPort {
   private readonly cats: Repository<CategoryEntity>;
   private categoryIds?: { at: number; ids: Map<string, string> };
 
-  constructor(ds: DataSource) {
+  /** `committed` runs after a write's transaction commits (wakes the outbox relay). */
+  constructor(
+    private readonly ds: DataSource,
+    private readonly committed: () => void = () => undefined,
+  ) {
     this.products = ds.getRepository(ProductEntity);
     this.cats = ds.getRepository(CategoryEntity);
   }
@@ -75,25 +80,27 @@ export class TypeormProductRepository implements ProductRepositoryPort {
     const category = await this.category(d.category);
     const id = randomUUID();
     try {
-      await this.products.insert({
-        id,
-        sku: d.sku,
-        name: d.name,
-        brand: d.brand,
-        description: d.description,
-        categoryId: category.id,
-        priceAmount: d.price.amount,
-        priceCurrency: d.price.currency,
-        images: d.images,
-        attributes: d.attributes,
-        warrantyMonths: d.warranty.months,
-        warrantyTerms: d.warranty.terms,
-      });
+      return (await this.inTransaction(async (products) => {
+        await products.insert({
+          id,
+          sku: d.sku,
+          name: d.name,
+          brand: d.brand,
+          description: d.description,
+          categoryId: category.id,
+          priceAmount: d.price.amount,
+          priceCurrency: d.price.currency,
+          images: d.images,
+          attributes: d.attributes,
+          warrantyMonths: d.warranty.months,
+          warrantyTerms: d.warranty.terms,
+        });
+        return (await products.findOne({ where: { id } })) ?? undefined;
+      })) as Product;
     } catch (e) {
       if (isDuplicateKey(e)) throw new SkuTakenError(d.sku);
       throw e;
     }
-    return (await this.findById(id)) as Product;
   }
 
   async update(id: string, patch: ProductPatch): Promise<Product | undefined> {
@@ -112,11 +119,28 @@ export class TypeormProductRepository implements ProductRepositoryPort {
       changes.warrantyTerms = patch.warranty.terms;
     }
     if (patch.category !== undefined) changes.categoryId = (await this.category(patch.category)).id;
-    if (Object.keys(changes).length) {
-      const result = await this.products.update({ id }, changes);
-      if (!result.affected) return undefined;
-    }
-    return this.findById(id);
+    return this.inTransaction(async (products) => {
+      if (Object.keys(changes).length && !(await products.update({ id }, changes)).affected) return undefined;
+      return (await products.findOne({ where: { id } })) ?? undefined;
+    });
+  }
+
+  /**
+   * One write and its catalog.product-changed rows in one transaction: the event exists exactly
+   * when the change does (the outbox relay publishes it after the commit).
+   */
+  private async inTransaction(
+    write: (products: Repository<ProductEntity>) => Promise<ProductEntity | undefined>,
+  ): Promise<Product | undefined> {
+    const product = await this.ds.transaction(async (m) => {
+      const row = await write(m.getRepository(ProductEntity));
+      if (!row) return undefined;
+      const p = toProduct(row);
+      await appendToOutbox(m, productChangedMessages(p));
+      return p;
+    });
+    if (product) this.committed();
+    return product;
   }
 
   async applyAvailability(r: AvailabilityReport): Promise<boolean> {

@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Transactional outbox: a service writes its change and the events that announce it in ONE
+ * database transaction (`appendToOutbox` with the transaction's manager), and a relay publishes the
+ * rows afterwards, in commit order, retrying until the broker takes them. A crash between commit and
+ * publish loses nothing (the row waits); a crash between publish and delete publishes the row again
+ * with the same CloudEvent id, which consumers deduplicate on.
+ */
+export interface OutboxMessage {
+  /** The CloudEvent id consumers deduplicate on; a fresh UUID when absent. */
+  id?: string;
+  pubsub: string;
+  topic: string;
+  data: unknown;
+}
+
+export type Publish = (pubsub: string, topic: string, data: unknown, id: string) => Promise<void>;
+
+/** The table, created by each service's own migration (it lives in that service's database). */
+export function outboxTableSql(table = 'outbox'): string {
+  return `CREATE TABLE IF NOT EXISTS \`${table}\` (
+    seq BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    event_id VARCHAR(200) NOT NULL,
+    pubsub VARCHAR(100) NOT NULL,
+    topic VARCHAR(200) NOT NULL,
+    payload LONGTEXT NOT NULL,
+    created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)
+  ) ENGINE=InnoDB`;
+}
+
+/** A migration that creates the outbox table: `class X extends outboxMigration('X1765...') {}`. */
+export function outboxMigration(name: string, table = 'outbox'): new () => MigrationInterface {
+  return class implements MigrationInterface {
+    name = name;
+    async up(q: QueryRunner): Promise<void> {
+      await q.query(outboxTableSql(table));
+    }
+    async down(q: QueryRunner): Promise<void> {
+      await q.query(`DROP TABLE \`${table}\``);
+    }
+  };
+}
+
+/** Adds messages to the outbox inside the caller's transaction (pass its EntityManager). */
+export async function appendToOutbox(manager: EntityManager, messages: OutboxMessage[], table = 'outbox') {
+  if (!messages.length) return;
+  const values = messages.map(() => '(?, ?, ?, ?)').join(', ');
+  const params = messages.flatMap((m) => [m.id ?? randomUUID(), m.pubsub, m.topic, JSON.stringify(m.data ?? null)]);
+  await manager.query(`INSERT INTO \`${table}\` (event_id, pubsub, topic, payload) VALUES ${values}`, params);
+}
+
+export interface OutboxRelayOptions {
+  /** Poll interval when nothing woke the relay (a row committed by another instance). */
+  pollMs?: number;
+  batch?: number;
+  /** Longest pause between attempts while the broker refuses. */
+  maxBackoffMs?: number;
+  table?: string;
+  onError?: (err: unknown) => void;
+}
+
+interface Row {
+  seq: string;
+  event_id: string;
+  pubsub: string;
+  topic: string;
+  payload: string;
+}
+
+/**
+ * Publishes outbox rows in `seq` order and deletes each once the broker took it. One relay at a
+ * time per database (a MariaDB advisory lock), so two instances never publish out of order; the
+ * others wait their turn and take over when the holder dies (the lock goes with its connection).
+ */
+export class OutboxRelay {
+  private timer?: NodeJS.Timeout;
+  private running = false;
+  private again = false;
+  private stopped = false;
+  private failures = 0;
+  private readonly lockName: string;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly publish: Publish,
+    private readonly opts: OutboxRelayOptions = {},
+  ) {
+    this.lockName = `${ds.options.database ?? 'db'}_${opts.table ?? 'outbox'}_relay`;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  /** Call after a commit that appended rows: publishes now instead of at the next poll. */
+  wake(): void {
+    if (this.running) this.again = true;
+    else this.schedule(0);
+  }
+
+  /** Publishes everything pending once (tests, shutdown); the number of rows published. */
+  async drain(): Promise<number> {
+    const runner = this.ds.createQueryRunner();
+    await runner.connect();
+    try {
+      const [lock] = await runner.query('SELECT GET_LOCK(?, 0) AS ok', [this.lockName]);
+      if (Number(lock?.ok) !== 1) return 0; // another instance's relay holds it
+      try {
+        let total = 0;
+        for (;;) {
+          const n = await this.publishBatch(runner);
+          total += n;
+          if (n < (this.opts.batch ?? 100)) return total;
+        }
+      } finally {
+        await runner.query('SELECT RELEASE_LOCK(?)', [this.lockName]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async publishBatch(runner: QueryRunner): Promise<number> {
+    const table = this.opts.table ?? 'outbox';
+    const rows: Row[] = await runner.query(
+      `SELECT seq, event_id, pubsub, topic, payload FROM \`${table}\` ORDER BY seq LIMIT ?`,
+      [this.opts.batch ?? 100],
+    );
+    for (const row of rows) {
+      // Stops at the first refusal: a later row never overtakes an earlier one.
+      await this.publish(row.pubsub, row.topic, JSON.parse(row.payload), row.event_id);
+      await runner.query(`DELETE FROM \`${table}\` WHERE seq = ?`, [row.seq]);
+    }
+    return rows.length;
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), ms);
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    this.again = false;
+    try {
+      await this.drain();
+      this.failures = 0;
+    } catch (err) {
+      this.failures++;
+      this.opts.onError?.(err);
+    } finally {
+      this.running = false;
+    }
+    const backoff = Math.min(this.opts.maxBackoffMs ?? 5_000, 100 * 2 ** Math.min(this.failures, 10));
+    this.schedule(this.failures ? backoff : this.again ? 0 : (this.opts.pollMs ?? 1_000));
+  }
+}
