@@ -2,6 +2,7 @@ import { problem, sendProblem } from '@dbcarts/http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Redis } from 'ioredis';
 import { LeasedRateLimiter, type LimitDecision } from '../infra/leased-rate-limiter';
+import { clientKey } from './client-key';
 
 export interface RateLimitSettings {
   points: number;
@@ -41,7 +42,7 @@ export function rateLimit(opts: RateLimitOptions) {
     }
     // Without X-Forwarded-For, req.ip is the socket's address: skip proxy-addr's parsing and trust
     // check (a few µs per request); with it, express applies `trust proxy` as configured.
-    const key = (req.headers['x-forwarded-for'] === undefined ? req.socket.remoteAddress : req.ip) ?? 'unknown';
+    const key = clientKey(req.headers['x-forwarded-for'] === undefined ? req.socket.remoteAddress : req.ip);
     const local = limiter.consumeLocal(key);
     if (local) return answer(res, next, local);
     limiter.consume(key).then((d) => answer(res, next, d), next);

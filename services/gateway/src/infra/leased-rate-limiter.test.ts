@@ -32,4 +32,14 @@ describe('LeasedRateLimiter', () => {
     expect(first.allowed && second.allowed).toBe(true);
     expect(second.remaining).toBe(first.remaining - 1);
   });
+
+  it('holds at most maxKeys leases however many clients pass, without scanning them all', async () => {
+    const l = new LeasedRateLimiter(1000, 60, undefined, undefined, 500);
+    for (let i = 0; i < 5_000; i++) await l.consume(`client-${i}`);
+    expect(l.trackedKeys).toBeLessThanOrEqual(500);
+    // A client whose lease was dropped draws a new one from the shared budget: still counted.
+    let admitted = 0;
+    for (let i = 0; i < 1_200; i++) if ((await l.consume('client-0')).allowed) admitted++;
+    expect(admitted).toBeLessThanOrEqual(1000 - 1);
+  });
 });

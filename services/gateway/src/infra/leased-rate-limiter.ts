@@ -25,6 +25,9 @@ interface Lease {
  * requests, they wait for one draw instead of each drawing a lease (which over-drew the budget and
  * refused a client far below its limit for the rest of the window). When Redis is down it fails
  * open to a per-instance memory limiter of the same size.
+ * Memory: at most `maxKeys` leases. The map is kept in renewal order, so expired leases are taken
+ * from its head a few at a time and, past the bound, the least recently renewed one goes; a client
+ * whose lease was dropped just draws a new one from the shared budget (which still counts it).
  */
 export class LeasedRateLimiter {
   private readonly leases = new Map<string, Lease>();
@@ -37,6 +40,7 @@ export class LeasedRateLimiter {
     readonly windowSeconds: number,
     redis?: Redis,
     keyPrefix = 'dbcarts:rl',
+    private readonly maxKeys = 100_000,
   ) {
     const memory = new RateLimiterMemory({ points, duration: windowSeconds });
     this.shared = redis
@@ -81,17 +85,24 @@ export class LeasedRateLimiter {
     const now = Date.now();
     try {
       const r = await this.shared.consume(key, this.lease);
-      this.leases.set(key, { left: this.lease, resetAt: now + r.msBeforeNext, remainingAtLease: r.remainingPoints });
-      this.prune(now);
+      this.hold(key, { left: this.lease, resetAt: now + r.msBeforeNext, remainingAtLease: r.remainingPoints }, now);
     } catch (e) {
       if (!(e instanceof RateLimiterRes)) throw e;
-      this.leases.set(key, { left: 0, resetAt: now + Math.max(1, e.msBeforeNext), remainingAtLease: 0, denied: true });
+      this.hold(key, { left: 0, resetAt: now + Math.max(1, e.msBeforeNext), remainingAtLease: 0, denied: true }, now);
     }
   }
 
-  /** Expired leases go, so one-off clients do not accumulate. */
-  private prune(now: number): void {
-    if (this.leases.size < 10_000) return;
-    for (const [k, l] of this.leases) if (l.resetAt <= now) this.leases.delete(k);
+  get trackedKeys(): number {
+    return this.leases.size;
+  }
+
+  private hold(key: string, lease: Lease, now: number): void {
+    this.leases.delete(key); // re-inserted at the tail: the head is the least recently renewed
+    this.leases.set(key, lease);
+    let checked = 0;
+    for (const [k, l] of this.leases) {
+      if (this.leases.size <= this.maxKeys && (l.resetAt > now || ++checked > 4)) break;
+      this.leases.delete(k);
+    }
   }
 }
