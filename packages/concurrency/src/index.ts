@@ -1,1 +1,2 @@
-export { KeyedBatcher } from './keyed-batcher';
+export { ExpiringSet } from './expiring-set';
+export { BatcherOverloadedError, type BatcherLimits, BatchTimeoutError, KeyedBatcher } from './keyed-batcher';

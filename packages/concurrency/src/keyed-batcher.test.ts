@@ -51,3 +51,80 @@ describe('KeyedBatcher', () => {
     expect(r.every((x) => x.status === 'rejected')).toBe(true);
   });
 });
+
+/** A flush the test releases by hand, so items stay in flight as long as the test wants. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((r) => {
+    open = r;
+  });
+  return { open, opened };
+}
+
+describe('KeyedBatcher bounds: memory a caller can grow', () => {
+  it('refuses beyond its per-key bound at once, with a stable code, and takes calls again once drained', async () => {
+    const g = gate();
+    const b = new KeyedBatcher<number, number>(
+      async (_k, items) => {
+        await g.opened;
+        return items;
+      },
+      2,
+      { maxPendingPerKey: 5, maxPending: 100, timeoutMs: 5_000 },
+    );
+    const accepted = Array.from({ length: 5 }, (_, i) => b.submit('hot', i));
+    const over = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => b.submit('hot', 100 + i)));
+    expect(over.every((r) => r.status === 'rejected')).toBe(true);
+    expect((over[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'BATCHER.OVERLOADED', scope: 'key' });
+    // Another key is not starved by the hot one.
+    const other = b.submit('cold', 7);
+    g.open();
+    expect(await Promise.all(accepted)).toEqual([0, 1, 2, 3, 4]);
+    expect(await other).toBe(7);
+    expect(b.pending).toBe(0);
+    await expect(b.submit('hot', 9)).resolves.toBe(9);
+  });
+
+  it('refuses beyond its overall bound across keys: 10,000 distinct keys do not queue 10,000 items', async () => {
+    const g = gate();
+    const b = new KeyedBatcher<number, number>(
+      async (_k, items) => {
+        await g.opened;
+        return items;
+      },
+      10,
+      { maxPendingPerKey: 10, maxPending: 50, timeoutMs: 5_000 },
+    );
+    const all = Array.from({ length: 10_000 }, (_, i) => b.submit(`k${i}`, i));
+    expect(b.pending).toBe(50);
+    g.open();
+    const settled = await Promise.allSettled(all);
+    expect(settled.filter((r) => r.status === 'fulfilled')).toHaveLength(50);
+    const refused = settled.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(refused).toHaveLength(9_950);
+    expect(refused[0]?.reason).toMatchObject({ code: 'BATCHER.OVERLOADED', scope: 'total' });
+    expect(b.pending).toBe(0);
+  });
+
+  it('fails the callers of a batch that outlives its timeout, aborts it, and the next batch still runs', async () => {
+    const signals: AbortSignal[] = [];
+    let calls = 0;
+    const b = new KeyedBatcher<number, number>(
+      (_k, items, signal) => {
+        signals.push(signal as AbortSignal);
+        // The first flush hangs (a stalled sidecar); the next ones answer.
+        return ++calls === 1 ? new Promise<number[]>(() => {}) : Promise.resolve(items);
+      },
+      10,
+      { maxPendingPerKey: 100, maxPending: 100, timeoutMs: 50 },
+    );
+    const started = Date.now();
+    const stuck = await Promise.allSettled([b.submit('k', 1), b.submit('k', 2)]);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(stuck.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect((stuck[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'BATCHER.TIMEOUT' });
+    expect(signals[0]?.aborted).toBe(true);
+    expect(b.pending).toBe(0);
+    await expect(b.submit('k', 3)).resolves.toBe(3);
+  });
+});
