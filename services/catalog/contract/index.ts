@@ -102,6 +102,15 @@ export const ProductUpdateBody = ProductFields.omit({ sku: true })
   .refine((b) => Object.keys(b).length > 0, 'nothing to update');
 export type ProductUpdateBody = z.infer<typeof ProductUpdateBody>;
 
+/** GET /skus/{sku}: inventory asks whether a SKU is a product before it keeps stock for it. */
+export const SkuLookupParams = z.strictObject({ sku: z.string().regex(/^[A-Z0-9][A-Z0-9-]{1,63}$/) });
+
+/** The answer for a SKU the catalog has (404 CATALOG.NOT_FOUND otherwise). */
+export interface SkuDto {
+  sku: string;
+  productId: string;
+}
+
 export interface PageDto<T> {
   items: T[];
   page: number;

@@ -1,25 +1,25 @@
-import { KeyedBatcher } from '@dbcarts/concurrency';
 import type { Sidecar } from '@dbcarts/dapr';
-import { type Problem, UpstreamProblemError } from '@dbcarts/errors';
+import { UpstreamProblemError } from '@dbcarts/errors';
 import { toProblem } from '@dbcarts/http';
-import type {
-  FlashSaleDto,
-  FlashSaleRequest,
-  ReservationDto,
-  ReserveItemRequest,
-  ReserveRequest,
-  StockView,
+import {
+  FlashSaleBody,
+  type FlashSaleDto,
+  type FlashSaleRequest,
+  type ReservationDto,
+  ReservationParams,
+  RestockBody,
+  ReserveBody,
+  type ReserveRequest,
+  SetStockBody,
+  SkuParams,
+  type StockView,
 } from '../contract';
-import { type DecodedOutcome, decodeOutcome, INVENTORY_ACTOR_TYPE, type WireBatchAnswer } from '../contract/actor-wire';
-import { InventoryRefusal } from '../src/domain/outcome';
+import { type BatchingOptions, createBatchedReserve, type ReserveResult } from './reservation-batcher';
 
 export type { FlashSaleDto, FlashSaleRequest, ReservationDto, ReserveRequest, StockView } from '../contract';
+export type { BatchingOptions, ReserveResult } from './reservation-batcher';
 
 export const INVENTORY_APP_ID = 'inventory';
-
-export type ReserveResult =
-  | { ok: true; reservation: ReservationDto; replayed: boolean }
-  | { ok: false; code: string; problem: Problem };
 
 /** The only way other services talk to inventory: Dapr service invocation through their sidecar. */
 export interface InventoryClient {
@@ -27,8 +27,10 @@ export interface InventoryClient {
   setStock(sku: string, onHand: number): Promise<StockView>;
   restock(sku: string, restockId: string, quantity: number): Promise<StockView>;
   /**
-   * A refusal (INVENTORY.INSUFFICIENT, FLASH_SALE.LIMIT_EXCEEDED...) is a result, not an exception:
-   * callers branch on it. A transport failure throws; retrying with the same reservationId is safe.
+   * A refusal (INVENTORY.INSUFFICIENT, INVENTORY.UNKNOWN_SKU, FLASH_SALE.LIMIT_EXCEEDED...) is a
+   * result, not an exception: callers branch on it. So is input the contract refuses
+   * (REQUEST.INVALID, 400), which never leaves the process. A transport failure or a full queue
+   * (INVENTORY.BUSY) throws; retrying with the same reservationId is safe.
    */
   reserve(req: ReserveRequest): Promise<ReserveResult>;
   confirm(sku: string, reservationId: string): Promise<ReservationDto>;
@@ -44,24 +46,23 @@ export interface InventoryClientOptions {
    * Group commit on the caller's side: concurrent reserve() calls for one SKU travel as one
    * invocation (one sidecar hop for the lot). Off sends one invocation per reservation.
    */
-  batching?: false | { maxBatch: number };
+  batching?: false | BatchingOptions;
 }
 
+/**
+ * Every argument is checked against the contract's schemas before anything is sent: the batched
+ * reserve path reaches the SKU's actor with no inventory HTTP layer in between, and the other
+ * calls should not cost a round trip to learn what the schema already says (a ZodError maps to 400).
+ */
 export function createInventoryClient(sidecar: Sidecar, opts: InventoryClientOptions = {}): InventoryClient {
   const appId = opts.appId ?? INVENTORY_APP_ID;
   const seg = encodeURIComponent;
   const call = async <T>(method: string, path: string, body?: unknown) =>
     (await sidecar.invokeService<T>(appId, method, path, { body })).body;
+  const skuOf = (sku: string) => SkuParams.parse({ sku }).sku;
 
-  // Batches go straight to the SKU's actor through the caller's own sidecar (placement finds the
-  // host): two sidecar hops per batch instead of four, and no inventory HTTP layer in between.
   const batching = opts.batching ?? { maxBatch: 1000 };
-  const batcher =
-    batching &&
-    new KeyedBatcher<ReserveItemRequest, ReserveResult>(async (sku, items) => {
-      const answer = await sidecar.invokeActor<WireBatchAnswer>(INVENTORY_ACTOR_TYPE, sku, 'reserveBatch', { items });
-      return answer.outcomes.map((o, i) => toResult(decodeOutcome(sku, items[i] as ReserveItemRequest, o)));
-    }, batching.maxBatch);
+  const batched = batching && createBatchedReserve(sidecar, appId, batching);
 
   const single = async (req: ReserveRequest): Promise<ReserveResult> => {
     try {
@@ -76,25 +77,36 @@ export function createInventoryClient(sidecar: Sidecar, opts: InventoryClientOpt
   };
 
   return {
-    stock: (sku) => call('GET', `stock/${seg(sku)}`),
-    setStock: (sku, onHand) => call('PUT', `stock/${seg(sku)}`, { onHand }),
-    restock: (sku, restockId, quantity) => call('POST', `stock/${seg(sku)}/restock`, { restockId, quantity }),
-    async reserve(req) {
-      if (!batcher) return single(req);
-      const { sku, ...item } = req;
-      return batcher.submit(sku, item);
+    stock: async (sku) => call('GET', `stock/${seg(skuOf(sku))}`),
+    async setStock(sku, onHand) {
+      const body = SetStockBody.parse({ onHand });
+      return call('PUT', `stock/${seg(skuOf(sku))}`, body);
     },
-    confirm: (sku, id) => call('POST', `reservations/${seg(sku)}/${seg(id)}/confirm`),
-    release: (sku, id) => call('POST', `reservations/${seg(sku)}/${seg(id)}/release`),
-    startFlashSale: (sku, sale) => call('PUT', `flash-sales/${seg(sku)}`, sale),
-    flashSale: async (sku) => (await call<{ sale: FlashSaleDto | null }>('GET', `flash-sales/${seg(sku)}`)).sale,
+    async restock(sku, restockId, quantity) {
+      const body = RestockBody.parse({ restockId, quantity });
+      return call('POST', `stock/${seg(skuOf(sku))}/restock`, body);
+    },
+    async reserve(req) {
+      const parsed = ReserveBody.safeParse(req);
+      // The same answer the service gives an invalid body, without sending it.
+      if (!parsed.success) return { ok: false, code: 'REQUEST.INVALID', problem: toProblem(parsed.error) };
+      if (!batched) return single(parsed.data);
+      const { sku, ...item } = parsed.data;
+      return batched(sku, item);
+    },
+    async confirm(sku, id) {
+      const p = ReservationParams.parse({ sku, reservationId: id });
+      return call('POST', `reservations/${seg(p.sku)}/${seg(p.reservationId)}/confirm`);
+    },
+    async release(sku, id) {
+      const p = ReservationParams.parse({ sku, reservationId: id });
+      return call('POST', `reservations/${seg(p.sku)}/${seg(p.reservationId)}/release`);
+    },
+    async startFlashSale(sku, sale) {
+      const body = FlashSaleBody.parse(sale);
+      return call('PUT', `flash-sales/${seg(skuOf(sku))}`, body);
+    },
+    flashSale: async (sku) => (await call<{ sale: FlashSaleDto | null }>('GET', `flash-sales/${seg(skuOf(sku))}`)).sale,
     activeFlashSales: () => call('GET', 'flash-sales/active'),
   };
-}
-
-function toResult(d: DecodedOutcome): ReserveResult {
-  if (d.ok && d.reservation) return { ok: true, reservation: d.reservation, replayed: d.replayed ?? false };
-  const r = d.refusal ?? { code: 'INTERNAL', message: 'no outcome', details: {} };
-  // The same problem body a single reservation call would have answered.
-  return { ok: false, code: r.code, problem: toProblem(new InventoryRefusal(r.code, r.message, r.details)) };
 }

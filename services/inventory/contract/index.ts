@@ -1,13 +1,21 @@
 import { z } from 'zod';
+import {
+  CURRENCY_PATTERN,
+  ID_PATTERN,
+  MAX_ON_HAND,
+  MAX_PER_CUSTOMER,
+  MAX_PRICE,
+  MAX_QUANTITY,
+  SKU_PATTERN,
+} from '../src/domain/stock.rules';
 
 // The inventory service's wire contract, shared with callers (gateway, orders) through client/.
+// Bounds come from the domain's rules, so what a schema lets through the domain also accepts.
 
-export const Sku = z.string().regex(/^[A-Z0-9][A-Z0-9-]{1,63}$/, 'a SKU is 2-64 characters of A-Z, 0-9 and -');
-export const OperationId = z
-  .string()
-  .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'an id is 1-128 characters of A-Z, a-z, 0-9, _ . : -');
-const Quantity = z.int().min(1).max(100_000);
-const Money = z.strictObject({ amount: z.int().min(0).max(100_000_000), currency: z.string().regex(/^[A-Z]{3}$/) });
+export const Sku = z.string().regex(SKU_PATTERN, 'a SKU is 2-64 characters of A-Z, 0-9 and -');
+export const OperationId = z.string().regex(ID_PATTERN, 'an id is 1-128 characters of A-Z, a-z, 0-9, _ . : -');
+const Quantity = z.int().min(1).max(MAX_QUANTITY);
+const Money = z.strictObject({ amount: z.int().min(0).max(MAX_PRICE), currency: z.string().regex(CURRENCY_PATTERN) });
 
 export const SkuParams = z.strictObject({ sku: Sku });
 export const ReservationParams = z.strictObject({ sku: Sku, reservationId: OperationId });
@@ -18,7 +26,7 @@ const ReserveItem = z.strictObject({
 });
 export const ReserveBody = ReserveItem.extend({ sku: Sku });
 export const ReserveBatchBody = z.strictObject({ sku: Sku, items: z.array(ReserveItem).min(1).max(1000) });
-export const SetStockBody = z.strictObject({ onHand: z.int().min(0).max(1_000_000_000) });
+export const SetStockBody = z.strictObject({ onHand: z.int().min(0).max(MAX_ON_HAND) });
 export const RestockBody = z.strictObject({ restockId: OperationId, quantity: Quantity });
 export const FlashSaleBody = z
   .strictObject({
@@ -27,7 +35,7 @@ export const FlashSaleBody = z
     startsAt: z.iso.datetime({ offset: true }),
     endsAt: z.iso.datetime({ offset: true }),
     quantity: Quantity,
-    perCustomerLimit: z.int().min(1).max(1000),
+    perCustomerLimit: z.int().min(1).max(MAX_PER_CUSTOMER),
   })
   .refine((b) => Date.parse(b.endsAt) > Date.parse(b.startsAt), {
     message: 'endsAt must be after startsAt',

@@ -2,13 +2,17 @@ import { startStack, type TestStack } from '@dbcarts/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInventoryClient, type InventoryClient, type ReserveResult } from '../client';
+import { createProducts, newSku } from './products';
 
 const HOLD_MS = 20_000;
 let stack: TestStack;
 let inventory: InventoryClient;
 
 beforeAll(async () => {
-  stack = await startStack({ apps: ['inventory'], appEnv: { inventory: { RESERVATION_HOLD_MS: String(HOLD_MS) } } });
+  stack = await startStack({
+    apps: ['catalog', 'inventory'],
+    appEnv: { inventory: { RESERVATION_HOLD_MS: String(HOLD_MS) } },
+  });
   inventory = createInventoryClient(stack.sidecar('inventory'));
 });
 afterAll(() => stack?.stop());
@@ -43,6 +47,7 @@ async function storedMeta(sku: string): Promise<{ onHand: number; reserved: numb
 describe('flash sale on one SKU', () => {
   it('lists every sale started at once (the directory actor serializes concurrent admins)', async () => {
     const skus = Array.from({ length: 6 }, () => stack.uniqueId('IDX'));
+    await createProducts(stack, skus);
     const window = {
       startsAt: new Date(Date.now() - 1000).toISOString(),
       endsAt: new Date(Date.now() + 60_000).toISOString(),
@@ -64,7 +69,7 @@ describe('flash sale on one SKU', () => {
   });
 
   it('2,000 buyers, 200 customers, limit 3, 500 units, a crash mid-run: exactly 500 held, nobody above 3, all back after expiry', async () => {
-    const sku = stack.uniqueId('FLASH');
+    const sku = await newSku(stack, 'FLASH');
     await inventory.setStock(sku, 500);
     await inventory.startFlashSale(sku, {
       id: 'fs-1',

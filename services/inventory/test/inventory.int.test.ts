@@ -1,19 +1,20 @@
 import { startStack, type TestStack } from '@dbcarts/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInventoryClient, type InventoryClient } from '../client';
+import { newSku } from './products';
 
 let stack: TestStack;
 let inventory: InventoryClient;
 
 beforeAll(async () => {
-  stack = await startStack({ apps: ['inventory'] });
+  stack = await startStack({ apps: ['catalog', 'inventory'] });
   inventory = createInventoryClient(stack.sidecar('inventory'));
 });
 afterAll(() => stack?.stop());
 
 describe('inventory actor on real sidecars', () => {
   it('never oversells: 500 concurrent buyers race for 100 units; replays and restarts change nothing', async () => {
-    const sku = stack.uniqueId('SKU');
+    const sku = await newSku(stack, 'SKU');
     await inventory.setStock(sku, 100);
 
     const results = await Promise.all(
@@ -42,7 +43,7 @@ describe('inventory actor on real sidecars', () => {
 
   it('never oversells without caller batching either: 300 single calls for 50 units', async () => {
     const single = createInventoryClient(stack.sidecar('inventory'), { batching: false });
-    const sku = stack.uniqueId('SKU');
+    const sku = await newSku(stack, 'SKU');
     await single.setStock(sku, 50);
     const results = await Promise.all(
       Array.from({ length: 300 }, (_, i) => single.reserve({ sku, reservationId: `s-${i}`, quantity: 1 })),
@@ -52,7 +53,7 @@ describe('inventory actor on real sidecars', () => {
   });
 
   it('confirm and release settle a reservation once; unknown ids are a clear error', async () => {
-    const sku = stack.uniqueId('SKU');
+    const sku = await newSku(stack, 'SKU');
     await inventory.setStock(sku, 10);
     expect((await inventory.reserve({ sku, reservationId: 'a', quantity: 3 })).ok).toBe(true);
     expect((await inventory.reserve({ sku, reservationId: 'b', quantity: 2 })).ok).toBe(true);
@@ -73,7 +74,7 @@ describe('inventory actor on real sidecars', () => {
   });
 
   it('refuses to set stock below what is reserved, and counts a retried restock once', async () => {
-    const sku = stack.uniqueId('SKU');
+    const sku = await newSku(stack, 'SKU');
     await inventory.setStock(sku, 5);
     await inventory.reserve({ sku, reservationId: 'x', quantity: 4 });
     await expect(inventory.setStock(sku, 3)).rejects.toMatchObject({ problem: { code: 'INVENTORY.BELOW_RESERVED' } });
@@ -102,6 +103,7 @@ describe('inventory actor on real sidecars', () => {
     expect(wrong.status).toBe(404);
     expect((await fetch(`${stack.appUrl('inventory')}/healthz`)).status).toBe(200);
     // Through the sidecar (which adds the token) the same route answers.
-    expect((await stack.sidecar('inventory').invokeService('inventory', 'GET', 'stock/ANY-SKU')).status).toBe(200);
+    const sku = await newSku(stack, 'SKU');
+    expect((await stack.sidecar('inventory').invokeService('inventory', 'GET', `stock/${sku}`)).status).toBe(200);
   });
 });

@@ -43,6 +43,13 @@ export class BrowseCatalogUseCase {
     return product;
   }
 
+  /** Whether a SKU is a product: inventory keeps stock only for those. */
+  async productIdBySku(sku: string): Promise<string> {
+    const id = await this.products.findIdBySku(sku);
+    if (!id) throw new ProductNotFoundError(sku);
+    return id;
+  }
+
   categories(): Promise<Category[]> {
     return this.products.categories();
   }

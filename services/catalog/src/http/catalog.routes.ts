@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { type Response, Router } from 'express';
-import { ProductCreateBody, ProductIdParams, ProductListQuery, ProductUpdateBody } from '../../contract';
+import {
+  ProductCreateBody,
+  ProductIdParams,
+  ProductListQuery,
+  ProductUpdateBody,
+  type SkuDto,
+  SkuLookupParams,
+} from '../../contract';
 import type { BrowseCatalogUseCase } from '../app/browse-catalog.use-case';
 import type { ManageCatalogUseCase } from '../app/manage-catalog.use-case';
 import type { Product } from '../domain/product';
@@ -35,6 +42,13 @@ export function catalogRoutes(uc: { browse: BrowseCatalogUseCase; manage: Manage
   r.get('/products/:id', async (req, res) => {
     const { id } = ProductIdParams.parse(req.params);
     sendProduct(res, await uc.browse.get(id), req.get('if-none-match'));
+  });
+
+  // Internal (inventory asks before it keeps stock for a SKU): never cached, a product may be created any time.
+  r.get('/skus/:sku', async (req, res) => {
+    const { sku } = SkuLookupParams.parse(req.params);
+    const dto: SkuDto = { sku, productId: await uc.browse.productIdBySku(sku) };
+    res.set('Cache-Control', 'no-store').json(dto);
   });
 
   r.post('/products', async (req, res) => {

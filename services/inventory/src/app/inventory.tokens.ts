@@ -9,4 +9,10 @@ export interface InventorySettings {
   reserveBatchMax: number;
   /** How long an unconfirmed reservation holds stock. */
   holdMs: number;
+  /** Reservations waiting or in flight for one SKU on this instance; beyond: INVENTORY.BUSY (503). */
+  reserveQueuePerSku: number;
+  /** The same over every SKU. */
+  reserveQueueTotal: number;
+  /** An actor turn without an answer by then fails its reservations as unavailable (retry with the same ids). */
+  reserveTimeoutMs: number;
 }

@@ -1,9 +1,12 @@
+import type { DomainError } from '@dbcarts/errors';
 import {
   FlashSaleConflictError,
   FlashSaleCustomerRequiredError,
   FlashSaleLimitExceededError,
   FlashSaleSoldOutError,
+  InvalidFlashSaleError,
 } from './stock.errors';
+import { CURRENCY_PATTERN, isId, isIntIn, isQuantity, MAX_PER_CUSTOMER, MAX_PRICE } from './stock.rules';
 import type { FlashSaleSpec, FlashSaleState, FlashSaleView, ReservationRecord } from './stock.types';
 
 export type { FlashSaleSpec } from './stock.types';
@@ -36,6 +39,24 @@ export function giveBack(sale: FlashSaleState | undefined, record: ReservationRe
   else delete sale.perCustomer[record.customerId];
 }
 
+/** Every number of a sale feeds its caps (sold <= quantity, per-customer limit): each must be in bounds. */
+export function invalidSale(sku: string, spec: FlashSaleSpec): DomainError | undefined {
+  if (typeof spec !== 'object' || spec === null) return new InvalidFlashSaleError(sku, 'spec');
+  const price = spec.price as FlashSaleSpec['price'] | null | undefined;
+  const bad: [boolean, string][] = [
+    [!isId(spec.id), 'id'],
+    [typeof price !== 'object' || price === null, 'price'],
+    [!isIntIn(price?.amount, 0, MAX_PRICE), 'price.amount'],
+    [typeof price?.currency !== 'string' || !CURRENCY_PATTERN.test(price.currency), 'price.currency'],
+    [!Number.isSafeInteger(spec.startsAt), 'startsAt'],
+    [!Number.isSafeInteger(spec.endsAt), 'endsAt'],
+    [!isQuantity(spec.quantity), 'quantity'],
+    [!isIntIn(spec.perCustomerLimit, 1, MAX_PER_CUSTOMER), 'perCustomerLimit'],
+  ];
+  const field = bad.find(([isBad]) => isBad)?.[1];
+  return field ? new InvalidFlashSaleError(sku, field) : undefined;
+}
+
 export function openSale(
   current: FlashSaleState | undefined,
   sku: string,
@@ -50,7 +71,10 @@ export function openSale(
       `flash sale ${current.id} is scheduled or running until ${new Date(current.endsAt).toISOString()}`,
     );
   }
-  return { ...spec, sold: 0, perCustomer: {} };
+  // Field by field: whatever else a raw actor call sent along is not stored.
+  const { id, price, startsAt, endsAt, quantity, perCustomerLimit } = spec;
+  const sale = { id, price: { amount: price.amount, currency: price.currency }, startsAt, endsAt, quantity };
+  return { ...sale, perCustomerLimit, sold: 0, perCustomer: {} };
 }
 
 export const saleView = (sku: string, s: FlashSaleState): FlashSaleView => ({

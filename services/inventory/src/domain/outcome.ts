@@ -11,6 +11,11 @@ const KINDS: Record<string, ErrorKind> = {
   'FLASH_SALE.SOLD_OUT': 'conflict',
   'FLASH_SALE.CUSTOMER_REQUIRED': 'invalid',
   'FLASH_SALE.CONFLICT': 'conflict',
+  'FLASH_SALE.INVALID': 'invalid',
+  'INVENTORY.INVALID_QUANTITY': 'invalid',
+  'INVENTORY.INVALID_ID': 'invalid',
+  'INVENTORY.UNKNOWN_SKU': 'not_found',
+  'INVENTORY.BUSY': 'unavailable',
 };
 
 /** A refusal that crossed the actor boundary as data, raised again with its code and details. */

@@ -77,3 +77,53 @@ export class FlashSaleConflictError extends DomainError {
     super(`${sku}: ${reason}`, { sku });
   }
 }
+
+/** A quantity that is not a whole number of units within bounds (negative, zero, fractional, a string...). */
+export class InvalidQuantityError extends DomainError {
+  readonly code = 'INVENTORY.INVALID_QUANTITY';
+  readonly kind = 'invalid';
+  constructor(sku: string, field: string, value: unknown, bounds: string) {
+    super(`${sku}: ${field} must be an integer ${bounds}`, { sku, field, received: describe(value) });
+  }
+}
+
+/** A SKU, reservation, customer or restock id that no route would accept. */
+export class InvalidIdError extends DomainError {
+  readonly code = 'INVENTORY.INVALID_ID';
+  readonly kind = 'invalid';
+  constructor(sku: string, field: string, value: unknown) {
+    super(`${describe(sku)}: ${field} is not a well-formed id`, { field, received: describe(value) });
+  }
+}
+
+export class InvalidFlashSaleError extends DomainError {
+  readonly code = 'FLASH_SALE.INVALID';
+  readonly kind = 'invalid';
+  constructor(sku: string, field: string) {
+    super(`${sku}: flash sale ${field} is out of bounds or malformed`, { sku, field });
+  }
+}
+
+/** The SKU the catalog does not know: nothing is stocked, reserved or activated for it. */
+export class UnknownSkuError extends DomainError {
+  readonly code = 'INVENTORY.UNKNOWN_SKU';
+  readonly kind = 'not_found';
+  constructor(sku: string) {
+    super(`${sku} is not a product the catalog knows`, { sku });
+  }
+}
+
+/** Too many reservations waiting for one SKU or overall on this instance: retry shortly. */
+export class InventoryBusyError extends DomainError {
+  readonly code = 'INVENTORY.BUSY';
+  readonly kind = 'unavailable';
+  constructor(sku: string, reason: string) {
+    super(`${sku}: ${reason}`, { sku, retryAfterSeconds: 1 });
+  }
+}
+
+/** Echoes a refused value without reflecting arbitrary input back at length. */
+function describe(v: unknown): string {
+  const s = typeof v === 'string' ? JSON.stringify(v) : typeof v === 'number' ? String(v) : typeof v;
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}

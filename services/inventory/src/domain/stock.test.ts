@@ -161,3 +161,112 @@ describe('flash sale admission', () => {
     });
   });
 });
+
+describe('Stock refuses what breaks its invariants, whoever calls it', () => {
+  // Raw actor calls reach the domain without any HTTP schema in between: the domain is the last line.
+  const badQuantities: unknown[] = [-5, 0, 1.5, '2', 1e9, Number.NaN, Number.POSITIVE_INFINITY, null, undefined, {}];
+  const badIds: unknown[] = ['', 'has space', 'x'.repeat(129), 'slash/in', 42, null, undefined, ['a']];
+
+  const unchanged = (s: Stock, before: ReturnType<Stock['snapshot']>) => {
+    expect(s.snapshot()).toEqual(before);
+    expect(s.changed).toBe(false);
+    expect(s.touched.size).toBe(0);
+  };
+  const fresh = () => Stock.restore('SKU-1', stockOf(10).toMeta(), new Map());
+
+  it.each(badQuantities)('refuses to reserve a quantity of %s, and changes nothing', (quantity) => {
+    const s = fresh();
+    const before = s.snapshot();
+    const out = s.reserve({ reservationId: 'r1', quantity: quantity as number }, T0, HOLD);
+    expect(out).toMatchObject({ ok: false, error: { code: 'INVENTORY.INVALID_QUANTITY' } });
+    unchanged(s, before);
+    expect(s.record('r1')).toBeUndefined();
+  });
+
+  it('a quantity of -5 never lowers reserved (the oversell it used to allow)', () => {
+    const s = fresh();
+    unwrap(s.reserve({ reservationId: 'a', quantity: 10 }, T0, HOLD));
+    const next = Stock.restore('SKU-1', s.toMeta(), new Map());
+    expect(next.reserve({ reservationId: 'b', quantity: -5 }, T0, HOLD).ok).toBe(false);
+    expect(next.reserve({ reservationId: 'c', quantity: 5 }, T0, HOLD)).toMatchObject({
+      ok: false,
+      error: { code: 'INVENTORY.INSUFFICIENT' },
+    });
+    expect(next.snapshot()).toEqual({ sku: 'SKU-1', onHand: 10, reserved: 10, available: 0 });
+  });
+
+  it.each(badIds)('refuses a reservation id or customer id of %s, and changes nothing', (id) => {
+    const s = fresh();
+    const before = s.snapshot();
+    expect(s.reserve({ reservationId: id as string, quantity: 1 }, T0, HOLD)).toMatchObject({
+      ok: false,
+      error: { code: 'INVENTORY.INVALID_ID' },
+    });
+    if (id !== undefined) {
+      expect(s.reserve({ reservationId: 'ok-1', quantity: 1, customerId: id as string }, T0, HOLD)).toMatchObject({
+        ok: false,
+        error: { code: 'INVENTORY.INVALID_ID' },
+      });
+    }
+    unchanged(s, before);
+  });
+
+  it('refuses every operation on a malformed SKU (an actor id no route would accept)', () => {
+    const s = Stock.empty('not a sku');
+    expect(s.setOnHand(5)).toMatchObject({ ok: false, error: { code: 'INVENTORY.INVALID_ID' } });
+    expect(s.restock('rs-1', 5)).toMatchObject({ ok: false, error: { code: 'INVENTORY.INVALID_ID' } });
+    expect(s.reserve({ reservationId: 'r', quantity: 1 }, T0, HOLD)).toMatchObject({ ok: false });
+    expect(s.changed).toBe(false);
+  });
+
+  it.each([-1, 1.5, '10', 2e9, Number.NaN, null])('refuses to set onHand to %s', (onHand) => {
+    const s = fresh();
+    const before = s.snapshot();
+    expect(s.setOnHand(onHand as number)).toMatchObject({ ok: false, error: { code: 'INVENTORY.INVALID_QUANTITY' } });
+    unchanged(s, before);
+  });
+
+  it('refuses a restock of a bad quantity or under a bad id, and does not remember the id', () => {
+    const s = fresh();
+    const before = s.snapshot();
+    for (const q of badQuantities) {
+      expect(s.restock('rs-1', q as number)).toMatchObject({
+        ok: false,
+        error: { code: 'INVENTORY.INVALID_QUANTITY' },
+      });
+    }
+    expect(s.restock('bad id', 3)).toMatchObject({ ok: false, error: { code: 'INVENTORY.INVALID_ID' } });
+    unchanged(s, before);
+    expect(unwrap(s.restock('rs-1', 3)).onHand).toBe(13); // the refused id was not recorded
+  });
+
+  it('refuses a flash sale whose numbers break its caps, and opens nothing', () => {
+    const good = {
+      id: 'fs1',
+      price: { amount: 999, currency: 'USD' },
+      startsAt: T0,
+      endsAt: T0 + 60_000,
+      quantity: 5,
+      perCustomerLimit: 2,
+    };
+    const bad = [
+      { ...good, quantity: -1 },
+      { ...good, quantity: '5' },
+      { ...good, perCustomerLimit: 0 },
+      { ...good, perCustomerLimit: 1.5 },
+      { ...good, price: { amount: -1, currency: 'USD' } },
+      { ...good, price: { amount: 100, currency: 'usd' } },
+      { ...good, price: null },
+      { ...good, id: 'bad id' },
+      { ...good, startsAt: Number.NaN },
+      { ...good, endsAt: 'tomorrow' },
+    ];
+    for (const spec of bad) {
+      const s = fresh();
+      expect(s.startFlashSale(spec as never, T0)).toMatchObject({ ok: false, error: { code: 'FLASH_SALE.INVALID' } });
+      expect(s.flashSale(T0)).toBeUndefined();
+      expect(s.changed).toBe(false);
+    }
+    expect(fresh().startFlashSale(good, T0).ok).toBe(true);
+  });
+});

@@ -1,12 +1,15 @@
 import { DomainError } from '@dbcarts/errors';
-import { admit, type FlashSaleSpec, giveBack, isRunning, openSale, saleView } from './flash-sale';
+import { admit, type FlashSaleSpec, giveBack, invalidSale, isRunning, openSale, saleView } from './flash-sale';
 import {
   InsufficientStockError,
+  InvalidIdError,
+  InvalidQuantityError,
   ReservationMismatchError,
   ReservationNotFoundError,
   ReservationSettledError,
   StockBelowReservedError,
 } from './stock.errors';
+import { isId, isIntIn, isQuantity, isSku, MAX_ON_HAND, MAX_QUANTITY } from './stock.rules';
 import type {
   FlashSaleView,
   Outcome,
@@ -90,6 +93,8 @@ export class Stock {
   }
 
   reserve(cmd: ReserveCommand, now: number, holdMs: number): Outcome<ReservationView> {
+    const invalid = this.invalidReserve(cmd);
+    if (invalid) return fail(invalid);
     const existing = this.reservations.get(cmd.reservationId);
     if (existing) {
       if (existing.quantity !== cmd.quantity || existing.customerId !== cmd.customerId) {
@@ -123,6 +128,8 @@ export class Stock {
 
   /** The held units leave with the order: onHand and reserved both drop. */
   confirm(id: string, now: number): Outcome<ReservationView> {
+    const invalid = this.invalidSku() ?? (isId(id) ? undefined : new InvalidIdError(this.sku, 'reservationId', id));
+    if (invalid) return fail(invalid);
     return this.settle(id, 'confirmed', now, (r) => {
       this.meta.onHand -= r.quantity;
       this.meta.reserved -= r.quantity;
@@ -131,6 +138,8 @@ export class Stock {
 
   /** The held units go back to available (and to the flash sale, if it admitted them). */
   release(id: string, now: number): Outcome<ReservationView> {
+    const invalid = this.invalidSku() ?? (isId(id) ? undefined : new InvalidIdError(this.sku, 'reservationId', id));
+    if (invalid) return fail(invalid);
     return this.settle(id, 'released', now, (r) => this.giveBack(r));
   }
 
@@ -158,6 +167,12 @@ export class Stock {
   }
 
   setOnHand(onHand: number): Outcome<StockSnapshot> {
+    const invalid =
+      this.invalidSku() ??
+      (isIntIn(onHand, 0, MAX_ON_HAND)
+        ? undefined
+        : new InvalidQuantityError(this.sku, 'onHand', onHand, `from 0 to ${MAX_ON_HAND}`));
+    if (invalid) return fail(invalid);
     if (onHand < this.meta.reserved) return fail(new StockBelowReservedError(this.sku, onHand, this.meta.reserved));
     this.meta.onHand = onHand;
     this.metaChanged = true;
@@ -165,6 +180,11 @@ export class Stock {
   }
 
   restock(restockId: string, quantity: number): Outcome<StockSnapshot> {
+    const invalid =
+      this.invalidSku() ??
+      (isId(restockId) ? undefined : new InvalidIdError(this.sku, 'restockId', restockId)) ??
+      (isQuantity(quantity) ? undefined : new InvalidQuantityError(this.sku, 'quantity', quantity, QUANTITY_BOUNDS));
+    if (invalid) return fail(invalid);
     if (this.meta.restocks.includes(restockId)) return { ok: true, value: this.snapshot(), replayed: true };
     this.meta.onHand += quantity;
     this.meta.restocks.push(restockId);
@@ -174,6 +194,8 @@ export class Stock {
   }
 
   startFlashSale(spec: FlashSaleSpec, now: number): Outcome<FlashSaleView> {
+    const invalid = this.invalidSku() ?? invalidSale(this.sku, spec);
+    if (invalid) return fail(invalid);
     if (this.meta.flashSale?.id === spec.id) {
       return { ok: true, value: saleView(this.sku, this.meta.flashSale), replayed: true };
     }
@@ -185,6 +207,22 @@ export class Stock {
     }
     this.metaChanged = true;
     return { ok: true, value: saleView(this.sku, this.meta.flashSale), replayed: false };
+  }
+
+  /** The actor id is the SKU: a raw actor call can name any id, and no state is ever made for a malformed one. */
+  private invalidSku(): DomainError | undefined {
+    return isSku(this.sku) ? undefined : new InvalidIdError(this.sku, 'sku', this.sku);
+  }
+
+  private invalidReserve(cmd: ReserveCommand): DomainError | undefined {
+    if (typeof cmd !== 'object' || cmd === null) return new InvalidIdError(this.sku, 'reservationId', cmd);
+    if (!isId(cmd.reservationId)) return new InvalidIdError(this.sku, 'reservationId', cmd.reservationId);
+    if (cmd.customerId !== undefined && !isId(cmd.customerId)) {
+      return new InvalidIdError(this.sku, 'customerId', cmd.customerId);
+    }
+    // A negative quantity would lower `reserved` (an oversell), a string would be concatenated into it.
+    if (!isQuantity(cmd.quantity)) return new InvalidQuantityError(this.sku, 'quantity', cmd.quantity, QUANTITY_BOUNDS);
+    return this.invalidSku();
   }
 
   private giveBack(r: ReservationRecord): void {
@@ -219,6 +257,8 @@ export class Stock {
     return v;
   }
 }
+
+const QUANTITY_BOUNDS = `from 1 to ${MAX_QUANTITY}`;
 
 function fail(e: DomainError): {
   ok: false;

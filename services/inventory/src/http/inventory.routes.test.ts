@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { createHttpApp } from '@dbcarts/http';
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { KnownSkuStockActor } from '../app/known-sku-stock-actor';
+import { KnownSkus } from '../app/known-skus';
 import { ManageStockUseCase } from '../app/manage-stock.use-case';
 import type { FlashSaleIndexEntry, FlashSaleIndexPort } from '../app/ports/flash-sale-index.port';
 import type { ReserveItem, StockActorPort } from '../app/ports/stock-actor.port';
@@ -15,7 +17,10 @@ import { inventoryRoutes } from './inventory.routes';
 /** The actor port over in-memory state: the real domain and turn logic, without a sidecar. */
 class InMemoryStockActor implements StockActorPort {
   private readonly skus = new Map<string, { meta?: StockMeta; records: Map<string, ReservationRecord> }>();
+  /** SKUs whose "actor" was reached: a real one would have been activated. */
+  readonly reached = new Set<string>();
   private turns(sku: string) {
+    this.reached.add(sku);
     const slot = this.skus.get(sku) ?? { records: new Map() };
     this.skus.set(sku, slot);
     return new StockTurns(
@@ -52,20 +57,40 @@ class InMemoryFlashSaleIndex implements FlashSaleIndexPort {
   }
 }
 
+/** The catalog's answer, as the SKU directory port gives it: these SKUs are products. */
+const CATALOG_SKUS = new Set(['SKU-1', 'SKU-2', 'SKU-3']);
+const SETTINGS = {
+  reserveBatchMax: 64,
+  holdMs: 60_000,
+  reserveQueuePerSku: 10_000,
+  reserveQueueTotal: 100_000,
+  reserveTimeoutMs: 10_000,
+};
+
 let app: ReturnType<typeof createHttpApp>;
-beforeEach(() => {
-  const actor = new InMemoryStockActor();
+let raw: InMemoryStockActor;
+function build(settings = SETTINGS, inner: StockActorPort = new InMemoryStockActor()) {
+  // Wired as main.ts wires it: every actor call goes through the SKU check.
+  const known = new KnownSkus(
+    { exists: async (sku) => CATALOG_SKUS.has(sku) },
+    { knownTtlMs: 60_000, unknownTtlMs: 1000, maxKnown: 100, maxUnknown: 100, maxLookups: 100 },
+  );
+  const actor = new KnownSkuStockActor(inner, known);
   app = createHttpApp({
     service: 'inventory',
     routes: (a) =>
       a.use(
         inventoryRoutes({
           stock: new ManageStockUseCase(actor, new InMemoryFlashSaleIndex()),
-          reserve: new ReserveStockUseCase(actor, { reserveBatchMax: 64, holdMs: 60_000 }),
+          reserve: new ReserveStockUseCase(actor, settings),
           settle: new SettleReservationUseCase(actor),
         }),
       ),
   });
+}
+beforeEach(() => {
+  raw = new InMemoryStockActor();
+  build(SETTINGS, raw);
 });
 
 describe('inventory routes', () => {
@@ -156,5 +181,72 @@ describe('batch reservations and flash sales', () => {
     expect((await request(app).get('/flash-sales/SKU-3')).body.sale).toMatchObject({ id: 'fs-1', remaining: 4 });
     const active = await request(app).get('/flash-sales/active');
     expect(active.body).toEqual([expect.objectContaining({ sku: 'SKU-3', id: 'fs-1', remaining: 4 })]);
+  });
+});
+
+describe('a SKU the catalog does not know', () => {
+  const sale = {
+    id: 'fs-1',
+    price: { amount: 499, currency: 'USD' },
+    startsAt: new Date(Date.now() - 1000).toISOString(),
+    endsAt: new Date(Date.now() + 60_000).toISOString(),
+    quantity: 5,
+    perCustomerLimit: 1,
+  };
+
+  it('answers 404 INVENTORY.UNKNOWN_SKU on every route, and no actor is reached', async () => {
+    const sku = 'ZZ-NOPE-1';
+    const calls = [
+      request(app).get(`/stock/${sku}`),
+      request(app).put(`/stock/${sku}`).send({ onHand: 5 }),
+      request(app).post(`/stock/${sku}/restock`).send({ restockId: 'rs', quantity: 5 }),
+      request(app).post('/reservations').send({ sku, reservationId: 'r', quantity: 1 }),
+      request(app)
+        .post('/reservations/batch')
+        .send({ sku, items: [{ reservationId: 'r', quantity: 1 }] }),
+      request(app).post(`/reservations/${sku}/r/confirm`),
+      request(app).post(`/reservations/${sku}/r/release`),
+      request(app).put(`/flash-sales/${sku}`).send(sale),
+      request(app).get(`/flash-sales/${sku}`),
+    ];
+    for (const res of await Promise.all(calls)) {
+      expect(res.status).toBe(404);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.body).toMatchObject({ status: 404, code: 'INVENTORY.UNKNOWN_SKU', sku });
+    }
+    expect(raw.reached.has(sku)).toBe(false);
+    expect((await request(app).get('/stock/SKU-1')).status).toBe(200);
+    expect(raw.reached.has('SKU-1')).toBe(true);
+  });
+});
+
+describe('bounded reservation queue', () => {
+  it('answers 503 INVENTORY.BUSY beyond the per-SKU bound instead of queueing without end', async () => {
+    let release!: () => void;
+    const stalled = new Promise<void>((r) => {
+      release = r;
+    });
+    // An actor whose turns hang until released: reservations pile up in the service's queue.
+    const slow = new InMemoryStockActor();
+    const inner: StockActorPort = Object.assign(Object.create(slow), {
+      reserveBatch: async (sku: string, items: ReserveItem[]) => {
+        await stalled;
+        return slow.reserveBatch(sku, items);
+      },
+    });
+    build({ ...SETTINGS, reserveBatchMax: 2, reserveQueuePerSku: 4 }, inner);
+    await request(app).put('/stock/SKU-1').send({ onHand: 100 }).expect(200);
+    const held = Array.from({ length: 4 }, (_, i) =>
+      request(app)
+        .post('/reservations')
+        .send({ sku: 'SKU-1', reservationId: `h${i}`, quantity: 1 })
+        .then((r) => r),
+    );
+    await new Promise((r) => setTimeout(r, 100)); // the four are queued or in flight
+    const over = await request(app).post('/reservations').send({ sku: 'SKU-1', reservationId: 'over', quantity: 1 });
+    expect(over.status).toBe(503);
+    expect(over.body).toMatchObject({ code: 'INVENTORY.BUSY', status: 503 });
+    release();
+    expect((await Promise.all(held)).map((r) => r.status)).toEqual([201, 201, 201, 201]);
   });
 });

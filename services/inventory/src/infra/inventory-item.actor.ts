@@ -49,30 +49,34 @@ export class InventoryItem extends AbstractActor {
     return this.turns.snapshot();
   }
 
+  // Raw actor calls reach these methods with whatever JSON the caller sent: the domain refuses bad
+  // values (as outcomes), and a missing or mistyped body must not become a TypeError (a bare 500).
+
   /** Answers in the compact wire form (contract/actor-wire.ts): callers rebuild the views. */
   async reserveBatch(body: { items: ReserveItem[] }): Promise<WireBatchAnswer> {
-    const outcomes = await this.turns.reserveBatch(body.items);
+    const items = Array.isArray(body?.items) ? body.items : [];
+    const outcomes = await this.turns.reserveBatch(items);
     return { outcomes: outcomes.map(toWire) };
   }
 
   confirm(body: { reservationId: string }) {
-    return this.turns.confirm(body.reservationId);
+    return this.turns.confirm(body?.reservationId);
   }
 
   release(body: { reservationId: string }) {
-    return this.turns.release(body.reservationId);
+    return this.turns.release(body?.reservationId);
   }
 
   setOnHand(body: { onHand: number }) {
-    return this.turns.setOnHand(body.onHand);
+    return this.turns.setOnHand(body?.onHand);
   }
 
   restock(body: { restockId: string; quantity: number }) {
-    return this.turns.restock(body.restockId, body.quantity);
+    return this.turns.restock(body?.restockId, body?.quantity);
   }
 
   startFlashSale(body: { spec: FlashSaleSpec }) {
-    return this.turns.startFlashSale(body.spec);
+    return this.turns.startFlashSale(body?.spec);
   }
 
   // An object, not a bare null: the SDK sends a null result as the text "null".

@@ -11,6 +11,8 @@ import type {
 export interface ProductRepositoryPort {
   list(query: ProductQuery): Promise<Page<Product>>;
   findById(id: string): Promise<Product | undefined>;
+  /** The id of the product with this SKU (a unique-index read), undefined when there is none. */
+  findIdBySku(sku: string): Promise<string | undefined>;
   categories(): Promise<Category[]>;
   /**
    * Commits the product and its catalog.product-changed event in one transaction (the event is

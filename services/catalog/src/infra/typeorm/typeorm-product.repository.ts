@@ -71,6 +71,16 @@ export class TypeormProductRepository implements ProductRepositoryPort {
     return row ? toProduct(row) : undefined;
   }
 
+  async findIdBySku(sku: string): Promise<string | undefined> {
+    // The id column alone, through the unique sku index: no category join, no row fetch.
+    const row = await this.products
+      .createQueryBuilder('p')
+      .select('p.id', 'id')
+      .where('p.sku = :sku', { sku })
+      .getRawOne<{ id: string }>();
+    return row?.id;
+  }
+
   async categories(): Promise<Category[]> {
     const rows = await this.cats.find({ order: { name: 'ASC' } });
     return rows.map((c) => ({ id: c.id, slug: c.slug, name: c.name }));
