@@ -8,6 +8,7 @@ import (
 
 	bindingsCron "github.com/dapr/components-contrib/bindings/cron"
 	bindingsHTTP "github.com/dapr/components-contrib/bindings/http"
+	bindingsSMTP "github.com/dapr/components-contrib/bindings/smtp"
 	configPostgres "github.com/dapr/components-contrib/configuration/postgres"
 	configRedis "github.com/dapr/components-contrib/configuration/redis"
 	lockRedis "github.com/dapr/components-contrib/lock/redis"
@@ -87,6 +88,8 @@ func init() {
 	// bindings
 	bindingsLoader.DefaultRegistry.RegisterInputBinding(bindingsCron.NewCron, "cron")
 	bindingsLoader.DefaultRegistry.RegisterOutputBinding(bindingsHTTP.NewHTTP, "http")
+	// smtp: the notifications service's email (Mailpit locally, the provider's SMTP relay in production).
+	bindingsLoader.DefaultRegistry.RegisterOutputBinding(bindingsSMTP.NewSMTP, "smtp")
 
 	// HTTP middleware
 	registerMiddleware("ratelimit", func(l logger.Logger, m contribmiddleware.Metadata) (middleware.HTTP, error) {
