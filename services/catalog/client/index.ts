@@ -1,7 +1,15 @@
 import type { Sidecar } from '@dbcarts/dapr';
-import type { CategoryDto, PageDto, ProductDto, ProductListQuery, ProductSummaryDto } from '../contract';
+import {
+  type CategoryDto,
+  type PageDto,
+  PriceLookupBody,
+  type ProductDto,
+  type ProductListQuery,
+  type ProductSummaryDto,
+  type SkuPriceDto,
+} from '../contract';
 
-export type { CategoryDto, PageDto, ProductDto, ProductListQuery, ProductSummaryDto } from '../contract';
+export type { CategoryDto, PageDto, ProductDto, ProductListQuery, ProductSummaryDto, SkuPriceDto } from '../contract';
 export { ProductListQuery as ProductListQuerySchema } from '../contract';
 
 export const CATALOG_APP_ID = 'catalog';
@@ -28,6 +36,8 @@ export interface CatalogClient {
   products(query: ProductListQuery): Promise<PageDto<ProductSummaryDto>>;
   /** Passes If-None-Match through so a client's cached copy costs no body. */
   product(id: string, ifNoneMatch?: string): Promise<ProductResponse>;
+  /** Today's price of each SKU (unknown ones left out), one call for up to 100. */
+  prices(skus: string[]): Promise<SkuPriceDto[]>;
   /** Admin writes; the catalog validates the body (strict) and answers problems as they are. */
   createProduct(body: unknown): Promise<ProductDto>;
   updateProduct(id: string, body: unknown): Promise<ProductDto>;
@@ -38,6 +48,12 @@ export function createCatalogClient(sidecar: Sidecar, appId = CATALOG_APP_ID): C
     categories: async () => (await sidecar.invokeService<CategoryDto[]>(appId, 'GET', 'categories')).body,
     products: async (query) =>
       (await sidecar.invokeService<PageDto<ProductSummaryDto>>(appId, 'GET', 'products', { query })).body,
+    prices: async (skus) =>
+      (
+        await sidecar.invokeService<{ items: SkuPriceDto[] }>(appId, 'POST', 'prices', {
+          body: PriceLookupBody.parse({ skus }),
+        })
+      ).body.items,
     createProduct: async (body) => (await sidecar.invokeService<ProductDto>(appId, 'POST', 'products', { body })).body,
     updateProduct: async (id, body) =>
       (await sidecar.invokeService<ProductDto>(appId, 'PATCH', `products/${encodeURIComponent(id)}`, { body })).body,

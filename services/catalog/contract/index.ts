@@ -111,6 +111,21 @@ export interface SkuDto {
   productId: string;
 }
 
+/** POST /prices: today's price of each SKU, for a cart or an order (unknown SKUs are left out). */
+export const PriceLookupBody = z.strictObject({
+  skus: z
+    .array(z.string().regex(/^[A-Z0-9][A-Z0-9-]{1,63}$/))
+    .min(1)
+    .max(100),
+});
+
+export interface SkuPriceDto {
+  sku: string;
+  productId: string;
+  name: string;
+  price: MoneyDto;
+}
+
 export interface PageDto<T> {
   items: T[];
   page: number;

@@ -50,6 +50,11 @@ export class BrowseCatalogUseCase {
     return id;
   }
 
+  /** Today's prices straight from the database: an order is charged what the catalog says now. */
+  prices(skus: string[]) {
+    return this.products.pricesBySku([...new Set(skus)]);
+  }
+
   categories(): Promise<Category[]> {
     return this.products.categories();
   }

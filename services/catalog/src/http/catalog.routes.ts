@@ -4,8 +4,10 @@ import {
   ProductCreateBody,
   ProductIdParams,
   ProductListQuery,
+  PriceLookupBody,
   ProductUpdateBody,
   type SkuDto,
+  type SkuPriceDto,
   SkuLookupParams,
 } from '../../contract';
 import type { BrowseCatalogUseCase } from '../app/browse-catalog.use-case';
@@ -42,6 +44,18 @@ export function catalogRoutes(uc: { browse: BrowseCatalogUseCase; manage: Manage
   r.get('/products/:id', async (req, res) => {
     const { id } = ProductIdParams.parse(req.params);
     sendProduct(res, await uc.browse.get(id), req.get('if-none-match'));
+  });
+
+  // Internal (orders prices a cart or an order in one call); never cached.
+  r.post('/prices', async (req, res) => {
+    const { skus } = PriceLookupBody.parse(req.body);
+    const items: SkuPriceDto[] = (await uc.browse.prices(skus)).map((p) => ({
+      sku: p.sku,
+      productId: p.productId,
+      name: p.name,
+      price: { amount: p.price.amount, currency: p.price.currency },
+    }));
+    res.set('Cache-Control', 'no-store').json({ items });
   });
 
   // Internal (inventory asks before it keeps stock for a SKU): never cached, a product may be created any time.

@@ -1,6 +1,7 @@
 import type {
   AvailabilityReport,
   Category,
+  Money,
   Page,
   Product,
   ProductDraft,
@@ -13,6 +14,8 @@ export interface ProductRepositoryPort {
   findById(id: string): Promise<Product | undefined>;
   /** The id of the product with this SKU (a unique-index read), undefined when there is none. */
   findIdBySku(sku: string): Promise<string | undefined>;
+  /** Id, name and price of each SKU that is a product (one indexed read for the lot). */
+  pricesBySku(skus: string[]): Promise<{ sku: string; productId: string; name: string; price: Money }[]>;
   categories(): Promise<Category[]>;
   /**
    * Commits the product and its catalog.product-changed event in one transaction (the event is

@@ -1,3 +1,5 @@
+import { DEFAULT_DATABASE_BOUNDS, mysqlPoolOptions, withQueryBounds } from '@dbcarts/db';
+import { DependencyUnavailableError } from '@dbcarts/errors';
 import { DataSource } from 'typeorm';
 import { CategoryEntity } from './category.entity';
 import { CreateCatalog1764000000000 } from './migrations/1764000000000-create-catalog';
@@ -6,9 +8,16 @@ import { AvailabilityReadModel1764200000000 } from './migrations/1764200000000-a
 import { Outbox1764300000000 } from './migrations/1764300000000-outbox';
 import { ProductEntity } from './product.entity';
 
+// Every query bounded (DEFAULT_DATABASE_BOUNDS); a database that does not answer is the catalog being unavailable.
+const CatalogDataSource = withQueryBounds(DataSource, {
+  queryTimeoutMs: DEFAULT_DATABASE_BOUNDS.queryTimeoutMs,
+  unavailable: (reason) =>
+    new DependencyUnavailableError('catalog database', reason, { publicName: 'The catalog service' }),
+});
+
 /** Schema changes go through migrations only (never synchronize): they run at start, in order, once. */
 export function createCatalogDataSource(url: string): DataSource {
-  return new DataSource({
+  return new CatalogDataSource({
     type: 'mysql',
     url,
     entities: [CategoryEntity, ProductEntity],
@@ -21,6 +30,6 @@ export function createCatalogDataSource(url: string): DataSource {
     migrationsTableName: 'catalog_migrations',
     synchronize: false,
     timezone: 'Z',
-    extra: { connectionLimit: 10 },
+    ...mysqlPoolOptions(),
   });
 }

@@ -5,6 +5,7 @@ import type { ProductRepositoryPort } from '../../app/ports/product.repository.p
 import {
   type AvailabilityReport,
   type Category,
+  type Money,
   type Page,
   type Product,
   type ProductDraft,
@@ -69,6 +70,27 @@ export class TypeormProductRepository implements ProductRepositoryPort {
   async findById(id: string): Promise<Product | undefined> {
     const row = await this.products.findOne({ where: { id } });
     return row ? toProduct(row) : undefined;
+  }
+
+  async pricesBySku(skus: string[]): Promise<{ sku: string; productId: string; name: string; price: Money }[]> {
+    if (!skus.length) return [];
+    const rows = await this.products
+      .createQueryBuilder('p')
+      .select([
+        'p.id AS id',
+        'p.sku AS sku',
+        'p.name AS name',
+        'p.priceAmount AS amount',
+        'p.priceCurrency AS currency',
+      ])
+      .where('p.sku IN (:...skus)', { skus })
+      .getRawMany<{ id: string; sku: string; name: string; amount: number; currency: string }>();
+    return rows.map((r) => ({
+      sku: r.sku,
+      productId: r.id,
+      name: r.name,
+      price: { amount: Number(r.amount), currency: r.currency },
+    }));
   }
 
   async findIdBySku(sku: string): Promise<string | undefined> {

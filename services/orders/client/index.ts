@@ -1,0 +1,71 @@
+import type { Sidecar } from '@dbcarts/dapr';
+import type { CartDto, OrderDto } from '../contract';
+
+export type { CartDto, OrderDto, OrderEvent, ShippingAddress } from '../contract';
+export { CartItemBody, CartItemParams, CreateOrderBody, ORDER_EVENTS, OrderIdParams, ReturnBody } from '../contract';
+
+export const ORDERS_APP_ID = 'orders';
+
+/** An answer relayed as it is: idempotent routes replay a stored status and body (problem or not). */
+export interface RelayedAnswer {
+  status: number;
+  body: unknown;
+  replayed: boolean;
+}
+
+export interface OrdersClient {
+  cart(customerId: string): Promise<CartDto>;
+  setCartItem(customerId: string, sku: string, quantity: number): Promise<CartDto>;
+  removeCartItem(customerId: string, sku: string): Promise<CartDto>;
+  /** POST /orders under an Idempotency-Key; 201, 402, 409, 503... all come back as answers. */
+  place(customerId: string, idempotencyKey: string, body: unknown): Promise<RelayedAnswer>;
+  list(customerId: string, page: number, pageSize: number): Promise<unknown>;
+  get(customerId: string, id: string): Promise<OrderDto>;
+  cancel(customerId: string, id: string): Promise<OrderDto>;
+  return(customerId: string, id: string, idempotencyKey: string, body: unknown): Promise<RelayedAnswer>;
+  invoice(customerId: string, id: string, format: 'json' | 'html'): Promise<unknown>;
+  adminList(query: Record<string, string | undefined>): Promise<unknown>;
+  ship(id: string): Promise<OrderDto>;
+  deliver(id: string): Promise<OrderDto>;
+}
+
+/**
+ * The gateway's way to the orders service (Dapr invocation). The customer id is the token's
+ * subject, never the client's choice; the orders service validates every body again.
+ */
+export function createOrdersClient(sidecar: Sidecar, appId = ORDERS_APP_ID, timeoutMs = 20_000): OrdersClient {
+  const seg = encodeURIComponent;
+  const c = (id: string) => `customers/${seg(id)}`;
+  const call = async <T>(method: string, path: string, body?: unknown) =>
+    (await sidecar.invokeService<T>(appId, method, path, { body, timeoutMs })).body;
+  // Idempotent writes: every status is an answer to relay (a stored 402 replays as a 402).
+  const relay = async (path: string, key: string, body: unknown): Promise<RelayedAnswer> => {
+    const res = await sidecar.invokeServiceAnswer(appId, 'POST', path, {
+      body,
+      headers: { 'idempotency-key': key },
+      timeoutMs,
+    });
+    return { status: res.status, body: res.body, replayed: res.headers.get('idempotent-replayed') === 'true' };
+  };
+  return {
+    cart: (id) => call('GET', `${c(id)}/cart`),
+    setCartItem: (id, sku, quantity) => call('PUT', `${c(id)}/cart/items/${seg(sku)}`, { quantity }),
+    removeCartItem: (id, sku) => call('DELETE', `${c(id)}/cart/items/${seg(sku)}`),
+    place: (id, key, body) => relay(`${c(id)}/orders`, key, body),
+    list: async (id, page, pageSize) =>
+      (await sidecar.invokeService(appId, 'GET', `${c(id)}/orders`, { query: { page, pageSize }, timeoutMs })).body,
+    get: (id, order) => call('GET', `${c(id)}/orders/${seg(order)}`),
+    cancel: (id, order) => call('POST', `${c(id)}/orders/${seg(order)}/cancel`),
+    return: (id, order, key, body) => relay(`${c(id)}/orders/${seg(order)}/returns`, key, body),
+    invoice: async (id, order, format) =>
+      (
+        await sidecar.invokeService(appId, 'GET', `${c(id)}/orders/${seg(order)}/invoice`, {
+          query: { format },
+          timeoutMs,
+        })
+      ).body,
+    adminList: async (query) => (await sidecar.invokeService(appId, 'GET', 'admin/orders', { query, timeoutMs })).body,
+    ship: (id) => call('POST', `admin/orders/${seg(id)}/ship`),
+    deliver: (id) => call('POST', `admin/orders/${seg(id)}/deliver`),
+  };
+}

@@ -1,0 +1,133 @@
+import '@dbcarts/telemetry/register';
+import 'reflect-metadata';
+import { createCatalogClient } from '@dbcarts/catalog/client';
+import { baseServiceEnv, env, loadConfig, z } from '@dbcarts/config';
+import { type CloudEvent, type DeliveryStatus, Sidecar, SubscriptionRouter } from '@dbcarts/dapr';
+import { OutboxRelay, underMigrationLock } from '@dbcarts/db';
+import { createHttpApp, serve } from '@dbcarts/http';
+import { createInventoryClient } from '@dbcarts/inventory/client';
+import { createLogger } from '@dbcarts/logging';
+import { createPaymentsClient } from '@dbcarts/payments/client';
+import { createUsersClient } from '@dbcarts/users/client';
+import { container } from 'tsyringe';
+import { ORDER_EVENTS, type OrderEvent } from '../contract';
+import { CartUseCase } from './app/cart.use-case';
+import { ManageOrderUseCase } from './app/manage-order.use-case';
+import { OrderEventsUseCase } from './app/order-events.use-case';
+import { ORDERS, type OrdersSettings } from './app/orders.tokens';
+import { PlaceOrderUseCase } from './app/place-order.use-case';
+import { RecoverOrders } from './app/recover-orders';
+import { ordersRoutes } from './http/orders.routes';
+import {
+  CatalogPricingAdapter,
+  InventoryStockAdapter,
+  PaymentsAdapter,
+  UsersCustomerAdapter,
+} from './infra/checkout.adapters';
+import { DaprCartStore } from './infra/dapr-cart.store';
+import { createOrdersDataSource } from './infra/typeorm/data-source';
+import { SqlInvoiceStore, SqlOrderHistory } from './infra/typeorm/sql-read-models';
+import { SqlOrderRepository } from './infra/typeorm/sql-order.repository';
+
+async function main(): Promise<void> {
+  const config = loadConfig(
+    z.object({
+      ...baseServiceEnv,
+      DB_URL: z.string().startsWith('mysql://'),
+      /** A pending order whose saga has not moved for this long is finished or undone (above any request's bound). */
+      ORDER_SAGA_STALE_SECONDS: env.int(60, 1),
+      ORDER_RECOVERY_INTERVAL_MS: env.int(10_000, 100),
+    }),
+  );
+  const log = createLogger('orders', config.LOG_LEVEL);
+  const sidecar = new Sidecar({ host: config.DAPR_HOST, httpPort: config.DAPR_HTTP_PORT });
+  await sidecar.waitUntilReady();
+
+  const ds = createOrdersDataSource(config.DB_URL);
+  await ds.initialize();
+  await underMigrationLock(ds, () => ds.runMigrations({ transaction: 'each' }));
+
+  const relay = new OutboxRelay(ds, (pubsub, topic, data, id) => sidecar.publish(pubsub, topic, data, { id }), {
+    onError: (err) => log.warn({ err }, 'outbox relay: publish failed; retrying'),
+  });
+  container.register(ORDERS.Orders, { useValue: new SqlOrderRepository(ds, () => relay.wake()) });
+  container.register(ORDERS.Stock, { useValue: new InventoryStockAdapter(createInventoryClient(sidecar)) });
+  container.register(ORDERS.Pricing, { useValue: new CatalogPricingAdapter(createCatalogClient(sidecar)) });
+  container.register(ORDERS.Payments, { useValue: new PaymentsAdapter(createPaymentsClient(sidecar)) });
+  container.register(ORDERS.Customers, { useValue: new UsersCustomerAdapter(createUsersClient(sidecar)) });
+  container.register(ORDERS.Carts, { useValue: new DaprCartStore(sidecar) });
+  container.register(ORDERS.History, { useValue: new SqlOrderHistory(ds) });
+  container.register(ORDERS.Invoices, { useValue: new SqlInvoiceStore(ds) });
+  container.register<OrdersSettings>(ORDERS.Settings, { useValue: { staleSeconds: config.ORDER_SAGA_STALE_SECONDS } });
+  container.register(ORDERS.Log, { useValue: log });
+
+  const events = container.resolve(OrderEventsUseCase);
+  const subscriptions = new SubscriptionRouter(log);
+  // Our own events, each consumer on its own route (its own queue): one failing never blocks another.
+  const on = (topic: string, route: string, handle: (e: OrderEvent, topic: string) => Promise<unknown>) =>
+    subscriptions.subscribe({
+      pubsubName: 'pubsub',
+      topic,
+      route,
+      deadLetterTopic: 'orders.dead-letter',
+      handler: async (ce: CloudEvent): Promise<DeliveryStatus> => {
+        const e = ce.data as OrderEvent;
+        // Malformed: it will never parse, so it goes to the dead-letter topic instead of retrying forever.
+        if (typeof e?.orderId !== 'string' || typeof e.version !== 'number') return 'DROP';
+        await handle(e, topic); // a fault throws: RETRY
+        return 'SUCCESS';
+      },
+    });
+  for (const topic of Object.values(ORDER_EVENTS)) {
+    on(topic, `/events/orders/history/${topic}`, (e) => events.project(e));
+  }
+  on(ORDER_EVENTS.confirmed, '/events/orders/invoice', (e) => events.invoice(e));
+  on(ORDER_EVENTS.cancelled, '/events/orders/settle-cancel', (e, t) => events.settle(e, t));
+  on(ORDER_EVENTS.returned, '/events/orders/settle-return', (e, t) => events.settle(e, t));
+
+  const recovery = container.resolve(RecoverOrders);
+  const sweep = () =>
+    recovery
+      .sweep()
+      .then((n) => n && log.warn({ orders: n }, 'recovery sweep settled stale pending orders'))
+      .catch((err) => log.error({ err }, 'recovery sweep failed'));
+  void sweep();
+  const sweeper = setInterval(sweep, config.ORDER_RECOVERY_INTERVAL_MS);
+  sweeper.unref();
+  relay.start();
+
+  const app = createHttpApp({
+    service: 'orders',
+    logger: log,
+    sidecarOnly: { token: config.APP_API_TOKEN },
+    readiness: {
+      sidecar: () => sidecar.health(),
+      database: async () => void (await ds.query('SELECT 1')),
+    },
+    routes: (a) => {
+      subscriptions.mount(a);
+      a.use(
+        ordersRoutes({
+          place: container.resolve(PlaceOrderUseCase),
+          manage: container.resolve(ManageOrderUseCase),
+          cart: container.resolve(CartUseCase),
+          events,
+          history: container.resolve<SqlOrderHistory>(ORDERS.History),
+          orders: container.resolve(ORDERS.Orders),
+        }),
+      );
+    },
+  });
+  await serve(app, {
+    port: config.APP_PORT,
+    host: config.APP_HOST,
+    logger: log,
+    onShutdown: [async () => clearInterval(sweeper), async () => relay.stop(), () => ds.destroy()],
+  });
+  log.info({ port: config.APP_PORT }, 'orders listening');
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
