@@ -2,7 +2,16 @@ import type { Sidecar } from '@dbcarts/dapr';
 import type { CartDto, OrderDto } from '../contract';
 
 export type { CartDto, OrderDto, OrderEvent, ShippingAddress } from '../contract';
-export { CartItemBody, CartItemParams, CreateOrderBody, ORDER_EVENTS, OrderIdParams, ReturnBody } from '../contract';
+export {
+  AdminOrderQuery,
+  CartItemBody,
+  CartItemParams,
+  CreateOrderBody,
+  ORDER_EVENTS,
+  OrderIdParams,
+  PageQuery,
+  ReturnBody,
+} from '../contract';
 
 export const ORDERS_APP_ID = 'orders';
 

@@ -44,7 +44,29 @@ export type ReturnRequest = z.infer<typeof ReturnBody>;
 
 export const OrderIdParams = z.strictObject({ id: z.uuid() });
 
-export type OrderStatus = 'pending' | 'confirmed' | 'shipped' | 'delivered' | 'cancelled' | 'returned' | 'failed';
+export const PageQuery = z.strictObject({
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const ORDER_STATUSES = [
+  'pending',
+  'confirmed',
+  'shipped',
+  'delivered',
+  'cancelled',
+  'returned',
+  'failed',
+] as const;
+
+/** GET /api/admin/orders: by status and creation date (from inclusive, to exclusive). */
+export const AdminOrderQuery = PageQuery.extend({
+  status: z.enum(ORDER_STATUSES).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});
+
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export interface MoneyDto {
   amount: number;

@@ -47,17 +47,23 @@ const place = (token: string, body: unknown, key = randomUUID()) =>
   api('POST', '/api/orders', body, token, { 'idempotency-key': key });
 
 async function rows<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const [r] = await db.query(sql.replaceAll('{orders}', stack.database('orders')).replaceAll('{payments}', stack.database('payments')), params);
+  const [r] = await db.query(
+    sql.replaceAll('{orders}', stack.database('orders')).replaceAll('{payments}', stack.database('payments')),
+    params,
+  );
   return r as T[];
 }
 
 /** Per order: the payments ledger balances and failed orders hold nothing. */
 async function checkInvariants(customerId: string) {
-  const orders = await rows<{ id: string; status: string }>('SELECT id, status FROM `{orders}`.orders WHERE customer_id = ?', [
-    customerId,
-  ]);
+  const orders = await rows<{ id: string; status: string }>(
+    'SELECT id, status FROM `{orders}`.orders WHERE customer_id = ?',
+    [customerId],
+  );
   for (const o of orders) {
-    const ledger = await stack.sidecar('orders').invokeServiceAnswer<{ held: number; balanced: boolean }>('payments', 'GET', `ledger/${o.id}`);
+    const ledger = await stack
+      .sidecar('orders')
+      .invokeServiceAnswer<{ held: number; balanced: boolean }>('payments', 'GET', `ledger/${o.id}`);
     if (ledger.status === 404) {
       expect(o.status).toBe('failed');
       continue;
@@ -74,7 +80,13 @@ describe('checkout', () => {
     const [a, b] = [skus[0] as string, skus[1] as string];
     await setStock(a, 10);
     await setStock(b, 10);
-    const res = await place(c.token, order([{ sku: a, quantity: 2 }, { sku: b, quantity: 1 }]));
+    const res = await place(
+      c.token,
+      order([
+        { sku: a, quantity: 2 },
+        { sku: b, quantity: 1 },
+      ]),
+    );
     expect(res.status).toBe(201);
     expect(res.body.status).toBe('confirmed');
     const lines = res.body.items as { unitPrice: { amount: number }; quantity: number }[];
@@ -114,7 +126,13 @@ describe('checkout', () => {
     const [a, b] = [skus[3] as string, skus[4] as string];
     await setStock(a, 5);
     await setStock(b, 1);
-    const res = await place(c.token, order([{ sku: a, quantity: 2 }, { sku: b, quantity: 3 }]));
+    const res = await place(
+      c.token,
+      order([
+        { sku: a, quantity: 2 },
+        { sku: b, quantity: 3 },
+      ]),
+    );
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('INVENTORY.INSUFFICIENT');
     expect(await stockOf(a)).toMatchObject({ onHand: 5, reserved: 0 });
@@ -125,7 +143,9 @@ describe('checkout', () => {
     const c = await newCustomer(api, stack.uniqueId('idem'));
     const sku = skus[5] as string;
     await setStock(sku, 100);
-    expect((await api('POST', '/api/orders', order([{ sku, quantity: 1 }]), c.token)).body.code).toBe('IDEMPOTENCY.KEY_MISSING');
+    expect((await api('POST', '/api/orders', order([{ sku, quantity: 1 }]), c.token)).body.code).toBe(
+      'IDEMPOTENCY.KEY_MISSING',
+    );
 
     const key = randomUUID();
     const first = await place(c.token, order([{ sku, quantity: 1 }]), key);
@@ -136,15 +156,16 @@ describe('checkout', () => {
     expect((await place(c.token, order([{ sku, quantity: 2 }]), key)).body.code).toBe('IDEMPOTENCY.KEY_REUSED');
 
     const burstKey = randomUUID();
-    const burst = await Promise.all(Array.from({ length: 20 }, () => place(c.token, order([{ sku, quantity: 1 }]), burstKey)));
+    const burst = await Promise.all(
+      Array.from({ length: 20 }, () => place(c.token, order([{ sku, quantity: 1 }]), burstKey)),
+    );
     const statuses = burst.map((r) => r.status);
     expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
     const winners = new Set(burst.filter((r) => r.status === 201).map((r) => r.body.id));
     expect(winners.size).toBe(1);
-    const [{ n }] = await rows<{ n: number }>(
-      'SELECT COUNT(*) AS n FROM `{orders}`.orders WHERE customer_id = ?',
-      [c.id],
-    );
+    const [{ n }] = await rows<{ n: number }>('SELECT COUNT(*) AS n FROM `{orders}`.orders WHERE customer_id = ?', [
+      c.id,
+    ]);
     expect(Number(n)).toBe(2);
     expect(await stockOf(sku)).toMatchObject({ onHand: 98, reserved: 0 });
     await checkInvariants(c.id);
@@ -161,7 +182,9 @@ describe('checkout', () => {
     expect((await stockOf(sku)).onHand).toBe(before);
 
     const shipped = await place(c.token, order([{ sku, quantity: 1 }]));
-    expect((await api('POST', `/api/admin/orders/${shipped.body.id}/ship`, undefined, admin)).body.status).toBe('shipped');
+    expect((await api('POST', `/api/admin/orders/${shipped.body.id}/ship`, undefined, admin)).body.status).toBe(
+      'shipped',
+    );
     const refused = await api('POST', `/api/orders/${shipped.body.id}/cancel`, undefined, c.token);
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe('ORDER.NOT_CANCELLABLE');
@@ -175,19 +198,31 @@ describe('checkout', () => {
     expect(placed.status).toBe(201);
     const id = placed.body.id as string;
     const onHand = (await stockOf(sku)).onHand as number;
-    expect((await api('POST', `/api/orders/${id}/returns`, { items: [{ sku, quantity: 1 }], reason: 'too big' }, c.token, {
-      'idempotency-key': randomUUID(),
-    })).status).toBe(409); // not delivered yet
+    expect(
+      (
+        await api('POST', `/api/orders/${id}/returns`, { items: [{ sku, quantity: 1 }], reason: 'too big' }, c.token, {
+          'idempotency-key': randomUUID(),
+        })
+      ).status,
+    ).toBe(409); // not delivered yet
     await api('POST', `/api/admin/orders/${id}/ship`, undefined, admin);
     expect((await api('POST', `/api/admin/orders/${id}/deliver`, undefined, admin)).body.status).toBe('delivered');
-    const ret = await api('POST', `/api/orders/${id}/returns`, { items: [{ sku, quantity: 2 }], reason: 'too big' }, c.token, {
-      'idempotency-key': randomUUID(),
-    });
+    const ret = await api(
+      'POST',
+      `/api/orders/${id}/returns`,
+      { items: [{ sku, quantity: 2 }], reason: 'too big' },
+      c.token,
+      {
+        'idempotency-key': randomUUID(),
+      },
+    );
     expect(ret.status).toBe(201);
     expect(ret.body.refund.amount).toBe(placed.body.total.amount);
     expect(ret.body.order.status).toBe('returned');
     expect((await stockOf(sku)).onHand).toBe(onHand + 2);
-    const ledger = await stack.sidecar('orders').invokeServiceAnswer<{ refunded: number; balanced: boolean }>('payments', 'GET', `ledger/${id}`);
+    const ledger = await stack
+      .sidecar('orders')
+      .invokeServiceAnswer<{ refunded: number; balanced: boolean }>('payments', 'GET', `ledger/${id}`);
     expect(ledger.body.refunded).toBe(placed.body.total.amount);
     await checkInvariants(c.id);
   });

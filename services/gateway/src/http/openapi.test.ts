@@ -16,6 +16,8 @@ const app = buildGatewayApp({
     verifier: new JwksTokenVerifier({ issuer: 'x', audience: 'y', fetchJwks: async () => ({ keys: [] }) }),
     sidecarBaseUrl: 'http://127.0.0.1:9',
   },
+  orders: never,
+  notifications: never,
   logger: createLogger('test', 'silent'),
   rateLimit: { settings: () => ({ points: 1000, windowSeconds: 60 }) },
 });

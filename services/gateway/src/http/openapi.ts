@@ -1,5 +1,7 @@
 import { ProductCreateBody, ProductListQuery, ProductUpdateBody } from '@dbcarts/catalog/contract';
 import { FlashSaleBody, SetStockBody } from '@dbcarts/inventory/contract';
+import { NotificationListQuery } from '@dbcarts/notifications/contract';
+import { AdminOrderQuery, CartItemBody, CreateOrderBody, PageQuery, ReturnBody } from '@dbcarts/orders/contract';
 import { AddressBody, LoginBody, ProfilePatch, RefreshBody, RegisterBody } from '@dbcarts/users/contract';
 import { z } from 'zod';
 
@@ -13,6 +15,69 @@ interface Op {
   query?: z.ZodObject;
   ok: number;
 }
+
+/** Cart and orders (the orders service); ⟲ marks routes that need an Idempotency-Key. */
+const ORDER_OPERATIONS: Op[] = [
+  { method: 'get', path: '/api/cart', summary: "My cart at today's prices", access: 'customer', ok: 200 },
+  {
+    method: 'put',
+    path: '/api/cart/items/{sku}',
+    summary: 'Set a cart line',
+    access: 'customer',
+    body: CartItemBody,
+    ok: 200,
+  },
+  { method: 'delete', path: '/api/cart/items/{sku}', summary: 'Remove a cart line', access: 'customer', ok: 200 },
+  {
+    method: 'post',
+    path: '/api/orders',
+    summary: 'Place an order ⟲ (reserve, price, authorize, confirm; a failed order holds no stock and no money)',
+    access: 'customer',
+    body: CreateOrderBody,
+    ok: 201,
+  },
+  {
+    method: 'get',
+    path: '/api/orders',
+    summary: 'My orders, newest first',
+    access: 'customer',
+    query: PageQuery,
+    ok: 200,
+  },
+  { method: 'get', path: '/api/orders/{id}', summary: 'One of my orders', access: 'customer', ok: 200 },
+  { method: 'post', path: '/api/orders/{id}/cancel', summary: 'Cancel before shipment', access: 'customer', ok: 200 },
+  {
+    method: 'post',
+    path: '/api/orders/{id}/returns',
+    summary: 'Return within 30 days of delivery ⟲ (free; refunded, restocked)',
+    access: 'customer',
+    body: ReturnBody,
+    ok: 201,
+  },
+  {
+    method: 'get',
+    path: '/api/orders/{id}/invoice',
+    summary: 'The invoice (JSON, or ?format=html to print); 404 until issued',
+    access: 'customer',
+    ok: 200,
+  },
+  {
+    method: 'get',
+    path: '/api/admin/orders',
+    summary: 'All orders by status and date',
+    access: 'admin',
+    query: AdminOrderQuery,
+    ok: 200,
+  },
+  {
+    method: 'post',
+    path: '/api/admin/orders/{id}/ship',
+    summary: 'Ship (captures the payment)',
+    access: 'admin',
+    ok: 200,
+  },
+  { method: 'post', path: '/api/admin/orders/{id}/deliver', summary: 'Mark delivered', access: 'admin', ok: 200 },
+];
 
 /** The OpenID provider (oidc-provider in the users service), relayed as is: OAuth 2 forms and redirects. */
 const OIDC_OPERATIONS: Op[] = [
@@ -113,7 +178,7 @@ export const OPERATIONS: Op[] = [
   {
     method: 'post',
     path: '/api/auth/register',
-    summary: 'Create a customer account',
+    summary: 'Create a customer account (throttled per address)',
     access: 'public',
     body: RegisterBody,
     ok: 201,
@@ -173,6 +238,15 @@ export const OPERATIONS: Op[] = [
     access: 'customer',
     ok: 204,
   },
+  {
+    method: 'get',
+    path: '/api/me/notifications',
+    summary: 'Messages sent to me (order confirmation, shipping, cancellation, refund), newest first',
+    access: 'customer',
+    query: NotificationListQuery,
+    ok: 200,
+  },
+  ...ORDER_OPERATIONS,
   { method: 'get', path: '/api/openapi.json', summary: 'This document', access: 'public', ok: 200 },
   { method: 'get', path: '/api/docs', summary: 'This document as a page', access: 'public', ok: 200 },
   ...OIDC_OPERATIONS,

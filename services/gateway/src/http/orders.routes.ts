@@ -1,9 +1,11 @@
 import {
+  AdminOrderQuery,
   CartItemBody,
   CartItemParams,
   CreateOrderBody,
   OrderIdParams,
   type OrdersClient,
+  PageQuery,
   type RelayedAnswer,
   ReturnBody,
 } from '@dbcarts/orders/client';
@@ -13,15 +15,6 @@ import { z } from 'zod';
 import type { JwksTokenVerifier } from '../infra/jwks-token.verifier';
 import { authenticate, principalOf } from './auth.middleware';
 
-const Page = z.strictObject({
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
-});
-const AdminOrdersQuery = Page.extend({
-  status: z.enum(['pending', 'confirmed', 'shipped', 'delivered', 'cancelled', 'returned', 'failed']).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-});
 const InvoiceQuery = z.strictObject({ format: z.enum(['json', 'html']).default('json') });
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -55,7 +48,7 @@ export function ordersRoutes(orders: OrdersClient, verifier: JwksTokenVerifier):
     relay(res, await orders.place(me(res), key, req.body), '/api/orders');
   });
   r.get('/api/orders', customer, async (req, res) => {
-    const { page, pageSize } = Page.parse(req.query);
+    const { page, pageSize } = PageQuery.parse(req.query);
     res.set('Cache-Control', 'no-store').json(await orders.list(me(res), page, pageSize));
   });
   r.get('/api/orders/:id', customer, async (req, res) => {
@@ -83,7 +76,7 @@ export function ordersRoutes(orders: OrdersClient, verifier: JwksTokenVerifier):
   });
 
   r.get('/api/admin/orders', admin, async (req, res) => {
-    const q = AdminOrdersQuery.parse(req.query);
+    const q = AdminOrderQuery.parse(req.query);
     res.json(await orders.adminList({ ...q, page: String(q.page), pageSize: String(q.pageSize) }));
   });
   r.post('/api/admin/orders/:id/ship', admin, async (req, res) => {

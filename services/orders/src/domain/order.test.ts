@@ -62,7 +62,9 @@ describe('order lifecycle', () => {
 describe('pricing', () => {
   it('sums integer minor units and refuses mixed currencies', () => {
     expect(priceLines(base().lines, ['EUR', 'EUR'])).toEqual({ currency: 'EUR', subtotal: 2500 });
-    expect(() => priceLines(base().lines, ['EUR', 'USD'])).toThrow(expect.objectContaining({ code: 'ORDER.MIXED_CURRENCY' }));
+    expect(() => priceLines(base().lines, ['EUR', 'USD'])).toThrow(
+      expect.objectContaining({ code: 'ORDER.MIXED_CURRENCY' }),
+    );
   });
 });
 
@@ -79,7 +81,14 @@ describe('returns', () => {
 
   it('takes its share of a discount off, never refunding more than was paid', () => {
     const o = { ...delivered(1), discount: 250, total: 2250 };
-    const all = planReturn(o, [{ sku: 'A-1', quantity: 2 }, { sku: 'B-1', quantity: 1 }], new Date());
+    const all = planReturn(
+      o,
+      [
+        { sku: 'A-1', quantity: 2 },
+        { sku: 'B-1', quantity: 1 },
+      ],
+      new Date(),
+    );
     expect(all.refund).toBe(2250);
     expect(fullyReturned(all.lines)).toBe(true);
     const one = planReturn(o, [{ sku: 'B-1', quantity: 1 }], new Date());

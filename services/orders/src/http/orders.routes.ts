@@ -1,7 +1,15 @@
 import { escapeHtml } from '@dbcarts/http';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import { CartItemBody, CartItemParams, CreateOrderBody, OrderIdParams, ReturnBody } from '../../contract';
+import {
+  AdminOrderQuery,
+  CartItemBody,
+  CartItemParams,
+  CreateOrderBody,
+  OrderIdParams,
+  PageQuery,
+  ReturnBody,
+} from '../../contract';
 import type { CartUseCase } from '../app/cart.use-case';
 import { requestHash, runOnce } from '../app/idempotent-request';
 import type { ManageOrderUseCase } from '../app/manage-order.use-case';
@@ -24,15 +32,6 @@ export interface OrdersRouteDeps {
 
 // The gateway puts the token's subject in the path: this service is reached only through Dapr.
 const Customer = z.strictObject({ customerId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
-const Page = z.strictObject({
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
-});
-const AdminQuery = Page.extend({
-  status: z.enum(['pending', 'confirmed', 'shipped', 'delivered', 'cancelled', 'returned', 'failed']).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-});
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 export function ordersRoutes(d: OrdersRouteDeps): Router {
@@ -72,7 +71,7 @@ export function ordersRoutes(d: OrdersRouteDeps): Router {
 
   r.get(`${C}/orders`, async (req, res) => {
     const { customerId } = Customer.parse(req.params);
-    const { page, pageSize } = Page.parse(req.query);
+    const { page, pageSize } = PageQuery.parse(req.query);
     res.json({ ...(await d.history.list(customerId, page, pageSize)), page, pageSize });
   });
   r.get(`${C}/orders/:id`, async (req, res) => {
@@ -112,7 +111,7 @@ export function ordersRoutes(d: OrdersRouteDeps): Router {
   });
 
   r.get('/admin/orders', async (req, res) => {
-    const q = AdminQuery.parse(req.query);
+    const q = AdminOrderQuery.parse(req.query);
     const page = await d.history.listAll({
       ...q,
       from: q.from ? new Date(q.from) : undefined,
