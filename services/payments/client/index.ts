@@ -1,0 +1,64 @@
+import type { Sidecar } from '@dbcarts/dapr';
+import {
+  AuthorizeBody,
+  type AuthorizeRequest,
+  type PaymentDto,
+  type ReconciliationDto,
+  RefundBody,
+  type RefundRequest,
+} from '../contract';
+
+export type {
+  AuthorizeRequest,
+  PaymentDto,
+  PaymentStatus,
+  Provider,
+  ReconciliationDto,
+  RefundRequest,
+} from '../contract';
+export { PAYMENT_ERRORS, PAYMENT_EVENTS, PROVIDERS } from '../contract';
+
+export const PAYMENTS_APP_ID = 'payments';
+
+/**
+ * The only way other services (orders) talk to payments: Dapr service invocation through their
+ * sidecar. Every call is idempotent by order (and refund id), so a caller that lost an answer
+ * repeats the call. Refusals arrive as UpstreamProblemError with the codes in PAYMENT_ERRORS.
+ */
+export interface PaymentsClient {
+  /** 201 authorized; 402 PAYMENT.DECLINED; 503 PAYMENT.UNAVAILABLE (nothing held in either). */
+  authorize(req: AuthorizeRequest): Promise<PaymentDto>;
+  /** Captures the whole authorized amount (at shipment); repeated → the same payment. */
+  capture(orderId: string): Promise<PaymentDto>;
+  /**
+   * Releases an authorization (cancel before capture, saga compensation). Safe on an order that
+   * has no payment or whose authorization timed out: it makes sure nothing stays held.
+   */
+  void(orderId: string): Promise<PaymentDto | null>;
+  /** Refunds captured money (cancel after capture, returns); idempotent by refundId. */
+  refund(orderId: string, req: RefundRequest): Promise<PaymentDto>;
+  get(orderId: string): Promise<PaymentDto | null>;
+  reconcile(orderId: string): Promise<ReconciliationDto>;
+}
+
+export function createPaymentsClient(sidecar: Sidecar, appId = PAYMENTS_APP_ID, timeoutMs = 15_000): PaymentsClient {
+  const seg = encodeURIComponent;
+  const call = async <T>(method: string, path: string, body?: unknown) =>
+    (await sidecar.invokeService<T>(appId, method, path, { body, timeoutMs })).body;
+  const orNull = async <T>(p: Promise<T>): Promise<T | null> => {
+    try {
+      return await p;
+    } catch (e) {
+      if ((e as { problem?: { status?: number } }).problem?.status === 404) return null;
+      throw e;
+    }
+  };
+  return {
+    authorize: (req) => call('POST', 'payments', AuthorizeBody.parse(req)),
+    capture: (orderId) => call('POST', `payments/${seg(orderId)}/capture`),
+    void: (orderId) => orNull(call<PaymentDto>('POST', `payments/${seg(orderId)}/void`)),
+    refund: (orderId, req) => call('POST', `payments/${seg(orderId)}/refunds`, RefundBody.parse(req)),
+    get: (orderId) => orNull(call<PaymentDto>('GET', `payments/${seg(orderId)}`)),
+    reconcile: (orderId) => call('GET', `ledger/${seg(orderId)}`),
+  };
+}

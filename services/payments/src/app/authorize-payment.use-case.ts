@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from '@dbcarts/logging';
+import { inject, injectable } from 'tsyringe';
+import type { AuthorizeRequest } from '../../contract';
+import { journal } from '../domain/ledger';
+import { decideAuthorize, type Payment, providerKey } from '../domain/payment';
+import { PaymentDeclinedError, PaymentUnavailableError } from '../domain/payment.errors';
+import { paymentEvent } from './payment-events';
+import { PAYMENTS, type PaymentsSettings } from './payments.tokens';
+import { Patience, SingleFlight } from './patience';
+import type { ProviderCallLogPort } from './ports/ledger.port';
+import type { PaymentProviderPort, PaymentProvidersPort } from './ports/payment-provider.port';
+import type { PaymentRepositoryPort } from './ports/payment.repository.port';
+import { callProvider } from './provider-caller';
+import { applied } from './step-result';
+
+/**
+ * Invariant: one authorization per order. The payment row (primary key = order id) is created with
+ * the authorize step already claimed, so of N concurrent first calls one inserts and calls the
+ * provider; the others wait for its outcome and answer it. A retry after no answer calls again with
+ * the same provider key (`<orderId>:authorize`), which the provider answers with the first result.
+ */
+@injectable()
+export class AuthorizePaymentUseCase {
+  private readonly flights = new SingleFlight();
+
+  constructor(
+    @inject(PAYMENTS.Settings) private readonly settings: PaymentsSettings,
+    @inject(PAYMENTS.Payments) private readonly payments: PaymentRepositoryPort,
+    @inject(PAYMENTS.Providers) private readonly providers: PaymentProvidersPort,
+    @inject(PAYMENTS.Calls) private readonly calls: ProviderCallLogPort,
+    @inject(PAYMENTS.Log) private readonly log: Logger,
+  ) {}
+
+  /** `created`: this call authorized (201); otherwise it answers an earlier outcome (200). */
+  async execute(req: AuthorizeRequest): Promise<{ payment: Payment; created: boolean }> {
+    const hash = requestHash(req);
+    const { result, joined } = await this.flights.run(`${req.orderId}:${hash}`, () => this.run(req, hash));
+    return { payment: result.payment, created: result.created && !joined };
+  }
+
+  private async run(req: AuthorizeRequest, hash: string): Promise<{ payment: Payment; created: boolean }> {
+    const provider = this.providers.get(req.provider); // an unsupported provider stores nothing
+    const patience = new Patience(req.orderId, this.settings.waitMs);
+    for (;;) {
+      const p = await this.payments.find(req.orderId);
+      if (!p) {
+        const claimed = await this.payments.createClaimed(
+          {
+            orderId: req.orderId,
+            customerId: req.customerId,
+            provider: req.provider,
+            currency: req.amount.currency,
+            amount: req.amount.amount,
+            requestHash: hash,
+          },
+          this.settings.leaseMs,
+        );
+        const done = claimed && (await this.authorizeAt(provider, claimed, req, false));
+        if (done) return { payment: done, created: true };
+        patience.round(); // another caller inserted first (or took over): decide on theirs
+        continue;
+      }
+      const d = decideAuthorize(p, hash);
+      if (d.do === 'answer') return { payment: p, created: false };
+      if (d.do === 'wait') {
+        await patience.pause();
+        continue;
+      }
+      const claimed = await this.payments.claim(p, 'authorize', this.settings.leaseMs);
+      const done = claimed && (await this.authorizeAt(provider, claimed, req, p.providerReached));
+      if (done) return { payment: done, created: true };
+      patience.round();
+    }
+  }
+
+  /** The provider call of a claimed step; undefined when the claim was taken over meanwhile. */
+  private async authorizeAt(
+    provider: PaymentProviderPort,
+    claimed: Payment,
+    req: AuthorizeRequest,
+    reachedBefore: boolean,
+  ): Promise<Payment | undefined> {
+    const key = providerKey(req.orderId, 'authorize');
+    try {
+      const { ref } = await callProvider({ calls: this.calls, logger: this.log }, claimed, key, (call) =>
+        provider.authorize(
+          {
+            orderId: req.orderId,
+            customerId: req.customerId,
+            amount: req.amount.amount,
+            currency: req.amount.currency,
+            token: req.token,
+          },
+          call,
+        ),
+      );
+      const after = applied(claimed, { status: 'authorized', providerRef: ref, providerReached: true });
+      const ok = await this.payments.finish(claimed, {
+        change: { status: 'authorized', providerRef: ref, providerReached: true },
+        journal: journal('authorize', req.orderId, key, claimed.amount, claimed.currency),
+        events: [paymentEvent('authorized', key, after)],
+      });
+      // Answered as stored (timestamps included), so a replay answers exactly the same.
+      return ok ? this.payments.find(claimed.orderId) : undefined;
+    } catch (e) {
+      if (e instanceof PaymentDeclinedError) {
+        const declineCode = String(e.details.declineCode ?? 'card_declined');
+        await this.payments.finish(claimed, { change: { status: 'declined', declineCode, providerReached: true } });
+      } else if (e instanceof PaymentUnavailableError) {
+        // A timeout may have reached the provider (a void then releases by key); an open breaker did not.
+        await this.payments.finish(claimed, {
+          change: { status: 'failed', providerReached: reachedBefore || e.reached },
+        });
+      }
+      throw e; // anything else (the database): the lease runs out and the next caller takes over
+    }
+  }
+}
+
+/** The same order again must carry the same request; the token is hashed, never stored. */
+export function requestHash(req: AuthorizeRequest): string {
+  const canonical = JSON.stringify([req.customerId, req.amount.amount, req.amount.currency, req.provider, req.token]);
+  return createHash('sha256').update(canonical).digest('base64url');
+}

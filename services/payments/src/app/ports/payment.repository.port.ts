@@ -1,0 +1,81 @@
+import type { Journal } from '../../domain/ledger';
+import type { Payment, PaymentStatus, ProviderName, Step } from '../../domain/payment';
+import type { Refund } from '../../domain/refund';
+
+export interface NewPayment {
+  orderId: string;
+  customerId: string;
+  provider: ProviderName;
+  currency: string;
+  amount: number;
+  requestHash: string;
+}
+
+/** What a finished step changes on the payment (absent fields stay). */
+export interface PaymentChange {
+  status?: PaymentStatus;
+  providerRef?: string;
+  captured?: number;
+  providerReached?: boolean;
+  declineCode?: string;
+}
+
+/** An event to publish once the change commits (transactional outbox). */
+export interface OutboxEvent {
+  /** Stable: consumers deduplicate on it. */
+  id: string;
+  topic: string;
+  data: unknown;
+}
+
+/** A change and everything it books, committed together or not at all. */
+export interface StepOutcome {
+  change: PaymentChange;
+  journal?: Journal;
+  events?: OutboxEvent[];
+}
+
+export type RefundOutcome =
+  | {
+      status: 'succeeded';
+      providerRef: string;
+      journal: Journal;
+      /** Built from the payment as the refund leaves it (read in the same transaction). */
+      events: (after: Payment) => OutboxEvent[];
+    }
+  | { status: 'declined' }
+  | { status: 'unanswered' };
+
+/**
+ * The payments database. Every method is one statement or one transaction; the conditions that
+ * keep the invariants (one payment per order, one caller per step, refunds within the capture) are
+ * in the SQL and the schema, not in a read-then-write here.
+ */
+export interface PaymentRepositoryPort {
+  find(orderId: string): Promise<Payment | undefined>;
+  /** Inserts the order's payment with its authorize step claimed (attempt 1); undefined when it has one. */
+  createClaimed(p: NewPayment, leaseMs: number): Promise<Payment | undefined>;
+  /** The tombstone of a void that found no payment (a late authorization is then refused); false if one appeared. */
+  createCancelled(orderId: string): Promise<boolean>;
+  /**
+   * Takes `step` if nobody moved since `p` was read (same attempt) and no live lease holds it:
+   * the payment with its new attempt, or undefined when another caller got there first.
+   */
+  claim(p: Payment, step: Step, leaseMs: number): Promise<Payment | undefined>;
+  /** Ends the claimed step with its outcome; false when the claim was taken over meanwhile. */
+  finish(claimed: Payment, outcome: StepOutcome): Promise<boolean>;
+
+  findRefund(orderId: string, refundId: string): Promise<Refund | undefined>;
+  /**
+   * Reserves `amount` of the captured money and inserts the refund, claimed: 'exists' when the
+   * refund id is taken, 'exceeds' when the capture has less left (or the payment is not captured).
+   */
+  createRefund(
+    orderId: string,
+    refundId: string,
+    amount: number,
+    leaseMs: number,
+  ): Promise<Refund | 'exists' | 'exceeds'>;
+  claimRefund(r: Refund, leaseMs: number): Promise<Refund | undefined>;
+  finishRefund(claimed: Refund, outcome: RefundOutcome): Promise<boolean>;
+}

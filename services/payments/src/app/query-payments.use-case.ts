@@ -1,0 +1,38 @@
+import { inject, injectable } from 'tsyringe';
+import { type Reconciliation, reconcile } from '../domain/ledger';
+import { isVisible, type Payment } from '../domain/payment';
+import { PaymentNotFoundError } from '../domain/payment.errors';
+import { PAYMENTS } from './payments.tokens';
+import type { LedgerPort } from './ports/ledger.port';
+import type { PaymentRepositoryPort } from './ports/payment.repository.port';
+
+/** Reads: a payment as callers see it, and the ledger's account of one order. */
+@injectable()
+export class QueryPaymentsUseCase {
+  constructor(
+    @inject(PAYMENTS.Payments) private readonly payments: PaymentRepositoryPort,
+    @inject(PAYMENTS.Ledger) private readonly ledger: LedgerPort,
+  ) {}
+
+  async get(orderId: string): Promise<Payment> {
+    const p = await this.payments.find(orderId);
+    if (!p || !isVisible(p)) throw new PaymentNotFoundError(orderId);
+    return p;
+  }
+
+  /** An order without a payment reconciles to zeros (a declined or never-paid order holds nothing). */
+  async reconcile(orderId: string): Promise<Reconciliation> {
+    const [p, lines] = await Promise.all([this.payments.find(orderId), this.ledger.lines(orderId)]);
+    return reconcile(orderId, lines, p && figuresOf(p));
+  }
+}
+
+/** What the payment record says is held, captured and refunded, to hold the ledger against. */
+export function figuresOf(p: Payment) {
+  return {
+    currency: p.currency,
+    held: p.status === 'authorized' ? p.amount : 0,
+    captured: p.captured,
+    refunded: p.refunded,
+  };
+}

@@ -1,0 +1,115 @@
+import type { Logger } from '@dbcarts/logging';
+import { inject, injectable } from 'tsyringe';
+import { journal } from '../domain/ledger';
+import { decideVoid, type Payment, providerKey } from '../domain/payment';
+import { PaymentDeclinedError, PaymentNotFoundError, PaymentUnavailableError } from '../domain/payment.errors';
+import { paymentEvent } from './payment-events';
+import { PAYMENTS, type PaymentsSettings } from './payments.tokens';
+import { Patience, SingleFlight } from './patience';
+import type { ProviderCallLogPort } from './ports/ledger.port';
+import type { PaymentProvidersPort } from './ports/payment-provider.port';
+import type { PaymentRepositoryPort } from './ports/payment.repository.port';
+import { callProvider } from './provider-caller';
+import { applied } from './step-result';
+
+/**
+ * Invariant: after a void nothing stays held. An authorized payment is cancelled at the provider
+ * (`<orderId>:void`) and booked once. An order whose authorization never answered is released by
+ * its authorize key, then ends `cancelled`; one with no payment at all gets a cancelled tombstone,
+ * so an authorization that arrives late is refused rather than left holding money. Both answer
+ * not found (no payment), which the client turns into null.
+ */
+@injectable()
+export class VoidPaymentUseCase {
+  private readonly flights = new SingleFlight();
+
+  constructor(
+    @inject(PAYMENTS.Settings) private readonly settings: PaymentsSettings,
+    @inject(PAYMENTS.Payments) private readonly payments: PaymentRepositoryPort,
+    @inject(PAYMENTS.Providers) private readonly providers: PaymentProvidersPort,
+    @inject(PAYMENTS.Calls) private readonly calls: ProviderCallLogPort,
+    @inject(PAYMENTS.Log) private readonly log: Logger,
+  ) {}
+
+  async execute(orderId: string): Promise<Payment> {
+    return (await this.flights.run(orderId, () => this.run(orderId))).result;
+  }
+
+  private async run(orderId: string): Promise<Payment> {
+    const patience = new Patience(orderId, this.settings.waitMs);
+    for (;;) {
+      const p = await this.payments.find(orderId);
+      if (!p) {
+        if (await this.payments.createCancelled(orderId)) throw new PaymentNotFoundError(orderId);
+        patience.round(); // an authorization arrived meanwhile: void that
+        continue;
+      }
+      const d = decideVoid(p);
+      if (d.do === 'answer') return p;
+      if (d.do === 'wait') {
+        await patience.pause(); // an authorization or capture in flight: void what it leaves
+        continue;
+      }
+      const claimed = await this.payments.claim(p, 'void', this.settings.leaseMs);
+      if (!claimed) {
+        patience.round();
+        continue;
+      }
+      if (d.do === 'cancel') {
+        await this.cancelAt(claimed, d.release);
+        throw new PaymentNotFoundError(orderId);
+      }
+      const done = await this.voidAt(claimed);
+      if (done) return done;
+      patience.round();
+    }
+  }
+
+  private async voidAt(claimed: Payment): Promise<Payment | undefined> {
+    const key = providerKey(claimed.orderId, 'void');
+    await this.release(claimed, claimed.providerRef, () => this.payments.finish(claimed, { change: {} }));
+    const after = applied(claimed, { status: 'voided' });
+    const ok = await this.payments.finish(claimed, {
+      change: { status: 'voided' },
+      journal: journal('void', claimed.orderId, key, claimed.amount, claimed.currency),
+      events: [paymentEvent('voided', key, after)],
+    });
+    // Answered as stored (timestamps included), so a replay answers exactly the same.
+    return ok ? this.payments.find(claimed.orderId) : undefined;
+  }
+
+  /** No authorization on our books: release at the provider whatever the authorize key may have made. */
+  private async cancelAt(claimed: Payment, release: boolean): Promise<void> {
+    if (release) {
+      await this.release(claimed, claimed.providerRef, () =>
+        this.payments.finish(claimed, { change: { status: 'failed' } }),
+      );
+    }
+    await this.payments.finish(claimed, { change: { status: 'cancelled' } });
+  }
+
+  private async release(claimed: Payment, ref: string | undefined, onFailure: () => Promise<unknown>): Promise<void> {
+    const provider = this.providers.get(claimed.provider);
+    try {
+      await callProvider(
+        { calls: this.calls, logger: this.log },
+        claimed,
+        providerKey(claimed.orderId, 'void'),
+        (call) =>
+          provider.void(
+            {
+              orderId: claimed.orderId,
+              ref,
+              authorizeKey: providerKey(claimed.orderId, 'authorize'),
+              amount: claimed.amount,
+              currency: claimed.currency,
+            },
+            call,
+          ),
+      );
+    } catch (e) {
+      if (e instanceof PaymentDeclinedError || e instanceof PaymentUnavailableError) await onFailure();
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { PaymentDeclinedError, PaymentUnavailableError } from '../../domain/payment.errors';
+import { GuardedProvider } from './guarded-provider';
+import { TEST_TOKENS, TestPaymentProvider } from './test-provider';
+
+const input = (orderId: string, token: string) => ({ orderId, customerId: 'c', amount: 100, currency: 'EUR', token });
+const guarded = (opts: Partial<ConstructorParameters<typeof GuardedProvider>[1]> = {}) =>
+  new GuardedProvider(new TestPaymentProvider(), { timeoutMs: 100, breakerFailures: 3, halfOpenMs: 300, ...opts });
+
+async function failure(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('guarded provider (timeout + circuit breaker)', () => {
+  it('a provider that never answers is abandoned at the timeout: unavailable, may have reached it', async () => {
+    const p = guarded({ timeoutMs: 150 });
+    const t0 = Date.now();
+    const e = await failure(p.authorize(input('o1', TEST_TOKENS.timeout), { idempotencyKey: 'o1:authorize' }));
+    expect(e).toBeInstanceOf(PaymentUnavailableError);
+    expect((e as PaymentUnavailableError).reached).toBe(true);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+
+  it('opens after consecutive failures and then answers at once without calling the provider', async () => {
+    const inner = new TestPaymentProvider();
+    const p = new GuardedProvider(inner, { timeoutMs: 50, breakerFailures: 3, halfOpenMs: 10_000 });
+    for (let i = 0; i < 3; i++) {
+      await failure(p.authorize(input(`t${i}`, TEST_TOKENS.timeout), { idempotencyKey: `t${i}:authorize` }));
+    }
+    const t0 = Date.now();
+    const e = await failure(p.authorize(input('ok', TEST_TOKENS.visa), { idempotencyKey: 'ok:authorize' }));
+    expect(Date.now() - t0).toBeLessThan(20);
+    expect(e).toBeInstanceOf(PaymentUnavailableError);
+    expect((e as PaymentUnavailableError).reached).toBe(false);
+    expect(inner.held()).toBe(0); // nothing authorized while open
+  });
+
+  it('declines are answers, not failures: they never open the breaker', async () => {
+    const p = guarded();
+    for (let i = 0; i < 10; i++) {
+      const e = await failure(p.authorize(input(`d${i}`, TEST_TOKENS.declined), { idempotencyKey: `d${i}:authorize` }));
+      expect(e).toBeInstanceOf(PaymentDeclinedError);
+    }
+    await expect(p.authorize(input('v', TEST_TOKENS.visa), { idempotencyKey: 'v:authorize' })).resolves.toHaveProperty(
+      'ref',
+    );
+  });
+
+  it('recovers: after the half-open delay one trial call goes through and closes it', async () => {
+    const p = guarded({ timeoutMs: 30, breakerFailures: 2, halfOpenMs: 200 });
+    for (let i = 0; i < 2; i++) {
+      await failure(p.authorize(input(`t${i}`, TEST_TOKENS.timeout), { idempotencyKey: `t${i}:authorize` }));
+    }
+    await failure(p.authorize(input('a', TEST_TOKENS.visa), { idempotencyKey: 'a:authorize' }));
+    await new Promise((r) => setTimeout(r, 250));
+    await expect(p.authorize(input('b', TEST_TOKENS.visa), { idempotencyKey: 'b:authorize' })).resolves.toHaveProperty(
+      'ref',
+    );
+    await expect(p.authorize(input('c', TEST_TOKENS.visa), { idempotencyKey: 'c:authorize' })).resolves.toHaveProperty(
+      'ref',
+    );
+  });
+});
+
+describe('test provider', () => {
+  it('answers a repeated idempotency key with its first result (one authorization)', async () => {
+    const t = new TestPaymentProvider();
+    const [a, b] = await Promise.all([
+      t.authorize(input('o', TEST_TOKENS.visa), { idempotencyKey: 'o:authorize' }),
+      t.authorize(input('o', TEST_TOKENS.visa), { idempotencyKey: 'o:authorize' }),
+    ]);
+    expect(a).toEqual(b);
+    expect(t.held()).toBe(1);
+  });
+
+  it('a release by the authorize key (no ref known) frees the hold; releasing nothing succeeds', async () => {
+    const t = new TestPaymentProvider();
+    await t.authorize(input('o', TEST_TOKENS.visa), { idempotencyKey: 'o:authorize' });
+    await t.void(
+      { orderId: 'o', authorizeKey: 'o:authorize', amount: 100, currency: 'EUR' },
+      { idempotencyKey: 'o:void' },
+    );
+    expect(t.held()).toBe(0);
+    await expect(
+      t.void({ orderId: 'x', authorizeKey: 'x:authorize', amount: 1, currency: 'EUR' }, { idempotencyKey: 'x:void' }),
+    ).resolves.toBeUndefined();
+  });
+});

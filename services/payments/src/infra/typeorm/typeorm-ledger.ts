@@ -1,0 +1,73 @@
+import type { DataSource } from 'typeorm';
+import type { LedgerPort, ProviderCallLogPort } from '../../app/ports/ledger.port';
+import type { LedgerLine } from '../../domain/ledger';
+import type { Payment } from '../../domain/payment';
+import { type LedgerRow, PAYMENT_COLUMNS, type PaymentRow, toLine, toPayment } from './payment.rows';
+
+const LINE_COLUMNS = 'order_id, journal, kind, account, debit, credit, currency';
+
+export class TypeormLedger implements LedgerPort {
+  constructor(private readonly ds: DataSource) {}
+
+  async lines(orderId: string): Promise<LedgerLine[]> {
+    const rows: LedgerRow[] = await this.ds.query(
+      `SELECT ${LINE_COLUMNS} FROM ledger_entries WHERE order_id = ? ORDER BY id`,
+      [orderId],
+    );
+    return rows.map(toLine);
+  }
+
+  async page(afterOrderId: string, limit: number): Promise<{ payment: Payment; lines: LedgerLine[] }[]> {
+    const rows: PaymentRow[] = await this.ds.query(
+      `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE order_id > ? ORDER BY order_id LIMIT ?`,
+      [afterOrderId, limit],
+    );
+    if (!rows.length) return [];
+    const lines = await this.linesOf(rows.map((r) => r.order_id));
+    return rows.map((r) => ({ payment: toPayment(r), lines: lines.get(r.order_id) ?? [] }));
+  }
+
+  async orphans(): Promise<{ orderId: string; lines: LedgerLine[] }[]> {
+    const ids: { order_id: string }[] = await this.ds.query(
+      `SELECT DISTINCT l.order_id FROM ledger_entries l LEFT JOIN payments p ON p.order_id = l.order_id
+       WHERE p.order_id IS NULL LIMIT 1000`,
+    );
+    const lines = await this.linesOf(ids.map((r) => r.order_id));
+    return [...lines].map(([orderId, l]) => ({ orderId, lines: l }));
+  }
+
+  private async linesOf(orderIds: string[]): Promise<Map<string, LedgerLine[]>> {
+    const out = new Map<string, LedgerLine[]>();
+    if (!orderIds.length) return out;
+    const rows: LedgerRow[] = await this.ds.query(
+      `SELECT ${LINE_COLUMNS} FROM ledger_entries WHERE order_id IN (?) ORDER BY id`,
+      [orderIds],
+    );
+    for (const r of rows) {
+      const list = out.get(r.order_id) ?? [];
+      list.push(toLine(r));
+      out.set(r.order_id, list);
+    }
+    return out;
+  }
+}
+
+export class TypeormProviderCallLog implements ProviderCallLogPort {
+  constructor(private readonly ds: DataSource) {}
+
+  async started(c: { orderId: string; provider: string; idempotencyKey: string; attempt: number }): Promise<string> {
+    const result = (await this.ds.query(
+      'INSERT INTO provider_calls (order_id, provider, idempotency_key, attempt) VALUES (?, ?, ?, ?)',
+      [c.orderId, c.provider, c.idempotencyKey, c.attempt],
+    )) as { insertId?: number | string };
+    return String(result.insertId);
+  }
+
+  async ended(id: string, outcome: 'ok' | 'declined' | 'unavailable', detail?: string): Promise<void> {
+    await this.ds.query('UPDATE provider_calls SET outcome = ?, detail = ?, finished_at = NOW(3) WHERE id = ?', [
+      outcome,
+      detail ?? null,
+      id,
+    ]);
+  }
+}

@@ -1,0 +1,109 @@
+import '@dbcarts/telemetry/register';
+import 'reflect-metadata';
+import { baseServiceEnv, env, loadConfig, z } from '@dbcarts/config';
+import { Sidecar } from '@dbcarts/dapr';
+import { OutboxRelay, underMigrationLock } from '@dbcarts/db';
+import { createHttpApp, serve } from '@dbcarts/http';
+import { createLogger } from '@dbcarts/logging';
+import { container } from 'tsyringe';
+import { AuthorizePaymentUseCase } from './app/authorize-payment.use-case';
+import { CapturePaymentUseCase } from './app/capture-payment.use-case';
+import { PAYMENTS, type PaymentsSettings } from './app/payments.tokens';
+import { QueryPaymentsUseCase } from './app/query-payments.use-case';
+import { RefundPaymentUseCase } from './app/refund-payment.use-case';
+import { VoidPaymentUseCase } from './app/void-payment.use-case';
+import { paymentsRoutes } from './http/payments.routes';
+import { GuardedProvider } from './infra/providers/guarded-provider';
+import { ProviderRegistry } from './infra/providers/provider-registry';
+import { TestPaymentProvider } from './infra/providers/test-provider';
+import { createPaymentsDataSource } from './infra/typeorm/data-source';
+import { TypeormLedger, TypeormProviderCallLog } from './infra/typeorm/typeorm-ledger';
+import { TypeormPaymentRepository } from './infra/typeorm/typeorm-payment.repository';
+
+async function main(): Promise<void> {
+  const config = loadConfig(
+    z.object({
+      ...baseServiceEnv,
+      DB_URL: z.string().startsWith('mysql://'),
+      /** A provider call with no answer by then answers 503 PAYMENT.UNAVAILABLE (and holds nothing). */
+      PAYMENT_PROVIDER_TIMEOUT_MS: env.int(4_000, 100),
+      /** Consecutive provider failures that open its breaker; then 503 at once for PAYMENT_BREAKER_HALF_OPEN_MS. */
+      PAYMENT_BREAKER_FAILURES: env.int(5, 1),
+      PAYMENT_BREAKER_HALF_OPEN_MS: env.int(10_000, 100),
+      /** `test` is the in-process provider of the contract's tokens; off in production. */
+      PAYMENT_TEST_PROVIDER: env.bool(true),
+    }),
+  );
+  const log = createLogger('payments', config.LOG_LEVEL);
+  const sidecar = new Sidecar({ host: config.DAPR_HOST, httpPort: config.DAPR_HTTP_PORT });
+
+  const ds = createPaymentsDataSource(config.DB_URL);
+  await ds.initialize();
+  await underMigrationLock(ds, async () => {
+    const ran = await ds.runMigrations({ transaction: 'each' });
+    if (ran.length) log.info({ migrations: ran.map((m) => m.name) }, 'migrations applied');
+  });
+
+  // Step changes commit their payments.* rows; the relay publishes them after, with the row's event id.
+  const relay = new OutboxRelay(ds, (pubsub, topic, data, id) => sidecar.publish(pubsub, topic, data, { id }), {
+    onError: (err) => log.warn({ err }, 'outbox relay: publish failed; retrying'),
+  });
+  relay.start();
+
+  const timeoutMs = config.PAYMENT_PROVIDER_TIMEOUT_MS;
+  const guard = {
+    timeoutMs,
+    breakerFailures: config.PAYMENT_BREAKER_FAILURES,
+    halfOpenMs: config.PAYMENT_BREAKER_HALF_OPEN_MS,
+    onStateChange: (provider: string, state: string) => log.warn({ provider, state }, 'payment provider breaker'),
+  };
+  const providers = new ProviderRegistry({
+    ...(config.PAYMENT_TEST_PROVIDER ? { test: new GuardedProvider(new TestPaymentProvider(), guard) } : {}),
+  });
+
+  // A step's lease outlives its provider call (timeout) plus the bookkeeping around it; a request
+  // waits that long for another caller's call on the same order. The request deadline covers both.
+  const leaseMs = timeoutMs + 2_000;
+  const settings: PaymentsSettings = { leaseMs, waitMs: leaseMs + 500 };
+  container.register(PAYMENTS.Settings, { useValue: settings });
+  container.register(PAYMENTS.Payments, { useValue: new TypeormPaymentRepository(ds, () => relay.wake()) });
+  container.register(PAYMENTS.Ledger, { useValue: new TypeormLedger(ds) });
+  container.register(PAYMENTS.Calls, { useValue: new TypeormProviderCallLog(ds) });
+  container.register(PAYMENTS.Providers, { useValue: providers });
+  container.register(PAYMENTS.Log, { useValue: log });
+
+  const app = createHttpApp({
+    service: 'payments',
+    logger: log,
+    // Reached only through Dapr (orders, and the gateway's webhook relay): every route but the probes needs the token.
+    sidecarOnly: { token: config.APP_API_TOKEN },
+    requestDeadlineMs: settings.waitMs + timeoutMs + 1_000,
+    readiness: {
+      sidecar: () => sidecar.health(),
+      database: async () => void (await ds.query('SELECT 1')),
+    },
+    routes: (a) => {
+      a.use(
+        paymentsRoutes({
+          authorize: container.resolve(AuthorizePaymentUseCase),
+          capture: container.resolve(CapturePaymentUseCase),
+          void: container.resolve(VoidPaymentUseCase),
+          refund: container.resolve(RefundPaymentUseCase),
+          query: container.resolve(QueryPaymentsUseCase),
+        }),
+      );
+    },
+  });
+  await serve(app, {
+    port: config.APP_PORT,
+    host: config.APP_HOST,
+    logger: log,
+    onShutdown: [async () => relay.stop(), () => ds.destroy()],
+  });
+  log.info({ port: config.APP_PORT, providerTimeoutMs: timeoutMs }, 'payments listening');
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
