@@ -37,6 +37,10 @@ async function main(): Promise<void> {
       /** A pending order whose saga has not moved for this long is finished or undone (above any request's bound). */
       ORDER_SAGA_STALE_SECONDS: env.int(60, 1),
       ORDER_RECOVERY_INTERVAL_MS: env.int(10_000, 100),
+      /** The outbox relay publishes right after each commit, and polls this often for rows left behind. */
+      OUTBOX_POLL_MS: env.int(1_000, 10),
+      /** false: a poll-only relay (fewer, larger batches; events trail by up to OUTBOX_POLL_MS). */
+      OUTBOX_WAKE_ON_COMMIT: env.bool(true),
     }),
   );
   const log = createLogger('orders', config.LOG_LEVEL);
@@ -48,9 +52,11 @@ async function main(): Promise<void> {
   await underMigrationLock(ds, () => ds.runMigrations({ transaction: 'each' }));
 
   const relay = new OutboxRelay(ds, (pubsub, topic, data, id) => sidecar.publish(pubsub, topic, data, { id }), {
+    pollMs: config.OUTBOX_POLL_MS,
     onError: (err) => log.warn({ err }, 'outbox relay: publish failed; retrying'),
   });
-  container.register(ORDERS.Orders, { useValue: new SqlOrderRepository(ds, () => relay.wake()) });
+  const wake = config.OUTBOX_WAKE_ON_COMMIT ? () => relay.wake() : () => undefined;
+  container.register(ORDERS.Orders, { useValue: new SqlOrderRepository(ds, wake) });
   container.register(ORDERS.Stock, { useValue: new InventoryStockAdapter(createInventoryClient(sidecar)) });
   container.register(ORDERS.Pricing, { useValue: new CatalogPricingAdapter(createCatalogClient(sidecar)) });
   container.register(ORDERS.Payments, { useValue: new PaymentsAdapter(createPaymentsClient(sidecar)) });
