@@ -7,3 +7,4 @@ export { ManagedProcess, type ProcessSpec, waitForHttp } from './process';
 export { renderDaprConfig, renderResources, setMetadata } from './resources';
 export { type AppEndpoints, Stack, type StackOptions } from './stack';
 export { type DevSecretsOptions, generateDevSecrets } from './secrets';
+export { findMailpitBinary, Mailpit, type MailpitOptions } from './mailpit';

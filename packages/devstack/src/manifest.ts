@@ -17,6 +17,8 @@ export interface ServiceManifest {
   /** A MariaDB database of its own (name without prefix), handed over as DB_URL. */
   mariadb?: string;
   infra: InfraDependency[];
+  /** `"infra": ["mailpit"]`: its stack starts a Mailpit of its own and points smtp.yaml at it (mailpit.ts). */
+  mailpit: boolean;
 }
 
 interface RawManifest {
@@ -24,7 +26,7 @@ interface RawManifest {
   actors?: boolean;
   scheduler?: boolean;
   mariadb?: string;
-  infra?: (keyof typeof LOCAL_INFRA)[];
+  infra?: (keyof typeof LOCAL_INFRA | 'mailpit')[];
 }
 
 export function readManifest(repoRoot: string, appId: string): ServiceManifest {
@@ -45,6 +47,7 @@ export function readManifest(repoRoot: string, appId: string): ServiceManifest {
     actors: raw.actors ?? false,
     scheduler: raw.scheduler ?? false,
     mariadb: raw.mariadb,
-    infra: (raw.infra ?? []).map((k) => LOCAL_INFRA[k]),
+    infra: (raw.infra ?? []).flatMap((k) => (k === 'mailpit' ? [] : [LOCAL_INFRA[k]])),
+    mailpit: raw.infra?.includes('mailpit') ?? false,
   };
 }

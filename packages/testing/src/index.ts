@@ -7,6 +7,9 @@ import { Sidecar } from '@dbcarts/dapr';
 import { checkInfra, deleteJetStream, generateDevSecrets, LOCAL_INFRA, readManifest, Stack } from '@dbcarts/devstack';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
+import { startTestMailpit, type TestMailpit } from './mailpit';
+
+export type { MailpitMessage, MailpitSummary, TestMailpit } from './mailpit';
 
 export interface TestStackOptions {
   apps: string[];
@@ -52,6 +55,8 @@ export class TestStack {
     readonly secrets: Readonly<Record<string, string>>,
     /** The run's JetStream stream (pubsub-nats profile), deleted at the end. */
     private readonly stream?: string,
+    /** The run's Mailpit, when an app's manifest asks for one (`"infra": ["mailpit"]`). */
+    readonly mailpit?: TestMailpit,
   ) {}
 
   static async start(opts: TestStackOptions): Promise<TestStack> {
@@ -80,7 +85,9 @@ export class TestStack {
 
     const stream = opts.profiles?.includes('pubsub-nats') ? `dbcarts_${runId}` : undefined;
     let stack: Stack;
+    let mailpit: TestMailpit | undefined;
     try {
+      if (manifests.some((m) => m.mailpit)) mailpit = await startTestMailpit(repoRoot, runDir);
       stack = await Stack.start({
         repoRoot,
         apps: opts.apps,
@@ -99,6 +106,7 @@ export class TestStack {
           schemaName: `${dbPrefix}state`,
           tablePrefix: `${dbPrefix}`,
           streamName: stream ?? `dbcarts_${runId}`,
+          ...mailpit?.server.metadata,
           ...opts.metadata,
         },
         // Apps that talk to Redis directly (the gateway's shared rate limiter) use the run's database too.
@@ -108,10 +116,11 @@ export class TestStack {
         replicas: opts.replicas,
       });
     } catch (e) {
+      await mailpit?.stop();
       await cleanup(runId, redisDb, databases, vhost, stream);
       throw e;
     }
-    return new TestStack(stack, runId, redisDb, databases, vhost, secrets, stream);
+    return new TestStack(stack, runId, redisDb, databases, vhost, secrets, stream, mailpit);
   }
 
   /** The run's own MariaDB database of a service, by the name its manifest gives (e.g. `catalog`). */
@@ -154,6 +163,7 @@ export class TestStack {
   async stop(): Promise<void> {
     try {
       await this.stack.stop();
+      await this.mailpit?.stop();
     } finally {
       await cleanup(this.runId, this.redisDb, this.databases, this.vhost, this.stream);
     }

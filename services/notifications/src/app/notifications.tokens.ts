@@ -1,0 +1,6 @@
+export const NOTIFICATIONS = {
+  Notifications: Symbol('NotificationRepository'),
+  Mailer: Symbol('Mailer'),
+  DeadLetters: Symbol('DeadLetterStore'),
+  Publisher: Symbol('EventPublisher'),
+} as const;
