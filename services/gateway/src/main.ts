@@ -5,6 +5,7 @@ import { Sidecar, SubscriptionRouter } from '@dbcarts/dapr';
 import { serve } from '@dbcarts/http';
 import { createInventoryClient } from '@dbcarts/inventory/client';
 import { createLogger } from '@dbcarts/logging';
+import { createNotificationsClient } from '@dbcarts/notifications/client';
 import { createUsersClient } from '@dbcarts/users/client';
 import { BrowseProductsUseCase } from './app/browse-products.use-case';
 import { ProductEdgeCache } from './app/product-edge-cache';
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
     identity: { users, verifier, sidecarBaseUrl: sidecar.baseUrl },
     deps: { catalog, inventory, browse: new BrowseProductsUseCase(catalog), edge },
     subscriptions,
+    notifications: createNotificationsClient(sidecar),
     sidecarToken: config.APP_API_TOKEN,
     loginThrottle: {
       redis,

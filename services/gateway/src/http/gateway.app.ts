@@ -1,6 +1,7 @@
 import type { SubscriptionRouter } from '@dbcarts/dapr';
 import { createHttpApp, SIDECAR_PATHS } from '@dbcarts/http';
 import type { Logger } from '@dbcarts/logging';
+import type { NotificationsClient } from '@dbcarts/notifications/client';
 import { type UsersClient, USERS_APP_ID } from '@dbcarts/users/client';
 import type { Express } from 'express';
 import type { JwksTokenVerifier } from '../infra/jwks-token.verifier';
@@ -8,6 +9,7 @@ import { adminRoutes } from './admin.routes';
 import { optionalAuthentication } from './auth.middleware';
 import { cors } from './cors.middleware';
 import { identityRoutes } from './identity.routes';
+import { notificationsRoutes } from './notifications.routes';
 import { type LoginThrottleOptions, loginThrottle } from './login-throttle.middleware';
 import { oidcProxyRoutes } from './oidc-proxy.routes';
 import { type GatewayDeps, gatewayRoutes } from './gateway.routes';
@@ -31,6 +33,8 @@ export interface GatewayAppOptions {
   sidecarToken?: string;
   /** Pub/sub deliveries (GET /dapr/subscribe + routes), mounted before the API. */
   subscriptions?: SubscriptionRouter;
+  /** The caller's notifications (GET /api/me/notifications). */
+  notifications?: NotificationsClient;
 }
 
 /** The gateway's express app, apart from listen() so tests drive it in-process. */
@@ -52,6 +56,7 @@ export function buildGatewayApp(opts: GatewayAppOptions): Express {
         const throttle = loginThrottle(opts.loginThrottle);
         a.use(identityRoutes(opts.identity.users, opts.identity.verifier, throttle));
         a.use(adminRoutes(opts.deps, opts.identity.verifier));
+        a.use(notificationsRoutes(opts.identity.verifier, opts.notifications));
         a.use(
           oidcProxyRoutes({
             sidecarBaseUrl: opts.identity.sidecarBaseUrl,
