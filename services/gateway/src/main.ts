@@ -23,8 +23,7 @@ async function main(): Promise<void> {
       /** false only where an edge in front (LB, CDN) enforces the limits instead. */
       RATE_LIMIT_ENABLED: env.bool(true),
       LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: env.int(30, 1),
-      LOGIN_FAILURES_PER_ACCOUNT: env.int(10, 1),
-      LOGIN_FAILURE_WINDOW_SECONDS: env.int(900, 1),
+      REGISTRATIONS_PER_IP_PER_HOUR: env.int(20, 1),
       REDIS_URL: env.string('redis://127.0.0.1:6379'),
       TRUST_PROXY: env.string('loopback'),
       /** Comma-separated browser origins, e.g. https://www.dbcarts.example */
@@ -64,6 +63,7 @@ async function main(): Promise<void> {
     issuer: config.ISSUER,
     audience: 'dbcarts-api',
     fetchJwks: () => users.jwks(),
+    onRefreshError: (err) => log.warn({ err }, 'JWKS refetch failed; the last good key set keeps serving'),
   });
   const app = buildGatewayApp({
     identity: { users, verifier, sidecarBaseUrl: sidecar.baseUrl },
@@ -74,8 +74,7 @@ async function main(): Promise<void> {
     loginThrottle: {
       redis,
       perIpPerMinute: config.LOGIN_ATTEMPTS_PER_IP_PER_MINUTE,
-      failuresPerAccount: config.LOGIN_FAILURES_PER_ACCOUNT,
-      accountWindowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
+      registrationsPerIpPerHour: config.REGISTRATIONS_PER_IP_PER_HOUR,
     },
     logger: log,
     rateLimit: config.RATE_LIMIT_ENABLED ? { redis, settings: () => limits.current } : undefined,

@@ -1,5 +1,6 @@
 import '@dbcarts/telemetry/register';
 import 'reflect-metadata';
+import { availableParallelism } from 'node:os';
 import { baseServiceEnv, env, loadConfig, z } from '@dbcarts/config';
 import { Sidecar } from '@dbcarts/dapr';
 import { underMigrationLock } from '@dbcarts/db';
@@ -7,6 +8,7 @@ import { createHttpApp, serve } from '@dbcarts/http';
 import { createLogger } from '@dbcarts/logging';
 import { container } from 'tsyringe';
 import { AuthenticateUseCase } from './app/authenticate.use-case';
+import { KdfQueue } from './app/kdf-queue';
 import { ManageAccountUseCase } from './app/manage-account.use-case';
 import { ManageSessionsUseCase } from './app/manage-sessions.use-case';
 import { USERS, type UsersSettings } from './app/users.tokens';
@@ -18,6 +20,7 @@ import { createOidcProvider } from './infra/oidc/oidc-provider.factory';
 import { parseSigningKeys } from './infra/signing-keys';
 import { ScryptPasswordHasher } from './infra/scrypt-password.hasher';
 import { createUsersDataSource } from './infra/typeorm/data-source';
+import { TypeormLoginAttemptsStore } from './infra/typeorm/typeorm-login-attempts.store';
 import { TypeormUserRepository } from './infra/typeorm/typeorm-user.repository';
 
 async function main(): Promise<void> {
@@ -28,6 +31,15 @@ async function main(): Promise<void> {
       ISSUER: env.string('http://127.0.0.1:8080'),
       ACCESS_TOKEN_TTL_SECONDS: env.int(300, 30),
       REFRESH_TOKEN_TTL_SECONDS: env.int(30 * 24 * 3600, 60),
+      /** Login attempts per account (a success clears them) per window, shared by every instance. */
+      LOGIN_FAILURES_PER_ACCOUNT: env.int(10, 1),
+      LOGIN_FAILURE_WINDOW_SECONDS: env.int(900, 1),
+      /** Password hashes at once (scrypt runs on libuv's pool of 4 threads unless UV_THREADPOOL_SIZE says more). */
+      KDF_CONCURRENCY: env.int(Math.min(4, availableParallelism()), 1),
+      /** Hashes that may wait beyond those (~1 s of work on 2 cores); registrations take at most half of all places. */
+      KDF_QUEUE_LIMIT: env.int(32, 0),
+      /** Longest wait for a KDF turn before 503 AUTH.BUSY: well inside the gateway's 6 s invocation timeout. */
+      KDF_MAX_WAIT_MS: env.int(3_000, 1),
     }),
   );
   const log = createLogger('users', config.LOG_LEVEL);
@@ -63,9 +75,32 @@ async function main(): Promise<void> {
   container.register(USERS.Hasher, { useValue: new ScryptPasswordHasher() });
   container.register(USERS.Signer, { useValue: signer });
   container.register(USERS.Sessions, { useValue: new DaprSessionStore(sidecar) });
-  container.register<UsersSettings>(USERS.Settings, {
-    useValue: { refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS },
+  const loginAttempts = new TypeormLoginAttemptsStore(ds);
+  container.register(USERS.LoginAttempts, { useValue: loginAttempts });
+  const kdfPlaces = config.KDF_CONCURRENCY + config.KDF_QUEUE_LIMIT;
+  container.register(USERS.Kdf, {
+    useValue: new KdfQueue({
+      concurrency: config.KDF_CONCURRENCY,
+      queueLimit: config.KDF_QUEUE_LIMIT,
+      registrationLimit: Math.max(1, Math.floor(kdfPlaces / 2)),
+      maxWaitMs: config.KDF_MAX_WAIT_MS,
+    }),
   });
+  container.register<UsersSettings>(USERS.Settings, {
+    useValue: {
+      refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+      loginBudget: { attempts: config.LOGIN_FAILURES_PER_ACCOUNT, windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS },
+    },
+  });
+  // Attempts on emails no account has would otherwise pile up: drop rows whose window has passed.
+  const purge = setInterval(
+    () =>
+      void loginAttempts
+        .purgeExpired()
+        .catch((err: Error) => log.warn({ err: err.message }, 'purging expired login attempts failed')),
+    60_000,
+  );
+  purge.unref();
 
   const account = container.resolve(ManageAccountUseCase);
   const admin = await account.ensureAdmin(
@@ -86,7 +121,12 @@ async function main(): Promise<void> {
       a.use(usersRoutes({ auth, account, sessions: container.resolve(ManageSessionsUseCase) }));
     },
   });
-  await serve(app, { port: config.APP_PORT, host: config.APP_HOST, logger: log, onShutdown: [() => ds.destroy()] });
+  await serve(app, {
+    port: config.APP_PORT,
+    host: config.APP_HOST,
+    logger: log,
+    onShutdown: [async () => clearInterval(purge), () => ds.destroy()],
+  });
   log.info({ port: config.APP_PORT }, 'users listening');
 }
 

@@ -10,7 +10,7 @@ import { optionalAuthentication } from './auth.middleware';
 import { cors } from './cors.middleware';
 import { identityRoutes } from './identity.routes';
 import { notificationsRoutes } from './notifications.routes';
-import { type LoginThrottleOptions, loginThrottle } from './login-throttle.middleware';
+import { type LoginThrottleOptions, loginThrottle, registrationThrottle } from './login-throttle.middleware';
 import { oidcProxyRoutes } from './oidc-proxy.routes';
 import { type GatewayDeps, gatewayRoutes } from './gateway.routes';
 import { type RateLimitOptions, rateLimit } from './rate-limit.middleware';
@@ -54,7 +54,8 @@ export function buildGatewayApp(opts: GatewayAppOptions): Express {
       if (opts.identity) {
         // One budget for password attempts, whichever door they come through.
         const throttle = loginThrottle(opts.loginThrottle);
-        a.use(identityRoutes(opts.identity.users, opts.identity.verifier, throttle));
+        const registrations = registrationThrottle(opts.loginThrottle);
+        a.use(identityRoutes(opts.identity.users, opts.identity.verifier, throttle, registrations));
         a.use(adminRoutes(opts.deps, opts.identity.verifier));
         a.use(notificationsRoutes(opts.identity.verifier, opts.notifications));
         a.use(

@@ -1,5 +1,6 @@
+import { UpstreamProblemError } from '@dbcarts/errors';
 import type { UsersClient } from '@dbcarts/users/client';
-import { type RequestHandler, Router } from 'express';
+import { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
 import type { JwksTokenVerifier } from '../infra/jwks-token.verifier';
 import { authenticate, principalOf } from './auth.middleware';
 
@@ -7,11 +8,16 @@ import { authenticate, principalOf } from './auth.middleware';
  * Identity routes. /api/me* always act on the subject of the verified token, never on an id from
  * the request: one customer cannot reach another's profile, sessions or addresses.
  */
-export function identityRoutes(users: UsersClient, verifier: JwksTokenVerifier, throttle: RequestHandler): Router {
+export function identityRoutes(
+  users: UsersClient,
+  verifier: JwksTokenVerifier,
+  throttle: RequestHandler,
+  registrationThrottle: RequestHandler,
+): Router {
   const r = Router();
   const customer = authenticate(verifier, 'customer');
 
-  r.post('/api/auth/register', async (req, res) => {
+  r.post('/api/auth/register', registrationThrottle, async (req, res) => {
     res.status(201).json(await users.register(req.body));
   });
   r.post('/api/auth/login', throttle, async (req, res) => {
@@ -50,6 +56,14 @@ export function identityRoutes(users: UsersClient, verifier: JwksTokenVerifier, 
   r.delete('/api/me/addresses/:addressId', customer, async (req, res) => {
     await users.deleteAddress(principalOf(res).sub, String(req.params.addressId));
     res.status(204).end();
+  });
+
+  // The users service's refusals that say when to come back (AUTH.TOO_MANY_ATTEMPTS 429, AUTH.BUSY
+  // 503) keep their Retry-After through the relay: the shared problem writer sets it for 429 only.
+  r.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    const seconds = err instanceof UpstreamProblemError ? err.problem.retryAfterSeconds : undefined;
+    if (typeof seconds === 'number' && seconds > 0) res.setHeader('Retry-After', String(Math.ceil(seconds)));
+    next(err);
   });
 
   return r;

@@ -1,8 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
 import { checkRefresh, rotate, type Session } from '../domain/session';
-import { InvalidCredentialsError, InvalidRefreshTokenError, normalizeEmail, type User } from '../domain/user';
-import type { PasswordHasherPort, SessionStorePort, TokenSignerPort } from './ports/auth.ports';
+import {
+  InvalidCredentialsError,
+  InvalidRefreshTokenError,
+  normalizeEmail,
+  TooManyLoginAttemptsError,
+  type User,
+} from '../domain/user';
+import type { KdfQueue } from './kdf-queue';
+import type { LoginAttemptsPort, PasswordHasherPort, SessionStorePort, TokenSignerPort } from './ports/auth.ports';
 import type { UserRepositoryPort } from './ports/user.repository.port';
 import { USERS, type UsersSettings } from './users.tokens';
 
@@ -27,15 +34,38 @@ export class AuthenticateUseCase {
     @inject(USERS.Signer) private readonly signer: TokenSignerPort,
     @inject(USERS.Sessions) private readonly sessions: SessionStorePort,
     @inject(USERS.Settings) private readonly settings: UsersSettings,
+    @inject(USERS.LoginAttempts) private readonly attempts: LoginAttemptsPort,
+    @inject(USERS.Kdf) private readonly kdf: KdfQueue,
   ) {}
 
-  /** The account behind an email and password (the first-party login and the OIDC login page). */
+  /**
+   * The account behind an email and password (the first-party login and the OIDC login page: one
+   * budget for both doors). Throws TooManyLoginAttemptsError when the budget is spent and
+   * KdfBusyError when this instance's KDF queue is full.
+   */
   async verifyCredentials(email: string, password: string): Promise<User> {
-    const user = await this.users.findByEmail(normalizeEmail(email));
-    // The same KDF work whether or not the account exists: timing tells nothing.
-    const ok = await this.hasher.verify(password, user?.passwordHash ?? (await this.hasher.decoy()));
-    if (!user || !ok) throw new InvalidCredentialsError();
-    return user;
+    // A place in the KDF queue first: when it is full the caller hears 503 at once, and no attempt
+    // is counted for a password nobody checked.
+    const kdf = this.kdf.admit('login');
+    try {
+      const user = await this.users.findByEmail(normalizeEmail(email));
+      // The budget belongs to what the lookup found, so every spelling the users table's collation
+      // maps to the account (ádmin@, ADMIN@, admin@) shares it. An unknown email has a budget of
+      // its own (compared with the same collation): unknown and known accounts block alike.
+      const subject = user ? `account:${user.id}` : `email:${normalizeEmail(email)}`;
+      // Counted before the password is checked: of N parallel guesses at most the budget reach the KDF.
+      const attempt = await this.attempts.begin(subject, this.settings.loginBudget);
+      if (!attempt.admitted) throw new TooManyLoginAttemptsError(attempt.retryAfterSeconds);
+      // The same KDF work whether or not the account exists: timing tells nothing.
+      const ok = await kdf.run(async () =>
+        this.hasher.verify(password, user?.passwordHash ?? (await this.hasher.decoy())),
+      );
+      if (!user || !ok) throw new InvalidCredentialsError();
+      await this.attempts.clear(subject);
+      return user;
+    } finally {
+      kdf.release();
+    }
   }
 
   async login(email: string, password: string): Promise<TokenPair> {

@@ -69,3 +69,21 @@ export class AddressNotFoundError extends DomainError {
     super('No such address');
   }
 }
+
+/** The account's budget of login attempts is spent: no password is checked until its window passes. */
+export class TooManyLoginAttemptsError extends DomainError {
+  readonly code = 'AUTH.TOO_MANY_ATTEMPTS';
+  readonly kind = 'too_many';
+  constructor(retryAfterSeconds: number) {
+    super(`Too many login attempts; retry in ${retryAfterSeconds} s`, { retryAfterSeconds });
+  }
+}
+
+/** This instance's password-hashing queue is full: refused at once rather than queued without end. */
+export class KdfBusyError extends DomainError {
+  readonly code = 'AUTH.BUSY';
+  readonly kind = 'unavailable';
+  constructor(retryAfterSeconds: number) {
+    super(`Too many sign-ins and registrations in progress; retry in ${retryAfterSeconds} s`, { retryAfterSeconds });
+  }
+}

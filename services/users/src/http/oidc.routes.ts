@@ -1,9 +1,9 @@
-import { escapeHtml } from '@dbcarts/http';
+import { escapeHtml, toProblem } from '@dbcarts/http';
 import express, { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
 import { errors, type Provider } from 'oidc-provider';
 import { z } from 'zod';
 import type { AuthenticateUseCase } from '../app/authenticate.use-case';
-import { InvalidCredentialsError } from '../domain/user';
+import { InvalidCredentialsError, KdfBusyError, TooManyLoginAttemptsError } from '../domain/user';
 import { loginPage } from './oidc-login.page';
 
 const LoginForm = z.object({ email: z.string().max(254), password: z.string().max(1024) });
@@ -64,6 +64,20 @@ export function oidcRoutes(provider: Provider, auth: AuthenticateUseCase, issuer
         { mergeWithLastSubmission: false },
       );
     } catch (e) {
+      if (e instanceof TooManyLoginAttemptsError || e instanceof KdfBusyError) {
+        // The same budget and queue as POST /auth/login, answered as a page: status from the one
+        // mapper of kinds (429, 503), and when to try again.
+        const seconds = Number(e.details.retryAfterSeconds);
+        const error =
+          e instanceof KdfBusyError
+            ? 'Sign-in is busy right now; please try again in a moment'
+            : `Too many attempts; try again in ${Math.ceil(seconds / 60)} minute(s)`;
+        return void res
+          .status(toProblem(e).status)
+          .set('Retry-After', String(seconds))
+          .type('html')
+          .send(loginPage({ uid: details.uid, client, error }));
+      }
       if (!(e instanceof InvalidCredentialsError)) throw e;
       res
         .status(401)

@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import { DomainError } from '@dbcarts/errors';
+import { type NextFunction, type Request, type Response, Router } from 'express';
 import {
   AddressBody,
   AddressParams,
@@ -84,6 +85,14 @@ export function usersRoutes(uc: UsersUseCases): Router {
     const { id, sid } = UserSessionParams.parse(req.params);
     await uc.sessions.revoke(id, sid);
     res.status(204).end();
+  });
+
+  // A refusal that says when to come back (budget spent, KDF queue full) says it in Retry-After too:
+  // the shared problem writer sets the header for 429 only, and AUTH.BUSY is a 503.
+  r.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    const seconds = err instanceof DomainError ? err.details.retryAfterSeconds : undefined;
+    if (typeof seconds === 'number') res.setHeader('Retry-After', String(seconds));
+    next(err);
   });
 
   return r;

@@ -29,3 +29,21 @@ export interface SessionStorePort {
   /** The sessions listed under a user, in any state: the caller decides which still count. */
   listForUser(userId: string): Promise<Session[]>;
 }
+
+export interface LoginBudget {
+  /** Attempts per window; a success starts the count over. */
+  attempts: number;
+  windowSeconds: number;
+}
+
+export type LoginAttempt = { admitted: true } | { admitted: false; retryAfterSeconds: number };
+
+export interface LoginAttemptsPort {
+  /**
+   * Counts one attempt against `subject`'s budget, atomically and shared by every instance, BEFORE
+   * its password is checked: of N parallel guesses at most the budget are admitted.
+   */
+  begin(subject: string, budget: LoginBudget): Promise<LoginAttempt>;
+  /** A success: the subject's count starts over. */
+  clear(subject: string): Promise<void>;
+}
