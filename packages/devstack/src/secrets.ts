@@ -20,6 +20,25 @@ export function generateDevSecrets(opts: DevSecretsOptions = {}): Record<string,
     'payments-webhook-secret': randomBytes(32).toString('base64url'),
     'oidc-cookie-keys': randomBytes(32).toString('base64url'),
     'oidc-clients': JSON.stringify(devOidcClients()),
+    ...devPaymentSecrets(),
+  };
+}
+
+/**
+ * Payment providers. API credentials cannot be generated: they stay empty (that provider is off,
+ * 422 PAYMENT.PROVIDER_UNSUPPORTED) until a developer puts sandbox keys in .dev/secrets.json. Webhook
+ * signing secrets are generated, so signed test notifications verify locally.
+ */
+function devPaymentSecrets(): Record<string, string> {
+  return {
+    'stripe-secret-key': '',
+    'stripe-webhook-secret': `whsec_${randomBytes(24).toString('base64url')}`,
+    'paypal-client-id': '',
+    'paypal-client-secret': '',
+    'paypal-webhook-id': '',
+    'adyen-api-key': '',
+    'adyen-merchant-account': '',
+    'adyen-hmac-key': randomBytes(32).toString('hex').toUpperCase(),
   };
 }
 

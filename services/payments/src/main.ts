@@ -13,9 +13,7 @@ import { QueryPaymentsUseCase } from './app/query-payments.use-case';
 import { RefundPaymentUseCase } from './app/refund-payment.use-case';
 import { VoidPaymentUseCase } from './app/void-payment.use-case';
 import { paymentsRoutes } from './http/payments.routes';
-import { GuardedProvider } from './infra/providers/guarded-provider';
-import { ProviderRegistry } from './infra/providers/provider-registry';
-import { TestPaymentProvider } from './infra/providers/test-provider';
+import { buildProviders } from './infra/providers/provider-factory';
 import { createPaymentsDataSource } from './infra/typeorm/data-source';
 import { TypeormLedger, TypeormProviderCallLog } from './infra/typeorm/typeorm-ledger';
 import { TypeormPaymentRepository } from './infra/typeorm/typeorm-payment.repository';
@@ -32,10 +30,13 @@ async function main(): Promise<void> {
       PAYMENT_BREAKER_HALF_OPEN_MS: env.int(10_000, 100),
       /** `test` is the in-process provider of the contract's tokens; off in production. */
       PAYMENT_TEST_PROVIDER: env.bool(true),
+      /** Another Stripe API origin (stripe-mock in tests); unset: api.stripe.com. */
+      STRIPE_API_URL: z.url().optional(),
     }),
   );
   const log = createLogger('payments', config.LOG_LEVEL);
   const sidecar = new Sidecar({ host: config.DAPR_HOST, httpPort: config.DAPR_HTTP_PORT });
+  await sidecar.waitUntilReady(); // provider credentials come from its secret store
 
   const ds = createPaymentsDataSource(config.DB_URL);
   await ds.initialize();
@@ -57,9 +58,11 @@ async function main(): Promise<void> {
     halfOpenMs: config.PAYMENT_BREAKER_HALF_OPEN_MS,
     onStateChange: (provider: string, state: string) => log.warn({ provider, state }, 'payment provider breaker'),
   };
-  const providers = new ProviderRegistry({
-    ...(config.PAYMENT_TEST_PROVIDER ? { test: new GuardedProvider(new TestPaymentProvider(), guard) } : {}),
-  });
+  const providers = await buildProviders(
+    sidecar,
+    { guard, testProvider: config.PAYMENT_TEST_PROVIDER, stripeApiUrl: config.STRIPE_API_URL },
+    log,
+  );
 
   // A step's lease outlives its provider call (timeout) plus the bookkeeping around it; a request
   // waits that long for another caller's call on the same order. The request deadline covers both.

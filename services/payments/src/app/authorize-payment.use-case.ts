@@ -4,7 +4,7 @@ import { inject, injectable } from 'tsyringe';
 import type { AuthorizeRequest } from '../../contract';
 import { journal } from '../domain/ledger';
 import { decideAuthorize, type Payment, providerKey } from '../domain/payment';
-import { PaymentDeclinedError, PaymentUnavailableError } from '../domain/payment.errors';
+import { PaymentDeclinedError, PaymentUnavailableError, StepTakenOverError } from '../domain/payment.errors';
 import { paymentEvent } from './payment-events';
 import { PAYMENTS, type PaymentsSettings } from './payments.tokens';
 import { Patience, SingleFlight } from './patience';
@@ -92,7 +92,12 @@ export class AuthorizePaymentUseCase {
             currency: req.amount.currency,
             token: req.token,
           },
-          call,
+          {
+            ...call,
+            remember: async (ref) => {
+              if (!(await this.payments.remember(claimed, ref))) throw new StepTakenOverError(req.orderId);
+            },
+          },
         ),
       );
       const after = applied(claimed, { status: 'authorized', providerRef: ref, providerReached: true });

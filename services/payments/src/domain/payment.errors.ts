@@ -77,3 +77,18 @@ export class PaymentBusyError extends DomainError {
     });
   }
 }
+
+/**
+ * This caller's claim on a step ran out and another caller took it over mid-call: it must stop
+ * before moving money (the other caller goes on with the same provider key).
+ */
+export class StepTakenOverError extends DomainError {
+  readonly code = 'PAYMENT.IN_PROGRESS';
+  readonly kind = 'unavailable';
+  constructor(orderId: string) {
+    super(`Another request took over the payment of order ${orderId}; retry shortly.`, {
+      orderId,
+      retryAfterSeconds: 1,
+    });
+  }
+}

@@ -10,6 +10,13 @@ import type { ProviderName } from '../../domain/payment';
 export interface ProviderCall {
   idempotencyKey: string;
   signal?: AbortSignal;
+  /**
+   * Authorize only: stores the provider's id of the payment BEFORE the call that can hold money
+   * (Stripe creates the PaymentIntent unconfirmed, then confirms it). If the confirming call never
+   * answers, a void still knows what to cancel. Throws when this caller's step was taken over:
+   * the adapter must then not go on.
+   */
+  remember?: (ref: string) => Promise<void>;
 }
 
 export interface AuthorizeInput {

@@ -62,6 +62,8 @@ export interface PaymentRepositoryPort {
    * the payment with its new attempt, or undefined when another caller got there first.
    */
   claim(p: Payment, step: Step, leaseMs: number): Promise<Payment | undefined>;
+  /** Stores the provider's reference mid-step (fenced by the claim); false when it was taken over. */
+  remember(claimed: Payment, ref: string): Promise<boolean>;
   /** Ends the claimed step with its outcome; false when the claim was taken over meanwhile. */
   finish(claimed: Payment, outcome: StepOutcome): Promise<boolean>;
 

@@ -17,7 +17,7 @@ import type {
   ProviderCall,
   ReleaseInput,
 } from '../../app/ports/payment-provider.port';
-import { PaymentDeclinedError, PaymentUnavailableError } from '../../domain/payment.errors';
+import { PaymentDeclinedError, PaymentUnavailableError, StepTakenOverError } from '../../domain/payment.errors';
 
 export interface GuardOptions {
   /** A provider call with no answer by then is abandoned (its signal aborted): 503, outcome unknown. */
@@ -43,7 +43,8 @@ export class GuardedProvider implements PaymentProviderPort {
     private readonly opts: GuardOptions,
   ) {
     const breaker = circuitBreaker(
-      handleWhen((e) => !(e instanceof PaymentDeclinedError)),
+      // Answers are not faults: a decline, or our own step having been taken over mid-call.
+      handleWhen((e) => !(e instanceof PaymentDeclinedError || e instanceof StepTakenOverError)),
       { halfOpenAfter: opts.halfOpenMs, breaker: new ConsecutiveBreaker(opts.breakerFailures) },
     );
     breaker.onBreak(() => opts.onStateChange?.(inner.name, 'open'));
@@ -82,6 +83,7 @@ export class GuardedProvider implements PaymentProviderPort {
       });
     } catch (e) {
       if (e instanceof PaymentDeclinedError || e instanceof PaymentUnavailableError) throw e;
+      if (e instanceof StepTakenOverError) throw e;
       if (isBrokenCircuitError(e) || isIsolatedCircuitError(e)) {
         throw new PaymentUnavailableError(`${this.name}: circuit open`, false);
       }

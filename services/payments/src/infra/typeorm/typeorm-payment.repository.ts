@@ -99,6 +99,14 @@ export class TypeormPaymentRepository implements PaymentRepositoryPort {
     };
   }
 
+  async remember(claimed: Payment, ref: string): Promise<boolean> {
+    const result = await this.ds.query(
+      'UPDATE payments SET provider_ref = ? WHERE order_id = ? AND attempt = ? AND step = ?',
+      [ref, claimed.orderId, claimed.attempt, claimed.step],
+    );
+    return affected(result) === 1;
+  }
+
   async finish(claimed: Payment, outcome: StepOutcome): Promise<boolean> {
     const { sets, params } = changeSql(outcome.change);
     const done = await this.booked(async (m) => {
