@@ -2,6 +2,7 @@ import { DomainError } from '@dbcarts/errors';
 import type { NextFunction, Request, Response } from 'express';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterRes } from 'rate-limiter-flexible';
+import { clientKey } from './client-key';
 
 export class TooManyLoginsError extends DomainError {
   readonly code = 'AUTH.TOO_MANY_ATTEMPTS';
@@ -58,7 +59,7 @@ function perAddress(
     : memory;
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
-      await limiter.consume(req.ip ?? 'unknown');
+      await limiter.consume(clientKey(req.ip));
     } catch (r) {
       if (r instanceof Error) return next(r);
       const retryAfterSeconds = Math.max(1, Math.ceil((r as RateLimiterRes).msBeforeNext / 1000));
