@@ -13,10 +13,14 @@ import { QueryPaymentsUseCase } from './app/query-payments.use-case';
 import { RefundPaymentUseCase } from './app/refund-payment.use-case';
 import { VoidPaymentUseCase } from './app/void-payment.use-case';
 import { paymentsRoutes } from './http/payments.routes';
+import { withRawBodies } from './http/raw-body';
+import { webhookRoutes } from './http/webhooks.routes';
+import { HandleWebhookUseCase } from './app/handle-webhook.use-case';
 import { buildProviders } from './infra/providers/provider-factory';
 import { createPaymentsDataSource } from './infra/typeorm/data-source';
 import { TypeormLedger, TypeormProviderCallLog } from './infra/typeorm/typeorm-ledger';
 import { TypeormPaymentRepository } from './infra/typeorm/typeorm-payment.repository';
+import { TypeormWebhookRepository } from './infra/typeorm/typeorm-webhook.repository';
 
 async function main(): Promise<void> {
   const config = loadConfig(
@@ -32,6 +36,8 @@ async function main(): Promise<void> {
       PAYMENT_TEST_PROVIDER: env.bool(true),
       /** Another Stripe API origin (stripe-mock in tests); unset: api.stripe.com. */
       STRIPE_API_URL: z.url().optional(),
+      /** PayPal's API origin: live by default, https://api-m.sandbox.paypal.com for the sandbox. */
+      PAYPAL_API_URL: z.url().default('https://api-m.paypal.com'),
     }),
   );
   const log = createLogger('payments', config.LOG_LEVEL);
@@ -58,9 +64,14 @@ async function main(): Promise<void> {
     halfOpenMs: config.PAYMENT_BREAKER_HALF_OPEN_MS,
     onStateChange: (provider: string, state: string) => log.warn({ provider, state }, 'payment provider breaker'),
   };
-  const providers = await buildProviders(
+  const { providers, webhooks } = await buildProviders(
     sidecar,
-    { guard, testProvider: config.PAYMENT_TEST_PROVIDER, stripeApiUrl: config.STRIPE_API_URL },
+    {
+      guard,
+      testProvider: config.PAYMENT_TEST_PROVIDER,
+      stripeApiUrl: config.STRIPE_API_URL,
+      paypalApiUrl: config.PAYPAL_API_URL,
+    },
     log,
   );
 
@@ -73,6 +84,8 @@ async function main(): Promise<void> {
   container.register(PAYMENTS.Ledger, { useValue: new TypeormLedger(ds) });
   container.register(PAYMENTS.Calls, { useValue: new TypeormProviderCallLog(ds) });
   container.register(PAYMENTS.Providers, { useValue: providers });
+  container.register(PAYMENTS.Webhooks, { useValue: webhooks });
+  container.register(PAYMENTS.WebhookRecords, { useValue: new TypeormWebhookRepository(ds, () => relay.wake()) });
   container.register(PAYMENTS.Log, { useValue: log });
 
   const app = createHttpApp({
@@ -95,9 +108,12 @@ async function main(): Promise<void> {
           query: container.resolve(QueryPaymentsUseCase),
         }),
       );
+      a.use(webhookRoutes(container.resolve(HandleWebhookUseCase)));
     },
   });
-  await serve(app, {
+  // Webhook bodies are kept byte for byte (providers sign the exact bytes) before the JSON parser runs.
+  const root = withRawBodies(app, { prefix: '/webhooks', limitBytes: 1024 * 1024, token: config.APP_API_TOKEN });
+  await serve(root, {
     port: config.APP_PORT,
     host: config.APP_HOST,
     logger: log,

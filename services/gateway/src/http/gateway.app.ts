@@ -13,6 +13,7 @@ import { notificationsRoutes } from './notifications.routes';
 import { type LoginThrottleOptions, loginThrottle, registrationThrottle } from './login-throttle.middleware';
 import { oidcProxyRoutes } from './oidc-proxy.routes';
 import { type GatewayDeps, gatewayRoutes } from './gateway.routes';
+import { paymentWebhookRoutes } from './payment-webhooks.routes';
 import { type RateLimitOptions, rateLimit } from './rate-limit.middleware';
 
 export interface GatewayAppOptions {
@@ -56,6 +57,7 @@ export function buildGatewayApp(opts: GatewayAppOptions): Express {
         const throttle = loginThrottle(opts.loginThrottle);
         const registrations = registrationThrottle(opts.loginThrottle);
         a.use(identityRoutes(opts.identity.users, opts.identity.verifier, throttle, registrations));
+        a.use(paymentWebhookRoutes(opts.identity.sidecarBaseUrl)); // providers' signed notifications, relayed as sent
         a.use(adminRoutes(opts.deps, opts.identity.verifier));
         a.use(notificationsRoutes(opts.identity.verifier, opts.notifications));
         a.use(

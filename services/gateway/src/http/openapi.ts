@@ -247,6 +247,14 @@ export const OPERATIONS: Op[] = [
     ok: 200,
   },
   ...ORDER_OPERATIONS,
+  {
+    method: 'post',
+    path: '/api/payments/webhooks/{provider}',
+    summary:
+      "Payment provider notifications (stripe, paypal, adyen), relayed byte for byte; the provider's signature is checked, 400 if bad",
+    access: 'public',
+    ok: 200,
+  },
   { method: 'get', path: '/api/openapi.json', summary: 'This document', access: 'public', ok: 200 },
   { method: 'get', path: '/api/docs', summary: 'This document as a page', access: 'public', ok: 200 },
   ...OIDC_OPERATIONS,

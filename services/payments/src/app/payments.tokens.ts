@@ -4,6 +4,8 @@ export const PAYMENTS = {
   Ledger: Symbol('Ledger'),
   Calls: Symbol('ProviderCallLog'),
   Providers: Symbol('PaymentProviders'),
+  Webhooks: Symbol('WebhookVerifiers'),
+  WebhookRecords: Symbol('WebhookRepository'),
   Log: Symbol('Log'),
 } as const;
 

@@ -6,17 +6,38 @@ import { type GuardOptions, GuardedProvider } from './guarded-provider';
 import { ProviderRegistry } from './provider-registry';
 import { StripeProvider } from './stripe-provider';
 import { TestPaymentProvider } from './test-provider';
+import type { WebhookVerifierPort } from '../../app/ports/webhook.port';
+import { AdyenWebhookVerifier } from '../webhooks/adyen-webhook.verifier';
+import { PayPalWebhookVerifier } from '../webhooks/paypal-webhook.verifier';
+import { StripeWebhookVerifier } from '../webhooks/stripe-webhook.verifier';
+import { WebhookRegistry } from '../webhooks/webhook-registry';
 
 export interface ProviderConfig {
   guard: GuardOptions;
   testProvider: boolean;
   stripeApiUrl?: string;
+  /** PayPal's API origin (live or sandbox; the stand-in in tests): its calls and webhook certificates. */
+  paypalApiUrl: string;
 }
+
+/** Where PayPal serves webhook signing certificates from, besides the configured API origin. */
+const PAYPAL_CERT_ORIGINS = [
+  'https://api.paypal.com',
+  'https://api-m.paypal.com',
+  'https://api.sandbox.paypal.com',
+  'https://api-m.sandbox.paypal.com',
+];
 
 /** The secret store keys of every provider (packages/devstack generateDevSecrets writes dev values). */
 export const PAYMENT_SECRETS = {
   stripeSecretKey: 'stripe-secret-key',
   stripeWebhookSecret: 'stripe-webhook-secret',
+  paypalClientId: 'paypal-client-id',
+  paypalClientSecret: 'paypal-client-secret',
+  paypalWebhookId: 'paypal-webhook-id',
+  adyenApiKey: 'adyen-api-key',
+  adyenMerchantAccount: 'adyen-merchant-account',
+  adyenHmacKey: 'adyen-hmac-key',
 } as const;
 
 /**
@@ -42,6 +63,19 @@ export async function buildProviders(sidecar: Sidecar, config: ProviderConfig, l
       new StripeProvider({ secretKey: stripeKey, apiUrl: config.stripeApiUrl, timeoutMs: config.guard.timeoutMs }),
     );
   }
-  log.info({ providers: Object.keys(providers) }, 'payment providers');
-  return new ProviderRegistry(providers);
+  const verifiers: Partial<Record<ProviderName, WebhookVerifierPort>> = {};
+  const stripeWebhook = await secret(PAYMENT_SECRETS.stripeWebhookSecret);
+  if (stripeWebhook) verifiers.stripe = new StripeWebhookVerifier(stripeWebhook);
+  const adyenHmac = await secret(PAYMENT_SECRETS.adyenHmacKey);
+  if (adyenHmac) verifiers.adyen = new AdyenWebhookVerifier(adyenHmac);
+  const paypalWebhookId = await secret(PAYMENT_SECRETS.paypalWebhookId);
+  if (paypalWebhookId) {
+    verifiers.paypal = new PayPalWebhookVerifier({
+      webhookId: paypalWebhookId,
+      certOrigins: [...new Set([...PAYPAL_CERT_ORIGINS, new URL(config.paypalApiUrl).origin])],
+      timeoutMs: config.guard.timeoutMs,
+    });
+  }
+  log.info({ providers: Object.keys(providers), webhooks: Object.keys(verifiers) }, 'payment providers');
+  return { providers: new ProviderRegistry(providers), webhooks: new WebhookRegistry(verifiers) };
 }
