@@ -6,7 +6,9 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { DependencyUnavailableError } from '@dbcarts/errors';
+import { currentRequestContext } from '@dbcarts/logging';
 import { traceHeaders } from '@dbcarts/telemetry';
+import { DEFAULT_SIDECAR_TIMEOUTS } from './sidecar-wire';
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) and the ones a client must not choose: `host` (the callee
 // pins its own origin) and `dapr-*` (would steer the sidecar's routing).
@@ -33,6 +35,7 @@ export interface PassThroughOptions {
   path: string;
   /** A body an earlier parser already consumed (JSON or form), sent in place of the stream. */
   parsedBody?: Buffer;
+  /** The longest silence from the sidecar (the invocation bound of Sidecar by default). */
   timeoutMs?: number;
 }
 
@@ -49,12 +52,17 @@ function forwardable(headers: IncomingHttpHeaders): Record<string, string | stri
  * Relays one HTTP exchange to another app through Dapr service invocation, byte for byte: method,
  * query, headers (cookies, Authorization), body, and the callee's status, redirects and every
  * Set-Cookie back. For protocol endpoints (OAuth, webhooks) whose shape we do not own. A failure of
- * the invocation itself (callee down, sidecar unreachable) becomes DependencyUnavailableError, not
- * a relayed 500.
+ * the invocation itself (callee down, sidecar unreachable or silent) becomes DependencyUnavailableError,
+ * not a relayed 500: Dapr's text (error code, callee address, dial error) goes to the log only.
  */
 export function passThrough(req: IncomingMessage, res: ServerResponse, opts: PassThroughOptions): Promise<void> {
   const target = new URL(`${opts.sidecarBaseUrl}/v1.0/invoke/${opts.appId}/method${opts.path}`);
   const headers = { ...forwardable(req.headers), ...traceHeaders() };
+  const requestId = currentRequestContext()?.requestId;
+  if (requestId) headers['x-request-id'] = requestId;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_SIDECAR_TIMEOUTS.invokeMs;
+  const fault = (reason: string) =>
+    new DependencyUnavailableError(opts.appId, reason, { publicName: `The ${opts.appId} service` });
   if (opts.parsedBody) headers['content-length'] = String(opts.parsedBody.length);
   else if (req.headers['content-length']) headers['content-length'] = req.headers['content-length'];
   else if (req.headers['transfer-encoding']) headers['transfer-encoding'] = 'chunked';
@@ -62,7 +70,7 @@ export function passThrough(req: IncomingMessage, res: ServerResponse, opts: Pas
   return new Promise((resolve, reject) => {
     const upstream = httpRequest(
       target,
-      { method: req.method, headers, agent, timeout: opts.timeoutMs ?? 10_000 },
+      { method: req.method, headers, agent, timeout: timeoutMs },
       (answer: IncomingMessage) => {
         const status = answer.statusCode ?? 502;
         // Dapr reports a failed invocation as a 5xx with its own JSON error code (ERR_DIRECT_INVOKE...).
@@ -72,7 +80,7 @@ export function passThrough(req: IncomingMessage, res: ServerResponse, opts: Pas
           answer.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
             if (/"errorCode"\s*:\s*"ERR_/.test(text)) {
-              return reject(new DependencyUnavailableError(opts.appId, `HTTP ${status} ${text.slice(0, 200)}`));
+              return reject(fault(`HTTP ${status} ${text.slice(0, 300)}`));
             }
             res.writeHead(status, forwardable(answer.headers));
             res.end(text);
@@ -87,8 +95,8 @@ export function passThrough(req: IncomingMessage, res: ServerResponse, opts: Pas
         answer.on('error', reject);
       },
     );
-    upstream.on('timeout', () => upstream.destroy(new Error(`no answer in ${opts.timeoutMs ?? 10_000} ms`)));
-    upstream.on('error', (e) => reject(new DependencyUnavailableError(opts.appId, e.message)));
+    upstream.on('timeout', () => upstream.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    upstream.on('error', (e) => reject(fault(e.message)));
     if (opts.parsedBody) upstream.end(opts.parsedBody);
     else req.pipe(upstream);
   });

@@ -1,28 +1,20 @@
-import { DependencyUnavailableError, type Problem, UpstreamProblemError } from '@dbcarts/errors';
+import { DependencyUnavailableError, UpstreamProblemError } from '@dbcarts/errors';
+import { currentRequestContext } from '@dbcarts/logging';
 import { traceHeaders } from '@dbcarts/telemetry';
+import {
+  type ActorStateOperation,
+  DEFAULT_SIDECAR_TIMEOUTS,
+  type InvokeOptions,
+  type InvokeResult,
+  isProblem,
+  type SidecarAddress,
+  type SidecarTimeouts,
+  safeJson,
+  toQuery,
+  transportFault,
+} from './sidecar-wire';
 
-export interface SidecarAddress {
-  host: string;
-  httpPort: number;
-}
-
-export interface InvokeOptions {
-  body?: unknown;
-  headers?: Record<string, string>;
-  query?: Record<string, string | number | undefined>;
-  /** Per-call timeout; Dapr's resiliency policy adds its own retries/timeouts on top. */
-  timeoutMs?: number;
-}
-
-export type ActorStateOperation =
-  | { operation: 'upsert'; request: { key: string; value: unknown } }
-  | { operation: 'delete'; request: { key: string } };
-
-export interface InvokeResult<T> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
+export type { ActorStateOperation, InvokeOptions, InvokeResult, SidecarAddress, SidecarTimeouts } from './sidecar-wire';
 
 /**
  * The app's view of its Dapr sidecar over HTTP. Raw fetch (undici, keep-alive) rather than the SDK
@@ -31,9 +23,14 @@ export interface InvokeResult<T> {
  */
 export class Sidecar {
   readonly baseUrl: string;
+  readonly timeouts: SidecarTimeouts;
 
-  constructor(readonly address: SidecarAddress) {
+  constructor(
+    readonly address: SidecarAddress,
+    timeouts: Partial<SidecarTimeouts> = {},
+  ) {
     this.baseUrl = `http://${address.host}:${address.httpPort}`;
+    this.timeouts = { ...DEFAULT_SIDECAR_TIMEOUTS, ...timeouts };
   }
 
   /** Waits for the sidecar's outbound readiness (components loaded), so first calls don't race it. */
@@ -60,13 +57,34 @@ export class Sidecar {
 
   invokeService<T>(appId: string, method: string, path: string, opts: InvokeOptions = {}): Promise<InvokeResult<T>> {
     const qs = toQuery(opts.query);
-    return this.request<T>(appId, method, `/v1.0/invoke/${appId}/method/${path.replace(/^\//, '')}${qs}`, opts);
+    const url = `/v1.0/invoke/${appId}/method/${path.replace(/^\//, '')}${qs}`;
+    const bounded = { ...opts, timeoutMs: opts.timeoutMs ?? this.timeouts.invokeMs };
+    return this.request<T>(appId, method, url, bounded, `The ${appId} service`);
+  }
+
+  /**
+   * Like invokeService, but every answer the callee gave comes back (status, headers, body) instead
+   * of a thrown problem: for idempotent writes whose stored answer (a 402, a 409) is relayed as is.
+   * Only an unreachable sidecar or callee throws.
+   */
+  async invokeServiceAnswer<T>(appId: string, method: string, path: string, opts: InvokeOptions = {}) {
+    const qs = toQuery(opts.query);
+    const url = `/v1.0/invoke/${appId}/method/${path.replace(/^\//, '')}${qs}`;
+    const bounded = { ...opts, timeoutMs: opts.timeoutMs ?? this.timeouts.invokeMs };
+    const publicName = `The ${appId} service`;
+    const res = await this.send(appId, method, url, bounded, publicName);
+    // A 5xx that is not the callee's problem+json is Dapr's own (callee down): a fault, not an answer.
+    if (res.status >= 500 && !isProblem(res.body)) {
+      throw new DependencyUnavailableError(appId, `HTTP ${res.status} ${res.text.slice(0, 300)}`, { publicName });
+    }
+    return { status: res.status, headers: res.headers, body: res.body as T };
   }
 
   invokeActor<T>(actorType: string, actorId: string, method: string, body?: unknown, timeoutMs?: number): Promise<T> {
     // Always an object body: the SDK's actor runtime spreads a top-level array into the method's arguments.
     const path = `/v1.0/actors/${actorType}/${encodeURIComponent(actorId)}/method/${method}`;
-    return this.request<T>(`actor ${actorType}`, 'PUT', path, { body: body ?? {}, timeoutMs }).then((r) => r.body);
+    const bounded = { body: body ?? {}, timeoutMs: timeoutMs ?? this.timeouts.invokeMs };
+    return this.request<T>(`actor ${actorType}`, 'PUT', path, bounded).then((r) => r.body);
   }
 
   /** One secret from a secret store component (local file in dev, Kubernetes secrets in production). */
@@ -206,31 +224,41 @@ export class Sidecar {
     await this.request('pubsub', 'POST', `/v1.0/publish/${pubsub}/${topic}${meta}`, { body: data });
   }
 
-  /** One call to the sidecar; only an unreachable sidecar throws, any answer is returned as is. */
+  /**
+   * One call to the sidecar; only an unreachable or stalled sidecar throws, any answer is returned
+   * as is. `target` and the transport text are for the log; a client reads `publicName` only.
+   */
   private async send(
     target: string,
     method: string,
     path: string,
     opts: InvokeOptions,
+    publicName?: string,
   ): Promise<{ ok: boolean; status: number; headers: Headers; text: string; body: unknown }> {
     const headers: Record<string, string> = { ...traceHeaders(), ...opts.headers };
+    // The callee logs under the caller's request id: one id finds every line of a request.
+    const requestId = currentRequestContext()?.requestId;
+    if (requestId) headers['x-request-id'] ??= requestId;
     let payload: string | undefined;
     if (opts.body !== undefined) {
       payload = JSON.stringify(opts.body);
       headers['content-type'] ??= 'application/json';
     }
+    const timeoutMs = opts.timeoutMs ?? this.timeouts.componentMs;
     let res: Response;
+    let text: string;
     try {
+      // The signal bounds the body too: a sidecar that sends headers and then stalls is caught as well.
       res = await fetch(`${this.baseUrl}${path}`, {
         method,
         headers,
         body: payload,
-        signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000),
+        signal: AbortSignal.timeout(timeoutMs),
       });
+      text = await res.text();
     } catch (e) {
-      throw new DependencyUnavailableError(target, (e as Error).message);
+      throw new DependencyUnavailableError(target, transportFault(e, timeoutMs), { publicName });
     }
-    const text = await res.text();
     const type = res.headers.get('content-type') ?? '';
     const body = text && type.includes('json') ? safeJson(text) : text;
     return { ok: res.ok, status: res.status, headers: res.headers, text, body };
@@ -242,38 +270,14 @@ export class Sidecar {
     method: string,
     path: string,
     opts: InvokeOptions,
+    publicName?: string,
   ): Promise<InvokeResult<T>> {
-    const { ok, status, headers, body } = await this.send(target, method, path, opts);
+    const { ok, status, headers, body } = await this.send(target, method, path, opts, publicName);
     // 304 is a success for conditional GETs (If-None-Match relayed to the callee).
     if (ok || status === 304) return { status, headers, body: body as T };
     if (isProblem(body)) throw new UpstreamProblemError(body, target);
     // A non-problem failure comes from Dapr itself (callee down, no route, actor error): a dependency fault.
     const detail = typeof body === 'object' && body ? JSON.stringify(body) : String(body).slice(0, 300);
-    throw new DependencyUnavailableError(target, `HTTP ${status} ${detail}`);
+    throw new DependencyUnavailableError(target, `HTTP ${status} ${detail}`, { publicName });
   }
-}
-
-function toQuery(query: InvokeOptions['query']): string {
-  if (!query) return '';
-  const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') qs.set(k, String(v));
-  const s = qs.toString();
-  return s ? `?${s}` : '';
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-function isProblem(body: unknown): body is Problem {
-  return (
-    typeof body === 'object' &&
-    body !== null &&
-    typeof (body as Problem).code === 'string' &&
-    typeof (body as Problem).status === 'number'
-  );
 }

@@ -1,4 +1,13 @@
 export { underMigrationLock } from './migration-lock';
+export {
+  DEFAULT_DATABASE_BOUNDS,
+  type DatabaseBounds,
+  isUnavailable,
+  mysqlPoolOptions,
+  type QueryBoundsOptions,
+  withoutQueryBounds,
+  withQueryBounds,
+} from './query-bounds';
 
 /**
  * MariaDB/MySQL unique-key violation (ER_DUP_ENTRY), for mapping to a domain conflict. Checked by

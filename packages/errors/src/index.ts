@@ -22,7 +22,18 @@ export abstract class DomainError extends Error {
     super(message);
     this.name = new.target.name;
   }
+
+  /**
+   * The problem's public `detail`. Domain messages are written for the client, so by default the
+   * message; an error whose message carries internals (addresses, driver text) says something else.
+   */
+  get publicDetail(): string {
+    return this.message;
+  }
 }
+
+/** How long a client is told to wait (Retry-After) after a dependency fault before trying again. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 5;
 
 /** A problem+json body as RFC 9457 defines it, plus our stable `code`. */
 export interface Problem {
@@ -49,12 +60,46 @@ export class UpstreamProblemError extends Error {
   }
 }
 
-/** A dependency (sidecar, store, another service) did not answer usefully. */
+export interface DependencyFaultOptions {
+  /** Who failed, in words a client can use ("The catalog service"); infrastructure stays unnamed. */
+  publicName?: string;
+  retryAfterSeconds?: number;
+}
+
+/**
+ * A dependency (sidecar, store, another service) did not answer usefully. `dependency` and `reason`
+ * are internal (Dapr error codes, addresses, dial and driver text): they make the message, which is
+ * logged under the request id. A client reads only the public sentence.
+ */
 export class DependencyUnavailableError extends DomainError {
   readonly code = 'DEPENDENCY.UNAVAILABLE';
   readonly kind = 'unavailable';
-  constructor(dependency: string, reason: string) {
-    super(`${dependency} is unavailable: ${reason}`, { dependency });
+  private readonly publicName: string;
+
+  constructor(
+    readonly dependency: string,
+    reason: string,
+    opts: DependencyFaultOptions = {},
+  ) {
+    super(`${dependency} is unavailable: ${reason}`, {
+      retryAfterSeconds: opts.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS,
+    });
+    this.publicName = opts.publicName ?? 'A service this request needs';
+  }
+
+  override get publicDetail(): string {
+    return `${this.publicName} is unavailable; try again shortly.`;
+  }
+}
+
+/** A request ran past its deadline (packages/http answers it so; the handler's late answer is dropped). */
+export class DeadlineExceededError extends DomainError {
+  readonly code = 'SERVICE.DEADLINE_EXCEEDED';
+  readonly kind = 'unavailable';
+  constructor(deadlineMs: number) {
+    super(`The request could not be completed within ${Math.ceil(deadlineMs / 1000)} s; try again shortly.`, {
+      retryAfterSeconds: DEFAULT_RETRY_AFTER_SECONDS,
+    });
   }
 }
 

@@ -83,6 +83,6 @@ describe('createHttpApp', () => {
     expect((await request(app).get('/healthz')).status).toBe(200);
     const ready = await request(app).get('/readyz');
     expect(ready.status).toBe(503);
-    expect(ready.body.checks).toEqual({ db: 'ok', broker: 'broker down' });
+    expect(ready.body.checks).toEqual({ db: 'ok', broker: 'failed' });
   });
 });

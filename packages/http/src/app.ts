@@ -3,10 +3,13 @@ import { createLogger, type Logger, runWithRequestContext } from '@dbcarts/loggi
 import { currentTraceId } from '@dbcarts/telemetry';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import { PROBLEM_CONTENT_TYPE, problem, toProblem } from './problem';
+import { DEFAULT_REQUEST_DEADLINE_MS, requestDeadline } from './deadline';
+import { problem, sendProblem, toProblem } from './problem';
+import { DEFAULT_READINESS_TIMEOUT_MS, type ReadinessCheck, readinessHandler } from './readiness';
 import { sidecarGuard } from './sidecar-guard';
 
-export type ReadinessCheck = () => Promise<void>;
+export type { ReadinessCheck };
+export { sendProblem };
 
 export interface AppOptions {
   service: string;
@@ -17,6 +20,10 @@ export interface AppOptions {
   routes: (app: Express) => void;
   /** Bodies over this are refused with 413. */
   bodyLimit?: string;
+  /** A request not answered by then gets 503 SERVICE.DEADLINE_EXCEEDED (the bounds inside it: deadline.ts). */
+  requestDeadlineMs?: number;
+  /** A readiness check that has not answered by then counts as failed. */
+  readinessTimeoutMs?: number;
   /**
    * Routes only the sidecar may call (Dapr app API token, `dapr-api-token` header): all but the
    * probes for a service reached only through Dapr; `paths` (prefixes, compared in canonical form
@@ -48,6 +55,7 @@ export function createHttpApp(opts: AppOptions): Express {
     const traceparent = tp && tp.length <= 55 ? tp : undefined;
     runWithRequestContext({ requestId, traceparent, traceId: currentTraceId(traceparent) }, next);
   });
+  app.use(requestDeadline(opts.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS, log));
 
   if (opts.sidecarOnly?.token) app.use(sidecarGuard(opts.sidecarOnly.token, opts.sidecarOnly.paths, notFound));
 
@@ -61,22 +69,10 @@ export function createHttpApp(opts: AppOptions): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: opts.service });
   });
-  app.get('/readyz', async (_req, res) => {
-    const checks: Record<string, string> = {};
-    let ready = true;
-    await Promise.all(
-      Object.entries(opts.readiness ?? {}).map(async ([name, check]) => {
-        try {
-          await check();
-          checks[name] = 'ok';
-        } catch (e) {
-          ready = false;
-          checks[name] = e instanceof Error ? e.message : String(e);
-        }
-      }),
-    );
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
-  });
+  app.get(
+    '/readyz',
+    readinessHandler(opts.readiness ?? {}, log, opts.readinessTimeoutMs ?? DEFAULT_READINESS_TIMEOUT_MS),
+  );
 
   opts.routes(app);
 
@@ -88,13 +84,6 @@ export function createHttpApp(opts: AppOptions): Express {
     sendProblem(res, body);
   });
   return app;
-}
-
-export function sendProblem(res: Response, body: ReturnType<typeof toProblem>): void {
-  if (body.status === 429 && typeof body.retryAfterSeconds === 'number') {
-    res.setHeader('Retry-After', String(body.retryAfterSeconds));
-  }
-  res.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }
 
 function notFound(req: Request, res: Response): void {

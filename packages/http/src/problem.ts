@@ -1,4 +1,12 @@
-import { DomainError, type ErrorKind, type Problem, UpstreamProblemError } from '@dbcarts/errors';
+import {
+  DEFAULT_RETRY_AFTER_SECONDS,
+  DomainError,
+  type ErrorKind,
+  type Problem,
+  UpstreamProblemError,
+} from '@dbcarts/errors';
+import { currentRequestContext } from '@dbcarts/logging';
+import type { Response } from 'express';
 import { ZodError } from 'zod';
 
 // The only place that knows HTTP statuses for domain error kinds.
@@ -27,15 +35,34 @@ interface HttpParserError {
   expose?: boolean;
 }
 
-/** Turns anything thrown into an RFC 9457 body. Unknown errors never leak their message or stack. */
+/**
+ * Turns anything thrown into an RFC 9457 body. Unknown errors never leak their message or stack,
+ * domain errors give their public detail only. The request id (this service's, also over a relayed
+ * problem's) lets a client's report be matched with the log line that holds the internal reason.
+ */
 export function toProblem(err: unknown, traceId?: string): Problem {
-  const base = toProblemBody(err);
-  return traceId ? { ...base, traceId } : base;
+  const body = toProblemBody(err);
+  if (traceId) body.traceId = traceId;
+  const requestId = currentRequestContext()?.requestId;
+  if (requestId) body.requestId = requestId;
+  // 503 means "try again later": always say when (RFC 9110 §10.2.3).
+  if (body.status === 503 && typeof body.retryAfterSeconds !== 'number') {
+    body.retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS;
+  }
+  return body;
+}
+
+/** Writes a problem; 429 and 503 carry Retry-After from the body's `retryAfterSeconds`. */
+export function sendProblem(res: Response, body: Problem): void {
+  if ((body.status === 429 || body.status === 503) && typeof body.retryAfterSeconds === 'number') {
+    res.setHeader('Retry-After', String(body.retryAfterSeconds));
+  }
+  res.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }
 
 function toProblemBody(err: unknown): Problem {
   if (err instanceof DomainError) {
-    return problem(STATUS[err.kind], err.code, err.code, err.message, err.details);
+    return problem(STATUS[err.kind], err.code, err.code, err.publicDetail, err.details);
   }
   if (err instanceof UpstreamProblemError) return { ...err.problem };
   if (err instanceof ZodError) {

@@ -54,7 +54,15 @@ async function main(): Promise<void> {
   });
   // The one direct infrastructure connection: rate-limiter-flexible counts in Redis so every
   // gateway instance shares one budget (Dapr has no atomic counter API). Limits are live config.
-  const redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  // A command unanswered after 500 ms fails (commandTimeout), so the limiter and the throttle fall
+  // back to their per-instance counts: a stalled Redis (CLIENT PAUSE) held every login for as long
+  // as it lasted. No offline queue: while disconnected, commands fail at once instead of waiting.
+  const redis = new Redis(config.REDIS_URL, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 500,
+    connectTimeout: 2000,
+  });
   redis.on('error', (err) => log.warn({ err: err.message }, 'rate-limit store unreachable; per-instance limits apply'));
   const limits = new LiveLimits(sidecar, log, { points: config.RATE_LIMIT_PER_MINUTE, windowSeconds: 60 });
   limits.start();
