@@ -25,3 +25,12 @@ export {
   outboxTableSql,
   type Publish,
 } from './outbox';
+export {
+  type DeadLetter,
+  type DeadLetterRow,
+  deadLetterMigration,
+  deadLetterTableSql,
+  listDeadLetters,
+  replayDeadLetters,
+  storeDeadLetter,
+} from './dead-letters';

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { createCatalogClient } from '@dbcarts/catalog/client';
 import { baseServiceEnv, env, loadConfig, z } from '@dbcarts/config';
 import { type CloudEvent, type DeliveryStatus, Sidecar, SubscriptionRouter } from '@dbcarts/dapr';
-import { OutboxRelay, underMigrationLock } from '@dbcarts/db';
+import { OutboxRelay, storeDeadLetter, underMigrationLock } from '@dbcarts/db';
 import { createHttpApp, serve } from '@dbcarts/http';
 import { createInventoryClient } from '@dbcarts/inventory/client';
 import { createLogger } from '@dbcarts/logging';
@@ -28,6 +28,8 @@ import { DaprCartStore } from './infra/dapr-cart.store';
 import { createOrdersDataSource } from './infra/typeorm/data-source';
 import { SqlInvoiceStore, SqlOrderHistory } from './infra/typeorm/sql-read-models';
 import { SqlOrderRepository } from './infra/typeorm/sql-order.repository';
+
+const DEAD_LETTER_TOPIC = 'orders.dead-letter';
 
 async function main(): Promise<void> {
   const config = loadConfig(
@@ -69,27 +71,40 @@ async function main(): Promise<void> {
 
   const events = container.resolve(OrderEventsUseCase);
   const subscriptions = new SubscriptionRouter(log);
-  // Our own events, each consumer on its own route (its own queue): one failing never blocks another.
-  const on = (topic: string, route: string, handle: (e: OrderEvent, topic: string) => Promise<unknown>) =>
+  // Dapr takes ONE subscription per topic and app: each topic's consumers run in turn on its route.
+  // Every one is idempotent (history by version, invoice by order, settlement by order/return id), so
+  // a RETRY caused by one of them repeats the others harmlessly.
+  type Consumer = (e: OrderEvent, topic: string) => Promise<unknown>;
+  const consumers: Record<string, Consumer[]> = {};
+  for (const topic of Object.values(ORDER_EVENTS)) consumers[topic] = [(e) => events.project(e)];
+  consumers[ORDER_EVENTS.confirmed]?.push((e) => events.invoice(e));
+  consumers[ORDER_EVENTS.cancelled]?.push((e, t) => events.settle(e, t));
+  consumers[ORDER_EVENTS.returned]?.push((e, t) => events.settle(e, t));
+  for (const [topic, handlers] of Object.entries(consumers)) {
     subscriptions.subscribe({
       pubsubName: 'pubsub',
       topic,
-      route,
-      deadLetterTopic: 'orders.dead-letter',
+      route: `/events/${topic}`,
+      deadLetterTopic: DEAD_LETTER_TOPIC,
       handler: async (ce: CloudEvent): Promise<DeliveryStatus> => {
         const e = ce.data as OrderEvent;
         // Malformed: it will never parse, so it goes to the dead-letter topic instead of retrying forever.
         if (typeof e?.orderId !== 'string' || typeof e.version !== 'number') return 'DROP';
-        await handle(e, topic); // a fault throws: RETRY
+        for (const handle of handlers) await handle(e, topic); // a fault throws: RETRY
         return 'SUCCESS';
       },
     });
-  for (const topic of Object.values(ORDER_EVENTS)) {
-    on(topic, `/events/orders/history/${topic}`, (e) => events.project(e));
   }
-  on(ORDER_EVENTS.confirmed, '/events/orders/invoice', (e) => events.invoice(e));
-  on(ORDER_EVENTS.cancelled, '/events/orders/settle-cancel', (e, t) => events.settle(e, t));
-  on(ORDER_EVENTS.returned, '/events/orders/settle-return', (e, t) => events.settle(e, t));
+  // Poison deliveries land here and are kept for `npm run dead-letters` (list, replay).
+  subscriptions.subscribe({
+    pubsubName: 'pubsub',
+    topic: DEAD_LETTER_TOPIC,
+    route: '/events/orders/dead-letter',
+    handler: async (ce) => {
+      await storeDeadLetter(ds, { eventId: ce.id, pubsub: 'pubsub', topic: ce.topic ?? 'unknown', data: ce.data });
+      return 'SUCCESS';
+    },
+  });
 
   const recovery = container.resolve(RecoverOrders);
   const sweep = () =>

@@ -15,9 +15,15 @@ const skus: string[] = [];
 
 beforeAll(async () => {
   stack = await startStack({
-    apps: ['users', 'catalog', 'inventory', 'payments', 'orders', 'gateway'],
+    apps: ['users', 'catalog', 'inventory', 'payments', 'orders', 'notifications', 'gateway'],
     appEnv: {
       catalog: { SEED_CATALOG_PRODUCTS: '20' },
+      // A short provider timeout and a small breaker, so the provider-down scenario runs in seconds.
+      payments: {
+        PAYMENT_PROVIDER_TIMEOUT_MS: '800',
+        PAYMENT_BREAKER_FAILURES: '3',
+        PAYMENT_BREAKER_HALF_OPEN_MS: '2000',
+      },
       gateway: { RATE_LIMIT_PER_MINUTE: '1000000', REGISTRATIONS_PER_IP_PER_HOUR: '1000' },
     },
   });
@@ -94,8 +100,12 @@ describe('checkout', () => {
     expect(await stockOf(a)).toMatchObject({ onHand: 8, reserved: 0, available: 8 });
 
     const id = res.body.id as string;
+    // The confirmation email (real SMTP, Mailpit) and the invoice each within 1 s of the answer.
+    await within(1_000, async () => ((await stack.mailpit?.messagesTo(c.email))?.length ?? 0) === 1);
+    await within(1_000, async () => (await api('GET', `/api/orders/${id}/invoice`, undefined, c.token)).status === 200);
     await within(3_000, async () => (await api('GET', '/api/orders', undefined, c.token)).body.items?.[0]?.id === id);
-    await within(3_000, async () => (await api('GET', `/api/orders/${id}/invoice`, undefined, c.token)).status === 200);
+    const notes = await api('GET', '/api/me/notifications', undefined, c.token);
+    expect(JSON.stringify(notes.body)).toContain(id);
     const invoice = (await api('GET', `/api/orders/${id}/invoice`, undefined, c.token)).body;
     expect(invoice.number).toMatch(/^\d{4}-\d{6}$/);
     expect(invoice.gross.amount).toBe(res.body.total.amount);
@@ -180,6 +190,12 @@ describe('checkout', () => {
     const cancelled = await api('POST', `/api/orders/${placed.body.id}/cancel`, undefined, c.token);
     expect(cancelled.body.status).toBe('cancelled');
     expect((await stockOf(sku)).onHand).toBe(before);
+    // The history read model follows every event of the order, not only the first ones.
+    const statusIn = async (id: string) =>
+      ((await api('GET', '/api/orders', undefined, c.token)).body.items as { id: string; status: string }[]).find(
+        (o) => o.id === id,
+      )?.status;
+    await within(3_000, async () => (await statusIn(placed.body.id)) === 'cancelled');
 
     const shipped = await place(c.token, order([{ sku, quantity: 1 }]));
     expect((await api('POST', `/api/admin/orders/${shipped.body.id}/ship`, undefined, admin)).body.status).toBe(
@@ -219,11 +235,38 @@ describe('checkout', () => {
     expect(ret.status).toBe(201);
     expect(ret.body.refund.amount).toBe(placed.body.total.amount);
     expect(ret.body.order.status).toBe('returned');
+    await within(
+      3_000,
+      async () => (await api('GET', '/api/orders', undefined, c.token)).body.items?.[0]?.status === 'returned',
+    );
     expect((await stockOf(sku)).onHand).toBe(onHand + 2);
     const ledger = await stack
       .sidecar('orders')
       .invokeServiceAnswer<{ refunded: number; balanced: boolean }>('payments', 'GET', `ledger/${id}`);
     expect(ledger.body.refunded).toBe(placed.body.total.amount);
+    await checkInvariants(c.id);
+  });
+
+  it('the payment provider down: 503 with nothing held, the breaker then answers at once, and it recovers', async () => {
+    const c = await newCustomer(api, stack.uniqueId('breaker'));
+    const sku = skus[2] as string;
+    const before = await stockOf(sku);
+    // tok_timeout: the provider never answers; three of them open the breaker.
+    for (let i = 0; i < 3; i++) {
+      const res = await place(c.token, order([{ sku, quantity: 1 }], 'tok_timeout'));
+      expect(res.status).toBe(503);
+      expect(res.body.code).toBe('PAYMENT.UNAVAILABLE');
+    }
+    const t0 = performance.now();
+    const fast = await place(c.token, order([{ sku, quantity: 1 }], 'tok_visa'));
+    const fastMs = performance.now() - t0;
+    expect(fast.status).toBe(503);
+    expect(fastMs).toBeLessThan(700); // under the provider's own 800 ms timeout: the breaker answered
+    expect(await stockOf(sku)).toMatchObject({ onHand: before.onHand, reserved: before.reserved });
+    // Half-open after 2 s: the next order goes through again.
+    await new Promise((r) => setTimeout(r, 2_200));
+    const ok = await place(c.token, order([{ sku, quantity: 1 }], 'tok_visa'));
+    expect(ok.status).toBe(201);
     await checkInvariants(c.id);
   });
 });

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { startStack, TEST_ADMIN, type TestStack } from '@dbcarts/testing';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,9 +71,14 @@ describe('orders under kill -9', () => {
 
     await stack.restartApp('orders', 'crash');
 
-    await within(20_000, async () => (await api('GET', `/api/orders/${id}/invoice`, undefined, c.token)).status === 200);
+    await within(
+      20_000,
+      async () => (await api('GET', `/api/orders/${id}/invoice`, undefined, c.token)).status === 200,
+    );
     await within(10_000, async () => (await api('GET', '/api/orders', undefined, c.token)).body.items?.[0]?.id === id);
-    const invoices = await query<{ n: number }>('SELECT COUNT(*) AS n FROM `{orders}`.invoices WHERE order_id = ?', [id]);
+    const invoices = await query<{ n: number }>('SELECT COUNT(*) AS n FROM `{orders}`.invoices WHERE order_id = ?', [
+      id,
+    ]);
     expect(Number(invoices[0]?.n)).toBe(1);
     // One number taken for it: a second delivery would not have consumed another.
     const [after] = await query<{ last_seq: number }>('SELECT last_seq FROM `{orders}`.invoice_counters');
@@ -91,7 +98,9 @@ describe('orders under kill -9', () => {
       () => undefined,
     );
     await within(10_000, async () => {
-      const rows = await query<{ saga_step: string }>('SELECT saga_step FROM `{orders}`.orders WHERE customer_id = ?', [c.id]);
+      const rows = await query<{ saga_step: string }>('SELECT saga_step FROM `{orders}`.orders WHERE customer_id = ?', [
+        c.id,
+      ]);
       return rows[0]?.saga_step === 'authorizing';
     });
     expect((await api('GET', `/api/inventory/${sku}`)).body.reserved).toBe(before.reserved + 1);
@@ -100,14 +109,19 @@ describe('orders under kill -9', () => {
     await inFlight;
 
     await within(30_000, async () => {
-      const rows = await query<{ status: string }>('SELECT status FROM `{orders}`.orders WHERE customer_id = ?', [c.id]);
+      const rows = await query<{ status: string }>('SELECT status FROM `{orders}`.orders WHERE customer_id = ?', [
+        c.id,
+      ]);
       return rows[0]?.status === 'failed';
     });
     const [order] = await query<{ id: string; failure_code: string }>(
       'SELECT id, failure_code FROM `{orders}`.orders WHERE customer_id = ?',
       [c.id],
     );
-    expect((await api('GET', `/api/inventory/${sku}`)).body).toMatchObject({ reserved: before.reserved, onHand: before.onHand });
+    expect((await api('GET', `/api/inventory/${sku}`)).body).toMatchObject({
+      reserved: before.reserved,
+      onHand: before.onHand,
+    });
     const ledger = await stack
       .sidecar('orders')
       .invokeServiceAnswer<{ held: number; balanced: boolean }>('payments', 'GET', `ledger/${order?.id}`);
@@ -118,7 +132,51 @@ describe('orders under kill -9', () => {
     const replay = await api('POST', '/api/orders', body(sku, 'tok_timeout'), c.token, { 'idempotency-key': key });
     expect(replay.status).toBe(503);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
-    const orders = await query<{ n: number }>('SELECT COUNT(*) AS n FROM `{orders}`.orders WHERE customer_id = ?', [c.id]);
+    const orders = await query<{ n: number }>('SELECT COUNT(*) AS n FROM `{orders}`.orders WHERE customer_id = ?', [
+      c.id,
+    ]);
     expect(Number(orders[0]?.n)).toBe(1);
   });
 });
+
+describe('poison events', () => {
+  it('a malformed orders.* delivery lands in dead_letters under its topic; the documented command replays it', async () => {
+    const id = `poison-${randomUUID()}`;
+    await stack.sidecar('orders').publish('pubsub', 'orders.confirmed', { nonsense: true }, { id });
+    await within(20_000, async () => {
+      const rows = await query<{ n: number }>('SELECT COUNT(*) AS n FROM `{orders}`.dead_letters WHERE event_id = ?', [
+        id,
+      ]);
+      return Number(rows[0]?.n) === 1;
+    });
+    const [letter] = await query<{ topic: string }>('SELECT topic FROM `{orders}`.dead_letters WHERE event_id = ?', [
+      id,
+    ]);
+    expect(letter?.topic).toBe('orders.confirmed');
+
+    const dbUrl = `${process.env.TEST_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306'}/${stack.database('orders')}`;
+    const listed = await runScript(['list', '--db-url', dbUrl]);
+    expect(listed).toContain(id);
+    const replayed = await runScript(['replay', '--id', id, '--db-url', dbUrl]);
+    expect(JSON.parse(replayed.trim().split('\n').at(-1) as string)).toEqual({ replayed: 1 });
+    const [row] = await query<{ replayed_at: Date | null }>(
+      'SELECT replayed_at FROM `{orders}`.dead_letters WHERE event_id = ?',
+      [id],
+    );
+    expect(row?.replayed_at).not.toBeNull();
+    // Published again by the running service's relay: it leaves the outbox.
+    await within(20_000, async () => {
+      const rows = await query<{ n: number }>('SELECT COUNT(*) AS n FROM `{orders}`.outbox WHERE event_id = ?', [id]);
+      return Number(rows[0]?.n) === 0;
+    });
+  });
+});
+
+function runScript(args: string[]): Promise<string> {
+  const script = join(__dirname, '..', 'dist', 'src', 'dead-letters.js');
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [script, ...args], { timeout: 30_000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+    );
+  });
+}
