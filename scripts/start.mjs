@@ -6,13 +6,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
-const { Stack, checkInfra, generateDevSecrets, readManifest, InfraUnreachableError } = require('@dbcarts/devstack');
+const { Stack, Mailpit, checkInfra, generateDevSecrets, readManifest, InfraUnreachableError } = require('@dbcarts/devstack');
 const { Sidecar } = require('@dbcarts/dapr');
 const mysql = require('mysql2/promise');
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const devDir = join(root, '.dev');
-const APPS = ['inventory', 'catalog', 'users', 'gateway'];
+const APPS = ['inventory', 'catalog', 'users', 'payments', 'orders', 'notifications', 'gateway'];
+const MAILPIT = { smtpPort: Number(process.env.MAILPIT_SMTP_PORT ?? 1025), httpPort: Number(process.env.MAILPIT_HTTP_PORT ?? 8025) };
 const gatewayPort = Number(process.env.GATEWAY_PORT ?? 8080);
 const profiles = (process.env.DAPR_PROFILE ?? '')
   .split(',')
@@ -69,6 +70,16 @@ async function seedStock(stack) {
 async function main() {
   const manifests = APPS.map((a) => readManifest(root, a));
   const infra = [...new Set(manifests.flatMap((m) => m.infra))];
+  // Order email goes to a local Mailpit (real SMTP + HTTP API), started here like the sidecars.
+  mkdirSync(join(devDir, 'logs'), { recursive: true });
+  const mailpit = manifests.some((m) => m.mailpit)
+    ? await Mailpit.start({
+        repoRoot: root,
+        logFile: join(devDir, 'logs', 'mailpit.log'),
+        databaseFile: join(devDir, 'mailpit.db'),
+        ...MAILPIT,
+      })
+    : undefined;
   say('checking Redis, MariaDB, RabbitMQ...');
   await checkInfra(infra);
   const secretsFile = ensureDevSecrets();
@@ -83,7 +94,7 @@ async function main() {
     runDir: devDir,
     profiles,
     ports: Object.fromEntries(manifests.map((m) => [m.appId, m.appId === 'gateway' ? gatewayPort : m.devPort])),
-    metadata: { secretsFile },
+    metadata: { secretsFile, ...mailpit?.metadata },
     appEnv: { catalog: { SEED_CATALOG_PRODUCTS: process.env.SEED_CATALOG_PRODUCTS ?? '10000' } },
     env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
   });
@@ -93,6 +104,7 @@ async function main() {
     stopping = true;
     say('stopping every process started...');
     await stack.stop();
+    await mailpit?.stop();
     say('stopped.');
     process.exit(0);
   };
@@ -104,6 +116,7 @@ async function main() {
   say(
     `gateway:  http://127.0.0.1:${gatewayPort}  (try: curl http://127.0.0.1:${gatewayPort}/api/inventory/${seeded.sku ?? 'FSH-TEE-001'})`,
   );
+  if (mailpit) say(`mail:     ${mailpit.url}/api/v1/messages  (Mailpit: every email the store sends; SMTP on :${mailpit.smtpPort})`);
   say(`logs:     ${stack.logDir}/  (one file per service and per sidecar)`);
   say('press Ctrl-C to stop');
 }

@@ -75,7 +75,7 @@ describe('deploy/k8s', () => {
     .map((d) => (d.metadata as { name: string }).name);
 
   it('has a Deployment per service', () => {
-    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(['catalog', 'gateway', 'inventory', 'users']);
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual([...serviceNames].sort());
   });
 
   describe.each(deployments.map((d) => [d.metadata.name, d] as const))('Deployment %s', (_name, deployment) => {
