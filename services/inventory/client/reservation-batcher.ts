@@ -74,7 +74,8 @@ export function createBatchedReserve(
 
   const batcher = new KeyedBatcher<ReserveItemRequest, ReserveResult>(
     (sku, items) => (known.has(sku) ? direct(sku, items) : throughService(sku, items)),
-    opts.maxBatch,
+    // The service's batch route takes at most 1000 items (contract ReserveBatchBody).
+    Math.min(opts.maxBatch, 1000),
     { maxPendingPerKey: opts.maxPendingPerSku ?? 10_000, maxPending: opts.maxPending ?? 50_000, timeoutMs },
   );
 
