@@ -218,9 +218,13 @@ export class Sidecar {
     });
   }
 
-  /** Publishes with our own CloudEvent id so consumers can deduplicate on it. */
+  /**
+   * Publishes with our own CloudEvent id so consumers can deduplicate on it. Dapr takes envelope
+   * overrides as `metadata.cloudevent.<field>`; a plain `metadata.id` is ignored (every publish then
+   * got a random id, so a re-published outbox row looked like a new event to every consumer).
+   */
   async publish(pubsub: string, topic: string, data: unknown, opts: { id?: string } = {}): Promise<void> {
-    const meta = opts.id ? `?metadata.id=${encodeURIComponent(opts.id)}` : '';
+    const meta = opts.id ? `?metadata.cloudevent.id=${encodeURIComponent(opts.id)}` : '';
     await this.request('pubsub', 'POST', `/v1.0/publish/${pubsub}/${topic}${meta}`, { body: data });
   }
 
