@@ -6,6 +6,7 @@ import { serve } from '@dbcarts/http';
 import { createInventoryClient } from '@dbcarts/inventory/client';
 import { createLogger } from '@dbcarts/logging';
 import { createNotificationsClient } from '@dbcarts/notifications/client';
+import { createOrdersClient } from '@dbcarts/orders/client';
 import { createUsersClient } from '@dbcarts/users/client';
 import { BrowseProductsUseCase } from './app/browse-products.use-case';
 import { ProductEdgeCache } from './app/product-edge-cache';
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
     deps: { catalog, inventory, browse: new BrowseProductsUseCase(catalog), edge },
     subscriptions,
     notifications: createNotificationsClient(sidecar),
+    orders: createOrdersClient(sidecar),
     sidecarToken: config.APP_API_TOKEN,
     loginThrottle: {
       redis,

@@ -2,6 +2,7 @@ import type { SubscriptionRouter } from '@dbcarts/dapr';
 import { createHttpApp, SIDECAR_PATHS } from '@dbcarts/http';
 import type { Logger } from '@dbcarts/logging';
 import type { NotificationsClient } from '@dbcarts/notifications/client';
+import type { OrdersClient } from '@dbcarts/orders/client';
 import { type UsersClient, USERS_APP_ID } from '@dbcarts/users/client';
 import type { Express } from 'express';
 import type { JwksTokenVerifier } from '../infra/jwks-token.verifier';
@@ -12,6 +13,7 @@ import { identityRoutes } from './identity.routes';
 import { notificationsRoutes } from './notifications.routes';
 import { type LoginThrottleOptions, loginThrottle, registrationThrottle } from './login-throttle.middleware';
 import { oidcProxyRoutes } from './oidc-proxy.routes';
+import { ordersRoutes } from './orders.routes';
 import { type GatewayDeps, gatewayRoutes } from './gateway.routes';
 import { paymentWebhookRoutes } from './payment-webhooks.routes';
 import { type RateLimitOptions, rateLimit } from './rate-limit.middleware';
@@ -34,6 +36,8 @@ export interface GatewayAppOptions {
   sidecarToken?: string;
   /** Pub/sub deliveries (GET /dapr/subscribe + routes), mounted before the API. */
   subscriptions?: SubscriptionRouter;
+  /** Cart and orders (absent in route tests that do not need them). */
+  orders?: OrdersClient;
   /** The caller's notifications (GET /api/me/notifications). */
   notifications?: NotificationsClient;
 }
@@ -59,6 +63,7 @@ export function buildGatewayApp(opts: GatewayAppOptions): Express {
         a.use(identityRoutes(opts.identity.users, opts.identity.verifier, throttle, registrations));
         a.use(paymentWebhookRoutes(opts.identity.sidecarBaseUrl)); // providers' signed notifications, relayed as sent
         a.use(adminRoutes(opts.deps, opts.identity.verifier));
+        if (opts.orders) a.use(ordersRoutes(opts.orders, opts.identity.verifier));
         a.use(notificationsRoutes(opts.identity.verifier, opts.notifications));
         a.use(
           oidcProxyRoutes({
