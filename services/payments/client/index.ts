@@ -41,7 +41,8 @@ export interface PaymentsClient {
   reconcile(orderId: string): Promise<ReconciliationDto>;
 }
 
-export function createPaymentsClient(sidecar: Sidecar, appId = PAYMENTS_APP_ID, timeoutMs = 15_000): PaymentsClient {
+// 6 s: above the provider's own bound (PAYMENT_PROVIDER_TIMEOUT_MS, 4 s), so payments says what failed.
+export function createPaymentsClient(sidecar: Sidecar, appId = PAYMENTS_APP_ID, timeoutMs = 6_000): PaymentsClient {
   const seg = encodeURIComponent;
   const call = async <T>(method: string, path: string, body?: unknown) =>
     (await sidecar.invokeService<T>(appId, method, path, { body, timeoutMs })).body;
