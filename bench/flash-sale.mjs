@@ -102,7 +102,8 @@ async function main() {
   // FLASH_CPU_PROF=dir writes a V8 CPU profile of the inventory app (open it in Chrome DevTools).
   const prof = process.env.FLASH_CPU_PROF;
   const nodeArgs = prof ? { inventory: ['--cpu-prof', `--cpu-prof-dir=${prof}`] } : undefined;
-  const stack = await startStack({ apps: ['inventory', 'gateway'], nodeArgs });
+  // The catalog too: inventory keeps stock only for SKUs the catalog knows (INVENTORY.UNKNOWN_SKU).
+  const stack = await startStack({ apps: ['catalog', 'inventory', 'gateway'], nodeArgs });
   const lua = await startBaselineServer('lua-baseline.server.mjs', { REDIS_DB: String(stack.redisDb) });
   const luaPort = lua.port;
   try {
@@ -111,6 +112,15 @@ async function main() {
     const single = createInventoryClient(caller, { batching: false });
     const base = stack.uniqueId('FLASH');
     const stockOnHand = Math.floor(REQUESTS * 0.9); // the last 10% of attempts must be refused
+
+    const skus = [`${base}-W`, `${base}-S`, ...LEVELS.map((u) => `${base}-U${u}`)];
+    await Promise.all(
+      skus.map((sku) =>
+        caller.invokeService('catalog', 'POST', 'products', {
+          body: { sku, name: `Flash ${sku}`, category: 'electronics', price: { amount: 9900, currency: 'USD' } },
+        }),
+      ),
+    );
 
     // Warm up: actor activation, connection pools, JIT.
     await batched.setStock(`${base}-W`, 1e6);

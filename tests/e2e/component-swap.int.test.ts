@@ -12,7 +12,8 @@ describe.each(['state-postgres', 'state-mariadb'])('with DAPR_PROFILE=%s', (prof
   let gw: string;
 
   beforeAll(async () => {
-    stack = await startStack({ apps: ['users', 'inventory', 'gateway'], profiles: [profile] });
+    // The catalog too: inventory keeps stock only for SKUs the catalog knows.
+    stack = await startStack({ apps: ['users', 'catalog', 'inventory', 'gateway'], profiles: [profile] });
     gw = stack.appUrl('gateway');
   });
   afterAll(() => stack?.stop());
@@ -29,6 +30,9 @@ describe.each(['state-postgres', 'state-mariadb'])('with DAPR_PROFILE=%s', (prof
   it('sells 40 units to 120 concurrent buyers exactly once each (actor state on this store)', async () => {
     const inventory = stack.sidecar('inventory');
     const sku = stack.uniqueId('SWAP');
+    await inventory.invokeService('catalog', 'POST', 'products', {
+      body: { sku, name: 'Swap kite', category: 'toys', price: { amount: 1000, currency: 'USD' } },
+    });
     await inventory.invokeService('inventory', 'PUT', `stock/${sku}`, { body: { onHand: 40 } });
     const outcomes = await Promise.all(
       Array.from({ length: 120 }, (_, n) =>

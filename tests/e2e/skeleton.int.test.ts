@@ -86,6 +86,10 @@ describe('walking skeleton through the gateway', () => {
 
   it('answers inventory through two sidecars', async () => {
     const sku = stack.uniqueId('SKU');
+    // Inventory keeps stock only for SKUs the catalog knows (404 INVENTORY.UNKNOWN_SKU otherwise).
+    await stack.sidecar('inventory').invokeService('catalog', 'POST', 'products', {
+      body: { sku, name: 'Skeleton kite', category: 'toys', price: { amount: 1000, currency: 'USD' } },
+    });
     await createInventoryClient(stack.sidecar('inventory')).setStock(sku, 12);
     const res = await get(`/api/inventory/${sku}`);
     expect(res.status).toBe(200);
