@@ -12,7 +12,7 @@ let gw: string;
 
 beforeAll(async () => {
   stack = await startStack({
-    apps: ['users', 'catalog', 'inventory', 'gateway'],
+    apps: ['users', 'catalog', 'inventory', 'payments', 'orders', 'notifications', 'gateway'],
     appEnv: { catalog: { SEED_CATALOG_PRODUCTS: '14' }, gateway: { RATE_LIMIT_PER_MINUTE: '10000000' } },
   });
   gw = stack.appUrl('gateway');
@@ -51,6 +51,19 @@ const ROUTES = [
   ['GET', '/oidc/interaction/{id}'],
   ['POST', '/oidc/interaction/{id}/login'],
   ['GET', '/oidc/session/end'],
+  ['GET', '/api/cart'],
+  ['PUT', '/api/cart/items/{sku}'],
+  ['DELETE', '/api/cart/items/{sku}'],
+  ['POST', '/api/orders'],
+  ['GET', '/api/orders'],
+  ['GET', '/api/orders/{id}'],
+  ['POST', '/api/orders/{id}/cancel'],
+  ['POST', '/api/orders/{id}/returns'],
+  ['GET', '/api/orders/{id}/invoice'],
+  ['GET', '/api/admin/orders'],
+  ['POST', '/api/admin/orders/{id}/ship'],
+  ['GET', '/api/me/notifications'],
+  ['POST', '/api/payments/webhooks/{id}'],
 ] as const;
 
 const hostile = fc.oneof(
@@ -190,6 +203,8 @@ const SIDECAR_ONLY: Record<string, [string, string][]> = {
     ['GET', '/products'],
     ['POST', '/products'],
     ['PATCH', `/products/${PRODUCT_ID}`],
+    ['GET', '/skus/FSH-TEE-001'],
+    ['POST', '/prices'],
   ],
   inventory: [
     ['GET', '/dapr/config'],
@@ -197,6 +212,24 @@ const SIDECAR_ONLY: Record<string, [string, string][]> = {
     ['GET', '/stock/FSH-TEE-001'],
     ['PUT', '/stock/FSH-TEE-001'],
     ['POST', '/reservations'],
+  ],
+  orders: [
+    ['GET', '/dapr/subscribe'],
+    ['POST', '/events/orders.confirmed'],
+    ['GET', `/customers/${PRODUCT_ID}/cart`],
+    ['POST', `/customers/${PRODUCT_ID}/orders`],
+    ['POST', `/admin/orders/${PRODUCT_ID}/ship`],
+  ],
+  payments: [
+    ['POST', '/payments'],
+    ['POST', `/payments/${PRODUCT_ID}/void`],
+    ['GET', `/ledger/${PRODUCT_ID}`],
+    ['POST', '/webhooks/stripe'],
+  ],
+  notifications: [
+    ['GET', '/dapr/subscribe'],
+    ['POST', '/events/orders.confirmed'],
+    ['GET', '/notifications'],
   ],
   users: [
     ['POST', '/auth/register'],
