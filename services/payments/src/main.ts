@@ -18,7 +18,7 @@ import { webhookRoutes } from './http/webhooks.routes';
 import { HandleWebhookUseCase } from './app/handle-webhook.use-case';
 import { buildProviders } from './infra/providers/provider-factory';
 import { createPaymentsDataSource } from './infra/typeorm/data-source';
-import { TypeormLedger, TypeormProviderCallLog } from './infra/typeorm/typeorm-ledger';
+import { TypeormLedger } from './infra/typeorm/typeorm-ledger';
 import { TypeormPaymentRepository } from './infra/typeorm/typeorm-payment.repository';
 import { TypeormWebhookRepository } from './infra/typeorm/typeorm-webhook.repository';
 
@@ -36,8 +36,14 @@ async function main(): Promise<void> {
       PAYMENT_TEST_PROVIDER: env.bool(true),
       /** Another Stripe API origin (stripe-mock in tests); unset: api.stripe.com. */
       STRIPE_API_URL: z.url().optional(),
-      /** PayPal's API origin: live by default, https://api-m.sandbox.paypal.com for the sandbox. */
-      PAYPAL_API_URL: z.url().default('https://api-m.paypal.com'),
+      PAYPAL_ENVIRONMENT: z.enum(['sandbox', 'production']).default('sandbox'),
+      /** Another origin PayPal webhook certificates may come from, besides PayPal's (tests: the stand-in). */
+      PAYPAL_WEBHOOK_CERT_ORIGIN: z.url().optional(),
+      ADYEN_ENVIRONMENT: z.enum(['TEST', 'LIVE']).default('TEST'),
+      ADYEN_LIVE_PREFIX: z.string().optional(),
+      ADYEN_RETURN_URL: z.url().default('http://127.0.0.1:3000/checkout/adyen-return'),
+      /** HTTPS egress proxy for PayPal and Adyen calls (their SDKs have fixed hosts). */
+      PAYMENT_EGRESS_PROXY: z.url().optional(),
     }),
   );
   const log = createLogger('payments', config.LOG_LEVEL);
@@ -70,30 +76,37 @@ async function main(): Promise<void> {
       guard,
       testProvider: config.PAYMENT_TEST_PROVIDER,
       stripeApiUrl: config.STRIPE_API_URL,
-      paypalApiUrl: config.PAYPAL_API_URL,
+      paypalEnvironment: config.PAYPAL_ENVIRONMENT,
+      paypalCertOrigin: config.PAYPAL_WEBHOOK_CERT_ORIGIN,
+      adyenEnvironment: config.ADYEN_ENVIRONMENT,
+      adyenLivePrefix: config.ADYEN_LIVE_PREFIX,
+      adyenReturnUrl: config.ADYEN_RETURN_URL,
+      egressProxy: config.PAYMENT_EGRESS_PROXY,
     },
     log,
   );
 
-  // A step's lease outlives its provider call (timeout) plus the bookkeeping around it; a request
-  // waits that long for another caller's call on the same order. The request deadline covers both.
+  // A step's lease outlives its provider call (timeout) plus the bookkeeping around it. A request
+  // answers within the deadline: its own provider call, or waiting for another caller's on the same
+  // order. Only taking over from a caller that crashed mid-call can take longer (lease + a call): that
+  // request answers 503 at the deadline, goes on, and a retry answers its outcome. The deadline stays
+  // under Dapr's timeout for payments (10 s, resiliency `checkout`), which stays under the client's 15 s.
   const leaseMs = timeoutMs + 2_000;
-  const settings: PaymentsSettings = { leaseMs, waitMs: leaseMs + 500 };
+  const requestDeadlineMs = Math.max(8_000, timeoutMs + 3_000);
+  const settings: PaymentsSettings = { leaseMs, waitMs: Math.min(leaseMs + 500, requestDeadlineMs - 1_000) };
   container.register(PAYMENTS.Settings, { useValue: settings });
   container.register(PAYMENTS.Payments, { useValue: new TypeormPaymentRepository(ds, () => relay.wake()) });
   container.register(PAYMENTS.Ledger, { useValue: new TypeormLedger(ds) });
-  container.register(PAYMENTS.Calls, { useValue: new TypeormProviderCallLog(ds) });
   container.register(PAYMENTS.Providers, { useValue: providers });
   container.register(PAYMENTS.Webhooks, { useValue: webhooks });
   container.register(PAYMENTS.WebhookRecords, { useValue: new TypeormWebhookRepository(ds, () => relay.wake()) });
-  container.register(PAYMENTS.Log, { useValue: log });
 
   const app = createHttpApp({
     service: 'payments',
     logger: log,
     // Reached only through Dapr (orders, and the gateway's webhook relay): every route but the probes needs the token.
     sidecarOnly: { token: config.APP_API_TOKEN },
-    requestDeadlineMs: settings.waitMs + timeoutMs + 1_000,
+    requestDeadlineMs,
     readiness: {
       sidecar: () => sidecar.health(),
       database: async () => void (await ds.query('SELECT 1')),

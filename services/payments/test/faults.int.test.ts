@@ -40,26 +40,14 @@ afterAll(async () => {
 interface CloudEvent {
   id: string;
   data: Record<string, unknown>;
-  /** The id the outbox relay gave the message (the step key), as the broker carries it. */
-  stableId?: string;
 }
 
-/**
- * CloudEvents on one topic's stream (Dapr's redis pub/sub: field `data` holds the envelope,
- * `metadata` the publish metadata). The relay's id travels as publish metadata `id`: Sidecar.publish
- * sends `metadata.id`, which Dapr does not put in the envelope (that needs `metadata.cloudevent.id`;
- * reported to the lead), so the envelope's own id is Dapr's and the stable id is read from metadata.
- */
+/** CloudEvents on one topic's stream (Dapr's redis pub/sub: field `data` holds the envelope). */
 async function published(topic: string): Promise<CloudEvent[]> {
   const entries = await redis.xrange(topic, '-', '+');
   return entries.flatMap(([, fields]) => {
-    const field = (name: string) => {
-      const at = fields.indexOf(name);
-      return at >= 0 && fields[at + 1] ? JSON.parse(fields[at + 1] as string) : undefined;
-    };
-    const envelope = field('data') as CloudEvent | undefined;
-    const meta = field('metadata') as { id?: string } | undefined;
-    return envelope ? [{ ...envelope, stableId: meta?.id }] : [];
+    const at = fields.indexOf('data');
+    return at >= 0 && fields[at + 1] ? [JSON.parse(fields[at + 1] as string) as CloudEvent] : [];
   });
 }
 
@@ -74,7 +62,7 @@ async function eventually<T>(ms: number, probe: () => Promise<T | undefined>): P
 }
 
 describe('payments events (transactional outbox)', () => {
-  it('each step is announced once, under its step key as stable id, with the figures after it', async () => {
+  it('each step is announced once, with its step key as CloudEvent id and the figures after it', async () => {
     const orderId = newOrderId();
     await client.authorize(authorizeBody(orderId, 'tok_visa', 4200));
     await client.capture(orderId);
@@ -93,7 +81,7 @@ describe('payments events (transactional outbox)', () => {
       ['payments.voided', `payments:${other}:void`, { status: 'voided', orderId: other }],
     ];
     for (const [topic, id, data] of expected) {
-      const event = await eventually(3000, async () => (await published(topic)).find((e) => e.stableId === id));
+      const event = await eventually(3000, async () => (await published(topic)).find((e) => e.id === id));
       expect(event).toMatchObject({ data: { ...data, provider: 'test', customerId: 'cust-1' } });
     }
     // Published rows leave the outbox; none of them was published twice.
@@ -101,7 +89,7 @@ describe('payments events (transactional outbox)', () => {
       const [r] = await rows<{ n: number }>(db, 'SELECT COUNT(*) AS n FROM outbox');
       return Number(r?.n) === 0 ? true : undefined;
     });
-    const ids = (await published('payments.authorized')).map((e) => e.stableId);
+    const ids = (await published('payments.authorized')).map((e) => e.id);
     expect(ids.filter((id) => id === `payments:${orderId}:authorize`)).toHaveLength(1);
   });
 });

@@ -19,7 +19,7 @@ beforeAll(async () => {
   stack = await startStack({
     apps: ['payments', 'gateway'],
     secrets: { 'stripe-secret-key': 'sk_test_webhooks42', 'paypal-webhook-id': PAYPAL_WEBHOOK_ID },
-    appEnv: { payments: { STRIPE_API_URL: mock.url, PAYPAL_API_URL: paypal.origin } },
+    appEnv: { payments: { STRIPE_API_URL: mock.url, PAYPAL_WEBHOOK_CERT_ORIGIN: paypal.origin } },
   });
   client = createPaymentsClient(stack.sidecar('payments'));
   db = await openDb(stack);

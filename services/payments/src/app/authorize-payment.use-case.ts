@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { Logger } from '@dbcarts/logging';
 import { inject, injectable } from 'tsyringe';
 import type { AuthorizeRequest } from '../../contract';
 import { journal } from '../domain/ledger';
@@ -8,10 +7,9 @@ import { PaymentDeclinedError, PaymentUnavailableError, StepTakenOverError } fro
 import { paymentEvent } from './payment-events';
 import { PAYMENTS, type PaymentsSettings } from './payments.tokens';
 import { Patience, SingleFlight } from './patience';
-import type { ProviderCallLogPort } from './ports/ledger.port';
 import type { PaymentProviderPort, PaymentProvidersPort } from './ports/payment-provider.port';
-import type { PaymentRepositoryPort } from './ports/payment.repository.port';
-import { callProvider } from './provider-caller';
+import type { ClaimedPayment, PaymentRepositoryPort } from './ports/payment.repository.port';
+import { callEnd } from './provider-caller';
 import { applied } from './step-result';
 
 /**
@@ -28,8 +26,6 @@ export class AuthorizePaymentUseCase {
     @inject(PAYMENTS.Settings) private readonly settings: PaymentsSettings,
     @inject(PAYMENTS.Payments) private readonly payments: PaymentRepositoryPort,
     @inject(PAYMENTS.Providers) private readonly providers: PaymentProvidersPort,
-    @inject(PAYMENTS.Calls) private readonly calls: ProviderCallLogPort,
-    @inject(PAYMENTS.Log) private readonly log: Logger,
   ) {}
 
   /** `created`: this call authorized (201); otherwise it answers an earlier outcome (200). */
@@ -42,23 +38,17 @@ export class AuthorizePaymentUseCase {
   private async run(req: AuthorizeRequest, hash: string): Promise<{ payment: Payment; created: boolean }> {
     const provider = this.providers.get(req.provider); // an unsupported provider stores nothing
     const patience = new Patience(req.orderId, this.settings.waitMs);
+    const call = { idempotencyKey: providerKey(req.orderId, 'authorize') };
+    // The usual first call: insert straight away (the primary key decides), read only if taken.
+    const fresh = await this.payments.createClaimed(newPayment(req, hash), this.settings.leaseMs, call);
+    if (fresh) {
+      const done = await this.authorizeAt(provider, fresh, req, false);
+      if (done) return { payment: done, created: true };
+    }
     for (;;) {
       const p = await this.payments.find(req.orderId);
       if (!p) {
-        const claimed = await this.payments.createClaimed(
-          {
-            orderId: req.orderId,
-            customerId: req.customerId,
-            provider: req.provider,
-            currency: req.amount.currency,
-            amount: req.amount.amount,
-            requestHash: hash,
-          },
-          this.settings.leaseMs,
-        );
-        const done = claimed && (await this.authorizeAt(provider, claimed, req, false));
-        if (done) return { payment: done, created: true };
-        patience.round(); // another caller inserted first (or took over): decide on theirs
+        patience.round(); // cannot happen: payments are never deleted
         continue;
       }
       const d = decideAuthorize(p, hash);
@@ -67,60 +57,75 @@ export class AuthorizePaymentUseCase {
         await patience.pause();
         continue;
       }
-      const claimed = await this.payments.claim(p, 'authorize', this.settings.leaseMs);
+      const claimed = await this.payments.claim(p, 'authorize', this.settings.leaseMs, call);
       const done = claimed && (await this.authorizeAt(provider, claimed, req, p.providerReached));
       if (done) return { payment: done, created: true };
-      patience.round();
+      patience.round(); // another caller claimed first, or took our claim over: decide on theirs
     }
   }
 
   /** The provider call of a claimed step; undefined when the claim was taken over meanwhile. */
   private async authorizeAt(
     provider: PaymentProviderPort,
-    claimed: Payment,
+    claimed: ClaimedPayment,
     req: AuthorizeRequest,
     reachedBefore: boolean,
   ): Promise<Payment | undefined> {
     const key = providerKey(req.orderId, 'authorize');
+    let ref: string;
     try {
-      const { ref } = await callProvider({ calls: this.calls, logger: this.log }, claimed, key, (call) =>
-        provider.authorize(
-          {
-            orderId: req.orderId,
-            customerId: req.customerId,
-            amount: req.amount.amount,
-            currency: req.amount.currency,
-            token: req.token,
+      ({ ref } = await provider.authorize(
+        {
+          orderId: req.orderId,
+          customerId: req.customerId,
+          amount: req.amount.amount,
+          currency: req.amount.currency,
+          token: req.token,
+        },
+        {
+          idempotencyKey: key,
+          remember: async (r) => {
+            if (!(await this.payments.remember(claimed, r))) throw new StepTakenOverError(req.orderId);
           },
-          {
-            ...call,
-            remember: async (ref) => {
-              if (!(await this.payments.remember(claimed, ref))) throw new StepTakenOverError(req.orderId);
-            },
-          },
-        ),
-      );
-      const after = applied(claimed, { status: 'authorized', providerRef: ref, providerReached: true });
-      const ok = await this.payments.finish(claimed, {
-        change: { status: 'authorized', providerRef: ref, providerReached: true },
-        journal: journal('authorize', req.orderId, key, claimed.amount, claimed.currency),
-        events: [paymentEvent('authorized', key, after)],
-      });
-      // Answered as stored (timestamps included), so a replay answers exactly the same.
-      return ok ? this.payments.find(claimed.orderId) : undefined;
+        },
+      ));
     } catch (e) {
       if (e instanceof PaymentDeclinedError) {
         const declineCode = String(e.details.declineCode ?? 'card_declined');
-        await this.payments.finish(claimed, { change: { status: 'declined', declineCode, providerReached: true } });
+        await this.payments.finish(
+          claimed,
+          { change: { status: 'declined', declineCode, providerReached: true } },
+          callEnd(e),
+        );
       } else if (e instanceof PaymentUnavailableError) {
         // A timeout may have reached the provider (a void then releases by key); an open breaker did not.
-        await this.payments.finish(claimed, {
-          change: { status: 'failed', providerReached: reachedBefore || e.reached },
-        });
+        const change = { status: 'failed' as const, providerReached: reachedBefore || e.reached };
+        await this.payments.finish(claimed, { change }, callEnd(e));
       }
-      throw e; // anything else (the database): the lease runs out and the next caller takes over
+      throw e; // anything else (the database, a takeover): the lease runs out and the next caller takes over
     }
+    const change = { status: 'authorized' as const, providerRef: ref, providerReached: true };
+    return this.payments.finish(
+      claimed,
+      {
+        change,
+        journal: journal('authorize', req.orderId, key, claimed.amount, claimed.currency),
+        events: [paymentEvent('authorized', key, applied(claimed, change))],
+      },
+      callEnd(),
+    );
   }
+}
+
+function newPayment(req: AuthorizeRequest, hash: string) {
+  return {
+    orderId: req.orderId,
+    customerId: req.customerId,
+    provider: req.provider,
+    currency: req.amount.currency,
+    amount: req.amount.amount,
+    requestHash: hash,
+  };
 }
 
 /** The same order again must carry the same request; the token is hashed, never stored. */

@@ -1,15 +1,13 @@
-import type { Logger } from '@dbcarts/logging';
 import { inject, injectable } from 'tsyringe';
 import { journal } from '../domain/ledger';
 import { decideCapture, type Payment, providerKey } from '../domain/payment';
-import { PaymentDeclinedError, PaymentNotFoundError, PaymentUnavailableError } from '../domain/payment.errors';
+import { PaymentNotFoundError } from '../domain/payment.errors';
 import { paymentEvent } from './payment-events';
 import { PAYMENTS, type PaymentsSettings } from './payments.tokens';
 import { Patience, SingleFlight } from './patience';
-import type { ProviderCallLogPort } from './ports/ledger.port';
 import type { PaymentProvidersPort } from './ports/payment-provider.port';
-import type { PaymentRepositoryPort } from './ports/payment.repository.port';
-import { callProvider } from './provider-caller';
+import type { ClaimedPayment, PaymentRepositoryPort } from './ports/payment.repository.port';
+import { callEnd, isProviderAnswer } from './provider-caller';
 import { applied } from './step-result';
 
 /**
@@ -26,8 +24,6 @@ export class CapturePaymentUseCase {
     @inject(PAYMENTS.Settings) private readonly settings: PaymentsSettings,
     @inject(PAYMENTS.Payments) private readonly payments: PaymentRepositoryPort,
     @inject(PAYMENTS.Providers) private readonly providers: PaymentProvidersPort,
-    @inject(PAYMENTS.Calls) private readonly calls: ProviderCallLogPort,
-    @inject(PAYMENTS.Log) private readonly log: Logger,
   ) {}
 
   async execute(orderId: string): Promise<Payment> {
@@ -36,6 +32,7 @@ export class CapturePaymentUseCase {
 
   private async run(orderId: string): Promise<Payment> {
     const patience = new Patience(orderId, this.settings.waitMs);
+    const call = { idempotencyKey: providerKey(orderId, 'capture') };
     for (;;) {
       const p = await this.payments.find(orderId);
       if (!p) throw new PaymentNotFoundError(orderId);
@@ -45,43 +42,41 @@ export class CapturePaymentUseCase {
         await patience.pause();
         continue;
       }
-      const claimed = await this.payments.claim(p, 'capture', this.settings.leaseMs);
+      const claimed = await this.payments.claim(p, 'capture', this.settings.leaseMs, call);
       const done = claimed && (await this.captureAt(claimed));
       if (done) return done;
       patience.round();
     }
   }
 
-  private async captureAt(claimed: Payment): Promise<Payment | undefined> {
+  private async captureAt(claimed: ClaimedPayment): Promise<Payment | undefined> {
     const key = providerKey(claimed.orderId, 'capture');
     const provider = this.providers.get(claimed.provider);
+    let captureRef: string | undefined;
     try {
-      await callProvider({ calls: this.calls, logger: this.log }, claimed, key, (call) =>
-        provider.capture(
-          {
-            orderId: claimed.orderId,
-            ref: claimed.providerRef ?? '',
-            amount: claimed.amount,
-            currency: claimed.currency,
-          },
-          call,
-        ),
-      );
+      ({ ref: captureRef } = await provider.capture(
+        {
+          orderId: claimed.orderId,
+          ref: claimed.providerRef ?? '',
+          amount: claimed.amount,
+          currency: claimed.currency,
+        },
+        { idempotencyKey: key },
+      ));
     } catch (e) {
       // Refused or unanswered: still authorized, the step is free again (a retry uses the same key).
-      if (e instanceof PaymentDeclinedError || e instanceof PaymentUnavailableError) {
-        await this.payments.finish(claimed, { change: {} });
-      }
+      if (isProviderAnswer(e)) await this.payments.finish(claimed, { change: {} }, callEnd(e));
       throw e;
     }
-    const change = { status: 'captured' as const, captured: claimed.amount };
-    const after = applied(claimed, change);
-    const ok = await this.payments.finish(claimed, {
-      change,
-      journal: journal('capture', claimed.orderId, key, claimed.amount, claimed.currency),
-      events: [paymentEvent('captured', key, after)],
-    });
-    // Answered as stored (timestamps included), so a replay answers exactly the same.
-    return ok ? this.payments.find(claimed.orderId) : undefined;
+    const change = { status: 'captured' as const, captured: claimed.amount, ...(captureRef ? { captureRef } : {}) };
+    return this.payments.finish(
+      claimed,
+      {
+        change,
+        journal: journal('capture', claimed.orderId, key, claimed.amount, claimed.currency),
+        events: [paymentEvent('captured', key, applied(claimed, change))],
+      },
+      callEnd(),
+    );
   }
 }

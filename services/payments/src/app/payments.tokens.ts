@@ -2,11 +2,9 @@ export const PAYMENTS = {
   Settings: Symbol('PaymentsSettings'),
   Payments: Symbol('PaymentRepository'),
   Ledger: Symbol('Ledger'),
-  Calls: Symbol('ProviderCallLog'),
   Providers: Symbol('PaymentProviders'),
   Webhooks: Symbol('WebhookVerifiers'),
   WebhookRecords: Symbol('WebhookRepository'),
-  Log: Symbol('Log'),
 } as const;
 
 export interface PaymentsSettings {

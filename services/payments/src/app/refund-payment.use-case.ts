@@ -1,17 +1,15 @@
-import type { Logger } from '@dbcarts/logging';
 import { inject, injectable } from 'tsyringe';
 import type { RefundRequest } from '../../contract';
 import { journal } from '../domain/ledger';
 import { assertRefundable, type Payment, providerKey } from '../domain/payment';
 import { PaymentDeclinedError, PaymentNotFoundError, PaymentUnavailableError } from '../domain/payment.errors';
-import { decideRefund, type Refund } from '../domain/refund';
+import { decideRefund } from '../domain/refund';
 import { paymentEvent } from './payment-events';
 import { PAYMENTS, type PaymentsSettings } from './payments.tokens';
 import { Patience, SingleFlight } from './patience';
-import type { ProviderCallLogPort } from './ports/ledger.port';
 import type { PaymentProvidersPort } from './ports/payment-provider.port';
-import type { PaymentRepositoryPort } from './ports/payment.repository.port';
-import { callProvider } from './provider-caller';
+import type { ClaimedRefund, PaymentRepositoryPort } from './ports/payment.repository.port';
+import { callEnd } from './provider-caller';
 
 /**
  * Invariant: refunds never exceed the capture. A refund first reserves its amount against what
@@ -27,8 +25,6 @@ export class RefundPaymentUseCase {
     @inject(PAYMENTS.Settings) private readonly settings: PaymentsSettings,
     @inject(PAYMENTS.Payments) private readonly payments: PaymentRepositoryPort,
     @inject(PAYMENTS.Providers) private readonly providers: PaymentProvidersPort,
-    @inject(PAYMENTS.Calls) private readonly calls: ProviderCallLogPort,
-    @inject(PAYMENTS.Log) private readonly log: Logger,
   ) {}
 
   /** `created`: this call refunded (201); otherwise a replay of the refund id (200). */
@@ -40,14 +36,15 @@ export class RefundPaymentUseCase {
 
   private async run(orderId: string, req: RefundRequest): Promise<{ payment: Payment; created: boolean }> {
     const patience = new Patience(orderId, this.settings.waitMs);
+    const call = { idempotencyKey: providerKey(orderId, `refund:${req.refundId}`) };
     for (;;) {
       const existing = await this.payments.findRefund(orderId, req.refundId);
-      let claimed: Refund | undefined;
+      let claimed: ClaimedRefund | undefined;
       if (!existing) {
         const p = await this.payments.find(orderId);
         if (!p) throw new PaymentNotFoundError(orderId);
         assertRefundable(p, req.amount); // says why before trying (the reservation decides)
-        const made = await this.payments.createRefund(orderId, req.refundId, req.amount, this.settings.leaseMs);
+        const made = await this.payments.createRefund(orderId, req.refundId, req.amount, this.settings.leaseMs, call);
         if (made === 'exceeds') {
           const now = await this.payments.find(orderId);
           if (now) assertRefundable(now, req.amount); // throws with the amount left
@@ -60,7 +57,7 @@ export class RefundPaymentUseCase {
           await patience.pause();
           continue;
         }
-        claimed = await this.payments.claimRefund(existing, this.settings.leaseMs);
+        claimed = await this.payments.claimRefund(existing, this.settings.leaseMs, call);
       }
       const done = claimed && (await this.refundAt(claimed));
       if (done) return { payment: done, created: true };
@@ -68,40 +65,40 @@ export class RefundPaymentUseCase {
     }
   }
 
-  private async refundAt(r: Refund): Promise<Payment | undefined> {
+  private async refundAt(r: ClaimedRefund): Promise<Payment | undefined> {
     const p = await this.current(r.orderId);
     const key = providerKey(r.orderId, `refund:${r.refundId}`);
     const provider = this.providers.get(p.provider);
     let ref: string;
     try {
-      ({ ref } = await callProvider(
-        { calls: this.calls, logger: this.log },
-        { ...p, attempt: r.attempt },
-        key,
-        (call) =>
-          provider.refund(
-            {
-              orderId: r.orderId,
-              ref: p.providerRef ?? '',
-              amount: r.amount,
-              currency: p.currency,
-              refundId: r.refundId,
-            },
-            call,
-          ),
+      ({ ref } = await provider.refund(
+        {
+          orderId: r.orderId,
+          ref: p.providerRef ?? '',
+          captureRef: p.captureRef,
+          amount: r.amount,
+          currency: p.currency,
+          refundId: r.refundId,
+        },
+        { idempotencyKey: key },
       ));
     } catch (e) {
-      if (e instanceof PaymentDeclinedError) await this.payments.finishRefund(r, { status: 'declined' });
-      if (e instanceof PaymentUnavailableError) await this.payments.finishRefund(r, { status: 'unanswered' });
+      if (e instanceof PaymentDeclinedError) await this.payments.finishRefund(r, { status: 'declined' }, callEnd(e));
+      if (e instanceof PaymentUnavailableError)
+        await this.payments.finishRefund(r, { status: 'unanswered' }, callEnd(e));
       throw e;
     }
-    const ok = await this.payments.finishRefund(r, {
-      status: 'succeeded',
-      providerRef: ref,
-      journal: journal('refund', r.orderId, key, r.amount, p.currency),
-      // Concurrent refunds finish in any order: the event carries the figures as committed.
-      events: (after) => [paymentEvent('refunded', key, after, { refundId: r.refundId, amount: r.amount })],
-    });
+    const ok = await this.payments.finishRefund(
+      r,
+      {
+        status: 'succeeded',
+        providerRef: ref,
+        journal: journal('refund', r.orderId, key, r.amount, p.currency),
+        // Concurrent refunds finish in any order: the event carries the figures as committed.
+        events: (after) => [paymentEvent('refunded', key, after, { refundId: r.refundId, amount: r.amount })],
+      },
+      callEnd(),
+    );
     return ok ? this.current(r.orderId) : undefined;
   }
 

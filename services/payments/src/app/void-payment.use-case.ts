@@ -1,15 +1,13 @@
-import type { Logger } from '@dbcarts/logging';
 import { inject, injectable } from 'tsyringe';
 import { journal } from '../domain/ledger';
 import { decideVoid, type Payment, providerKey } from '../domain/payment';
-import { PaymentDeclinedError, PaymentNotFoundError, PaymentUnavailableError } from '../domain/payment.errors';
+import { PaymentNotFoundError } from '../domain/payment.errors';
 import { paymentEvent } from './payment-events';
 import { PAYMENTS, type PaymentsSettings } from './payments.tokens';
 import { Patience, SingleFlight } from './patience';
-import type { ProviderCallLogPort } from './ports/ledger.port';
 import type { PaymentProvidersPort } from './ports/payment-provider.port';
-import type { PaymentRepositoryPort } from './ports/payment.repository.port';
-import { callProvider } from './provider-caller';
+import type { ClaimedPayment, PaymentRepositoryPort } from './ports/payment.repository.port';
+import { callEnd, isProviderAnswer } from './provider-caller';
 import { applied } from './step-result';
 
 /**
@@ -27,8 +25,6 @@ export class VoidPaymentUseCase {
     @inject(PAYMENTS.Settings) private readonly settings: PaymentsSettings,
     @inject(PAYMENTS.Payments) private readonly payments: PaymentRepositoryPort,
     @inject(PAYMENTS.Providers) private readonly providers: PaymentProvidersPort,
-    @inject(PAYMENTS.Calls) private readonly calls: ProviderCallLogPort,
-    @inject(PAYMENTS.Log) private readonly log: Logger,
   ) {}
 
   async execute(orderId: string): Promise<Payment> {
@@ -50,7 +46,9 @@ export class VoidPaymentUseCase {
         await patience.pause(); // an authorization or capture in flight: void what it leaves
         continue;
       }
-      const claimed = await this.payments.claim(p, 'void', this.settings.leaseMs);
+      // A cancel that needs no release calls nobody: no call to log.
+      const call = d.do === 'cancel' && !d.release ? undefined : { idempotencyKey: providerKey(orderId, 'void') };
+      const claimed = await this.payments.claim(p, 'void', this.settings.leaseMs, call);
       if (!claimed) {
         patience.round();
         continue;
@@ -65,50 +63,42 @@ export class VoidPaymentUseCase {
     }
   }
 
-  private async voidAt(claimed: Payment): Promise<Payment | undefined> {
+  private async voidAt(claimed: ClaimedPayment): Promise<Payment | undefined> {
     const key = providerKey(claimed.orderId, 'void');
-    await this.release(claimed, claimed.providerRef, () => this.payments.finish(claimed, { change: {} }));
-    const after = applied(claimed, { status: 'voided' });
-    const ok = await this.payments.finish(claimed, {
-      change: { status: 'voided' },
-      journal: journal('void', claimed.orderId, key, claimed.amount, claimed.currency),
-      events: [paymentEvent('voided', key, after)],
-    });
-    // Answered as stored (timestamps included), so a replay answers exactly the same.
-    return ok ? this.payments.find(claimed.orderId) : undefined;
+    await this.release(claimed, {});
+    return this.payments.finish(
+      claimed,
+      {
+        change: { status: 'voided' },
+        journal: journal('void', claimed.orderId, key, claimed.amount, claimed.currency),
+        events: [paymentEvent('voided', key, applied(claimed, { status: 'voided' }))],
+      },
+      callEnd(),
+    );
   }
 
   /** No authorization on our books: release at the provider whatever the authorize key may have made. */
-  private async cancelAt(claimed: Payment, release: boolean): Promise<void> {
-    if (release) {
-      await this.release(claimed, claimed.providerRef, () =>
-        this.payments.finish(claimed, { change: { status: 'failed' } }),
-      );
-    }
-    await this.payments.finish(claimed, { change: { status: 'cancelled' } });
+  private async cancelAt(claimed: ClaimedPayment, release: boolean): Promise<void> {
+    if (release) await this.release(claimed, { status: 'failed' });
+    await this.payments.finish(claimed, { change: { status: 'cancelled' } }, release ? callEnd() : undefined);
   }
 
-  private async release(claimed: Payment, ref: string | undefined, onFailure: () => Promise<unknown>): Promise<void> {
+  /** The provider's release; if it refuses or does not answer, the step ends with `onFailure` and throws. */
+  private async release(claimed: ClaimedPayment, onFailure: { status?: 'failed' }): Promise<void> {
     const provider = this.providers.get(claimed.provider);
     try {
-      await callProvider(
-        { calls: this.calls, logger: this.log },
-        claimed,
-        providerKey(claimed.orderId, 'void'),
-        (call) =>
-          provider.void(
-            {
-              orderId: claimed.orderId,
-              ref,
-              authorizeKey: providerKey(claimed.orderId, 'authorize'),
-              amount: claimed.amount,
-              currency: claimed.currency,
-            },
-            call,
-          ),
+      await provider.void(
+        {
+          orderId: claimed.orderId,
+          ref: claimed.providerRef,
+          authorizeKey: providerKey(claimed.orderId, 'authorize'),
+          amount: claimed.amount,
+          currency: claimed.currency,
+        },
+        { idempotencyKey: providerKey(claimed.orderId, 'void') },
       );
     } catch (e) {
-      if (e instanceof PaymentDeclinedError || e instanceof PaymentUnavailableError) await onFailure();
+      if (isProviderAnswer(e)) await this.payments.finish(claimed, { change: onFailure }, callEnd(e));
       throw e;
     }
   }

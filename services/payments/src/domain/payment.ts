@@ -39,6 +39,8 @@ export interface Payment {
   requestHash: string;
   status: PaymentStatus;
   providerRef?: string;
+  /** The provider's id of the capture, where refunds must name it instead of the authorization (PayPal). */
+  captureRef?: string;
   captured: number;
   refunded: number;
   /** Refunds taken out of the captured amount, finished or still at the provider. */

@@ -8,12 +8,3 @@ export interface LedgerPort {
   /** Orders that have ledger lines but no payment (should never exist). */
   orphans(): Promise<{ orderId: string; lines: LedgerLine[] }[]>;
 }
-
-/**
- * Every provider call, written before it is made and completed after: how many times a step went
- * to the provider, and which calls a crash left without an answer.
- */
-export interface ProviderCallLogPort {
-  started(call: { orderId: string; provider: string; idempotencyKey: string; attempt: number }): Promise<string>;
-  ended(id: string, outcome: 'ok' | 'declined' | 'unavailable', detail?: string): Promise<void>;
-}

@@ -32,6 +32,8 @@ export interface PaymentRef {
   orderId: string;
   /** The provider's id of the authorization (PaymentIntent, PayPal authorization, Adyen PSP reference). */
   ref: string;
+  /** The capture's own id, when the provider gave one (refunds name it). */
+  captureRef?: string;
   amount: number;
   currency: string;
 }
@@ -48,7 +50,8 @@ export interface ReleaseInput {
 export interface PaymentProviderPort {
   readonly name: ProviderName;
   authorize(input: AuthorizeInput, call: ProviderCall): Promise<{ ref: string }>;
-  capture(input: PaymentRef, call: ProviderCall): Promise<void>;
+  /** The capture's own id when the provider has one (PayPal refunds name the capture, not the authorization). */
+  capture(input: PaymentRef, call: ProviderCall): Promise<{ ref?: string }>;
   /** Cancels an authorization; a release of one that does not exist (or is gone) succeeds. */
   void(input: ReleaseInput, call: ProviderCall): Promise<void>;
   refund(input: PaymentRef & { refundId: string }, call: ProviderCall): Promise<{ ref: string }>;

@@ -15,6 +15,7 @@ export interface NewPayment {
 export interface PaymentChange {
   status?: PaymentStatus;
   providerRef?: string;
+  captureRef?: string;
   captured?: number;
   providerReached?: boolean;
   declineCode?: string;
@@ -47,6 +48,23 @@ export type RefundOutcome =
   | { status: 'unanswered' };
 
 /**
+ * The provider call a claim is about to make, written in the claim's own transaction (before the
+ * call leaves: a crash mid-call leaves a call without an outcome, visible to an operator), and its
+ * outcome, written in the transaction that books the step. Two commits per step, not five.
+ */
+export interface CallStart {
+  idempotencyKey: string;
+}
+export interface CallEnd {
+  outcome: 'ok' | 'declined' | 'unavailable';
+  detail?: string;
+}
+
+/** A payment whose step this caller holds, with the row of the provider call it is making. */
+export type ClaimedPayment = Payment & { callId?: string };
+export type ClaimedRefund = Refund & { callId: string };
+
+/**
  * The payments database. Every method is one statement or one transaction; the conditions that
  * keep the invariants (one payment per order, one caller per step, refunds within the capture) are
  * in the SQL and the schema, not in a read-then-write here.
@@ -54,18 +72,22 @@ export type RefundOutcome =
 export interface PaymentRepositoryPort {
   find(orderId: string): Promise<Payment | undefined>;
   /** Inserts the order's payment with its authorize step claimed (attempt 1); undefined when it has one. */
-  createClaimed(p: NewPayment, leaseMs: number): Promise<Payment | undefined>;
+  createClaimed(p: NewPayment, leaseMs: number, call: CallStart): Promise<ClaimedPayment | undefined>;
   /** The tombstone of a void that found no payment (a late authorization is then refused); false if one appeared. */
   createCancelled(orderId: string): Promise<boolean>;
   /**
    * Takes `step` if nobody moved since `p` was read (same attempt) and no live lease holds it:
-   * the payment with its new attempt, or undefined when another caller got there first.
+   * the payment with its new attempt, or undefined when another caller got there first. `call`
+   * absent: the step will not call the provider (nothing there to release).
    */
-  claim(p: Payment, step: Step, leaseMs: number): Promise<Payment | undefined>;
+  claim(p: Payment, step: Step, leaseMs: number, call?: CallStart): Promise<ClaimedPayment | undefined>;
   /** Stores the provider's reference mid-step (fenced by the claim); false when it was taken over. */
   remember(claimed: Payment, ref: string): Promise<boolean>;
-  /** Ends the claimed step with its outcome; false when the claim was taken over meanwhile. */
-  finish(claimed: Payment, outcome: StepOutcome): Promise<boolean>;
+  /**
+   * Ends the claimed step with its outcome and the call's: the payment as now stored, or undefined
+   * when the claim was taken over meanwhile (nothing written).
+   */
+  finish(claimed: ClaimedPayment, outcome: StepOutcome, call?: CallEnd): Promise<Payment | undefined>;
 
   findRefund(orderId: string, refundId: string): Promise<Refund | undefined>;
   /**
@@ -77,7 +99,8 @@ export interface PaymentRepositoryPort {
     refundId: string,
     amount: number,
     leaseMs: number,
-  ): Promise<Refund | 'exists' | 'exceeds'>;
-  claimRefund(r: Refund, leaseMs: number): Promise<Refund | undefined>;
-  finishRefund(claimed: Refund, outcome: RefundOutcome): Promise<boolean>;
+    call: CallStart,
+  ): Promise<ClaimedRefund | 'exists' | 'exceeds'>;
+  claimRefund(r: Refund, leaseMs: number, call: CallStart): Promise<ClaimedRefund | undefined>;
+  finishRefund(claimed: ClaimedRefund, outcome: RefundOutcome, call: CallEnd): Promise<boolean>;
 }

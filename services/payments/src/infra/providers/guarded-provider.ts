@@ -62,7 +62,7 @@ export class GuardedProvider implements PaymentProviderPort {
     return this.guard((signal) => this.inner.authorize(input, { ...call, signal }));
   }
 
-  capture(input: PaymentRef, call: ProviderCall) {
+  capture(input: PaymentRef, call: ProviderCall): Promise<{ ref?: string }> {
     return this.guard((signal) => this.inner.capture(input, { ...call, signal }));
   }
 

@@ -5,6 +5,8 @@ import type { ProviderName } from '../../domain/payment';
 import { type GuardOptions, GuardedProvider } from './guarded-provider';
 import { ProviderRegistry } from './provider-registry';
 import { StripeProvider } from './stripe-provider';
+import { AdyenProvider } from './adyen-provider';
+import { PayPalProvider } from './paypal-provider';
 import { TestPaymentProvider } from './test-provider';
 import type { WebhookVerifierPort } from '../../app/ports/webhook.port';
 import { AdyenWebhookVerifier } from '../webhooks/adyen-webhook.verifier';
@@ -16,8 +18,14 @@ export interface ProviderConfig {
   guard: GuardOptions;
   testProvider: boolean;
   stripeApiUrl?: string;
-  /** PayPal's API origin (live or sandbox; the stand-in in tests): its calls and webhook certificates. */
-  paypalApiUrl: string;
+  paypalEnvironment: 'sandbox' | 'production';
+  /** Another origin PayPal webhook certificates may come from (the stand-in in tests). */
+  paypalCertOrigin?: string;
+  adyenEnvironment: 'TEST' | 'LIVE';
+  adyenLivePrefix?: string;
+  adyenReturnUrl: string;
+  /** HTTPS egress proxy for PayPal and Adyen calls (their SDKs have fixed hosts; tests put the stand-in here). */
+  egressProxy?: string;
 }
 
 /** Where PayPal serves webhook signing certificates from, besides the configured API origin. */
@@ -72,9 +80,44 @@ export async function buildProviders(sidecar: Sidecar, config: ProviderConfig, l
   if (paypalWebhookId) {
     verifiers.paypal = new PayPalWebhookVerifier({
       webhookId: paypalWebhookId,
-      certOrigins: [...new Set([...PAYPAL_CERT_ORIGINS, new URL(config.paypalApiUrl).origin])],
+      certOrigins: [
+        ...PAYPAL_CERT_ORIGINS,
+        ...(config.paypalCertOrigin ? [new URL(config.paypalCertOrigin).origin] : []),
+      ],
       timeoutMs: config.guard.timeoutMs,
     });
+  }
+  const [paypalId, paypalSecret] = [
+    await secret(PAYMENT_SECRETS.paypalClientId),
+    await secret(PAYMENT_SECRETS.paypalClientSecret),
+  ];
+  if (paypalId && paypalSecret) {
+    providers.paypal = guarded(
+      new PayPalProvider({
+        clientId: paypalId,
+        clientSecret: paypalSecret,
+        environment: config.paypalEnvironment,
+        timeoutMs: config.guard.timeoutMs,
+        proxyUrl: config.egressProxy,
+      }),
+    );
+  }
+  const [adyenKey, merchant] = [
+    await secret(PAYMENT_SECRETS.adyenApiKey),
+    await secret(PAYMENT_SECRETS.adyenMerchantAccount),
+  ];
+  if (adyenKey && merchant) {
+    providers.adyen = guarded(
+      new AdyenProvider({
+        apiKey: adyenKey,
+        merchantAccount: merchant,
+        environment: config.adyenEnvironment,
+        livePrefix: config.adyenLivePrefix,
+        returnUrl: config.adyenReturnUrl,
+        timeoutMs: config.guard.timeoutMs,
+        proxyUrl: config.egressProxy,
+      }),
+    );
   }
   log.info({ providers: Object.keys(providers), webhooks: Object.keys(verifiers) }, 'payment providers');
   return { providers: new ProviderRegistry(providers), webhooks: new WebhookRegistry(verifiers) };

@@ -76,7 +76,8 @@ export class StripeProvider implements PaymentProviderPort {
     throw new PaymentDeclinedError(input.orderId, pi.last_payment_error?.decline_code ?? pi.status);
   }
 
-  async capture(input: PaymentRef, call: ProviderCall): Promise<void> {
+  async capture(input: PaymentRef, call: ProviderCall): Promise<{ ref?: string }> {
+    // Refunds name the PaymentIntent: no capture id to keep.
     await this.run(
       input.orderId,
       () =>
@@ -87,6 +88,7 @@ export class StripeProvider implements PaymentProviderPort {
         ),
       'succeeded',
     );
+    return {};
   }
 
   async void(input: ReleaseInput, call: ProviderCall): Promise<void> {

@@ -37,9 +37,10 @@ export class TestPaymentProvider implements PaymentProviderPort {
     });
   }
 
-  capture(input: PaymentRef, call: ProviderCall): Promise<void> {
+  capture(input: PaymentRef, call: ProviderCall): Promise<{ ref?: string }> {
     return this.once(call.idempotencyKey, async () => {
       this.holds.delete(`${input.orderId}:authorize`);
+      return {};
     });
   }
 

@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { CreatePayments1765100000000 } from './migrations/1765100000000-create-payments';
 import { Outbox1765100000001 } from './migrations/1765100000001-outbox';
 import { WebhookEvents1765100000002 } from './migrations/1765100000002-webhook-events';
+import { CaptureRef1765100000003 } from './migrations/1765100000003-capture-ref';
 
 /**
  * Schema changes go through migrations only (never synchronize). No entities: every write is a
@@ -13,7 +14,7 @@ export function createPaymentsDataSource(url: string, poolSize = 10): DataSource
     type: 'mysql',
     url,
     entities: [],
-    migrations: [CreatePayments1765100000000, Outbox1765100000001, WebhookEvents1765100000002],
+    migrations: [CreatePayments1765100000000, Outbox1765100000001, WebhookEvents1765100000002, CaptureRef1765100000003],
     migrationsTableName: 'payments_migrations',
     synchronize: false,
     timezone: 'Z',

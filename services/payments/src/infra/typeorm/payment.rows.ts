@@ -5,7 +5,7 @@ import type { Refund } from '../../domain/refund';
 // Row shapes and their mapping. mysql2 hands BIGINT and SUM() back as strings (no precision loss
 // above 2^53); amounts are at most 10^8 minor units, so Number() is exact here.
 
-export const PAYMENT_COLUMNS = `order_id, customer_id, provider, currency, amount, request_hash, status, provider_ref,
+export const PAYMENT_COLUMNS = `order_id, customer_id, provider, currency, amount, request_hash, status, provider_ref, capture_ref,
   captured, refunded, refund_reserved, step, attempt, provider_reached, decline_code, created_at, updated_at,
   (step IS NOT NULL AND lease_until >= NOW(3)) AS in_flight`;
 
@@ -18,6 +18,7 @@ export interface PaymentRow {
   request_hash: string;
   status: string;
   provider_ref: string | null;
+  capture_ref: string | null;
   captured: string | number;
   refunded: string | number;
   refund_reserved: string | number;
@@ -40,6 +41,7 @@ export function toPayment(r: PaymentRow): Payment {
     requestHash: r.request_hash,
     status: r.status as PaymentStatus,
     providerRef: r.provider_ref ?? undefined,
+    captureRef: r.capture_ref ?? undefined,
     captured: Number(r.captured),
     refunded: Number(r.refunded),
     refundReserved: Number(r.refund_reserved),

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { LedgerPort, ProviderCallLogPort } from '../../app/ports/ledger.port';
+import type { LedgerPort } from '../../app/ports/ledger.port';
 import type { LedgerLine } from '../../domain/ledger';
 import type { Payment } from '../../domain/payment';
 import { type LedgerRow, PAYMENT_COLUMNS, type PaymentRow, toLine, toPayment } from './payment.rows';
@@ -49,25 +49,5 @@ export class TypeormLedger implements LedgerPort {
       out.set(r.order_id, list);
     }
     return out;
-  }
-}
-
-export class TypeormProviderCallLog implements ProviderCallLogPort {
-  constructor(private readonly ds: DataSource) {}
-
-  async started(c: { orderId: string; provider: string; idempotencyKey: string; attempt: number }): Promise<string> {
-    const result = (await this.ds.query(
-      'INSERT INTO provider_calls (order_id, provider, idempotency_key, attempt) VALUES (?, ?, ?, ?)',
-      [c.orderId, c.provider, c.idempotencyKey, c.attempt],
-    )) as { insertId?: number | string };
-    return String(result.insertId);
-  }
-
-  async ended(id: string, outcome: 'ok' | 'declined' | 'unavailable', detail?: string): Promise<void> {
-    await this.ds.query('UPDATE provider_calls SET outcome = ?, detail = ?, finished_at = NOW(3) WHERE id = ?', [
-      outcome,
-      detail ?? null,
-      id,
-    ]);
   }
 }

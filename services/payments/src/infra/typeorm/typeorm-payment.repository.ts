@@ -1,6 +1,10 @@
 import { appendToOutbox, isDuplicateKey } from '@dbcarts/db';
 import type { DataSource, EntityManager } from 'typeorm';
 import type {
+  CallEnd,
+  CallStart,
+  ClaimedPayment,
+  ClaimedRefund,
   NewPayment,
   OutboxEvent,
   PaymentChange,
@@ -11,16 +15,9 @@ import type {
 import type { Journal } from '../../domain/ledger';
 import type { Payment, Step } from '../../domain/payment';
 import type { Refund } from '../../domain/refund';
-import {
-  affected,
-  journalInsert,
-  PAYMENT_COLUMNS,
-  type PaymentRow,
-  REFUND_COLUMNS,
-  type RefundRow,
-  toPayment,
-  toRefund,
-} from './payment.rows';
+import { affected, journalInsert, PAYMENT_COLUMNS, type PaymentRow, toPayment } from './payment.rows';
+import { logCallEnd, logCallStart } from './provider-calls.sql';
+import { claimRefund, createRefund, finishRefund, findRefund } from './typeorm-refund.operations';
 
 const PUBSUB = 'pubsub';
 // Leases are compared with the database's clock only (NOW(3)), never an instance's: two instances
@@ -38,14 +35,18 @@ export class TypeormPaymentRepository implements PaymentRepositoryPort {
     return this.findWith(this.ds.manager, orderId);
   }
 
-  async createClaimed(p: NewPayment, leaseMs: number): Promise<Payment | undefined> {
+  async createClaimed(p: NewPayment, leaseMs: number, call: CallStart): Promise<ClaimedPayment | undefined> {
+    let callId: string;
     try {
-      await this.ds.query(
-        `INSERT INTO payments (order_id, customer_id, provider, currency, amount, request_hash, status, step,
-          attempt, lease_until, provider_reached)
-         VALUES (?, ?, ?, ?, ?, ?, 'pending', 'authorize', 1, ${LEASE}, 1)`,
-        [p.orderId, p.customerId, p.provider, p.currency, p.amount, p.requestHash, leaseMs * 1000],
-      );
+      callId = await this.ds.transaction(async (m) => {
+        await m.query(
+          `INSERT INTO payments (order_id, customer_id, provider, currency, amount, request_hash, status, step,
+            attempt, lease_until, provider_reached)
+           VALUES (?, ?, ?, ?, ?, ?, 'pending', 'authorize', 1, ${LEASE}, 1)`,
+          [p.orderId, p.customerId, p.provider, p.currency, p.amount, p.requestHash, leaseMs * 1000],
+        );
+        return logCallStart(m, p.orderId, 1, call);
+      });
     } catch (e) {
       if (isDuplicateKey(e)) return undefined;
       throw e;
@@ -63,6 +64,7 @@ export class TypeormPaymentRepository implements PaymentRepositoryPort {
       providerReached: true,
       createdAt: now,
       updatedAt: now,
+      callId,
     };
   }
 
@@ -80,22 +82,28 @@ export class TypeormPaymentRepository implements PaymentRepositoryPort {
     }
   }
 
-  async claim(p: Payment, step: Step, leaseMs: number): Promise<Payment | undefined> {
-    // The attempt read is the compare-and-set: any claim since then bumped it, so of concurrent
-    // claimers exactly one matches. A live lease (someone at the provider) is never taken over.
-    const result = await this.ds.query(
-      `UPDATE payments SET step = ?, attempt = attempt + 1, lease_until = ${LEASE},
-         provider_reached = IF(? = 'authorize', 1, provider_reached)
-       WHERE order_id = ? AND attempt = ? AND (step IS NULL OR lease_until < NOW(3))`,
-      [step, leaseMs * 1000, step, p.orderId, p.attempt],
-    );
-    if (affected(result) !== 1) return undefined;
+  async claim(p: Payment, step: Step, leaseMs: number, call?: CallStart): Promise<ClaimedPayment | undefined> {
+    const attempt = p.attempt + 1;
+    const callId = await this.ds.transaction(async (m) => {
+      // The attempt read is the compare-and-set: any claim since then bumped it, so of concurrent
+      // claimers exactly one matches. A live lease (someone at the provider) is never taken over.
+      const result = await m.query(
+        `UPDATE payments SET step = ?, attempt = attempt + 1, lease_until = ${LEASE},
+           provider_reached = IF(? = 'authorize', 1, provider_reached)
+         WHERE order_id = ? AND attempt = ? AND (step IS NULL OR lease_until < NOW(3))`,
+        [step, leaseMs * 1000, step, p.orderId, p.attempt],
+      );
+      if (affected(result) !== 1) return null;
+      return call ? logCallStart(m, p.orderId, attempt, call) : undefined;
+    });
+    if (callId === null) return undefined;
     return {
       ...p,
       step,
-      attempt: p.attempt + 1,
+      attempt,
       inFlight: true,
       providerReached: p.providerReached || step === 'authorize',
+      callId,
     };
   }
 
@@ -107,116 +115,59 @@ export class TypeormPaymentRepository implements PaymentRepositoryPort {
     return affected(result) === 1;
   }
 
-  async finish(claimed: Payment, outcome: StepOutcome): Promise<boolean> {
+  async finish(claimed: ClaimedPayment, outcome: StepOutcome, call?: CallEnd): Promise<Payment | undefined> {
     const { sets, params } = changeSql(outcome.change);
-    const done = await this.booked(async (m) => {
+    const after = await this.booked(async (m) => {
       // Fenced by attempt and step: a caller whose lease was taken over changes nothing.
       const result = await m.query(
         `UPDATE payments SET ${[...sets, 'step = NULL', 'lease_until = NULL'].join(', ')}
          WHERE order_id = ? AND attempt = ? AND step = ?`,
         [...params, claimed.orderId, claimed.attempt, claimed.step],
       );
-      if (affected(result) !== 1) return false;
-      return this.book(m, outcome.journal, outcome.events);
+      if (affected(result) !== 1) return undefined;
+      await this.book(m, outcome.journal, outcome.events);
+      await logCallEnd(m, claimed.callId, call);
+      // Read back in the transaction: the answer is the row as committed (timestamps included).
+      return this.findWith(m, claimed.orderId);
     });
-    if (done && outcome.events?.length) this.committed();
-    return done;
+    if (after && outcome.events?.length) this.committed();
+    return after;
   }
 
-  async findRefund(orderId: string, refundId: string): Promise<Refund | undefined> {
-    const rows: RefundRow[] = await this.ds.query(
-      `SELECT ${REFUND_COLUMNS} FROM refunds WHERE order_id = ? AND refund_id = ?`,
-      [orderId, refundId],
+  findRefund(orderId: string, refundId: string): Promise<Refund | undefined> {
+    return findRefund(this.ds, orderId, refundId);
+  }
+
+  createRefund(orderId: string, refundId: string, amount: number, leaseMs: number, call: CallStart) {
+    return createRefund(this.ds, { orderId, refundId, amount, leaseMs, call });
+  }
+
+  claimRefund(r: Refund, leaseMs: number, call: CallStart): Promise<ClaimedRefund | undefined> {
+    return claimRefund(this.ds, r, leaseMs, call);
+  }
+
+  async finishRefund(claimed: ClaimedRefund, outcome: RefundOutcome, call: CallEnd): Promise<boolean> {
+    let events = 0;
+    const done = await this.booked((m) =>
+      finishRefund(m, claimed, outcome, call, async (journal, after) => {
+        const list = outcome.status === 'succeeded' ? outcome.events(after) : [];
+        events = list.length;
+        await this.book(m, journal, list);
+      }),
     );
-    return rows[0] && toRefund(rows[0]);
-  }
-
-  async createRefund(
-    orderId: string,
-    refundId: string,
-    amount: number,
-    leaseMs: number,
-  ): Promise<Refund | 'exists' | 'exceeds'> {
-    try {
-      return await this.ds.transaction(async (m) => {
-        // The payment row first: its lock orders concurrent refunds of one order (no deadlock), and
-        // the condition is the invariant: never reserve more than is left of the capture.
-        const reserved = await m.query(
-          `UPDATE payments SET refund_reserved = refund_reserved + ?
-           WHERE order_id = ? AND status IN ('captured', 'partially_refunded') AND captured - refund_reserved >= ?`,
-          [amount, orderId, amount],
-        );
-        if (affected(reserved) !== 1) return 'exceeds' as const;
-        await m.query(
-          `INSERT INTO refunds (order_id, refund_id, amount, status, attempt, lease_until)
-           VALUES (?, ?, ?, 'pending', 1, ${LEASE})`,
-          [orderId, refundId, amount, leaseMs * 1000],
-        );
-        return { orderId, refundId, amount, status: 'pending' as const, attempt: 1, inFlight: true };
-      });
-    } catch (e) {
-      if (isDuplicateKey(e)) return 'exists'; // rolled back: the reservation with it
-      throw e;
-    }
-  }
-
-  async claimRefund(r: Refund, leaseMs: number): Promise<Refund | undefined> {
-    const result = await this.ds.query(
-      `UPDATE refunds SET attempt = attempt + 1, lease_until = ${LEASE}
-       WHERE order_id = ? AND refund_id = ? AND attempt = ? AND status = 'pending'
-         AND (lease_until IS NULL OR lease_until < NOW(3))`,
-      [leaseMs * 1000, r.orderId, r.refundId, r.attempt],
-    );
-    return affected(result) === 1 ? { ...r, attempt: r.attempt + 1, inFlight: true } : undefined;
-  }
-
-  async finishRefund(claimed: Refund, outcome: RefundOutcome): Promise<boolean> {
-    const fence = [claimed.orderId, claimed.refundId, claimed.attempt];
-    const where = `WHERE order_id = ? AND refund_id = ? AND attempt = ? AND status = 'pending'`;
-    if (outcome.status === 'unanswered') {
-      // Still pending, reservation kept (the provider may have refunded): the lease ends now so a retry takes over.
-      return affected(await this.ds.query(`UPDATE refunds SET lease_until = NULL ${where}`, fence)) === 1;
-    }
-    let events: OutboxEvent[] = [];
-    const done = await this.booked(async (m) => {
-      if (outcome.status === 'declined') {
-        if (affected(await m.query(`UPDATE refunds SET status = 'declined', lease_until = NULL ${where}`, fence)) !== 1)
-          return false;
-        await m.query('UPDATE payments SET refund_reserved = refund_reserved - ? WHERE order_id = ?', [
-          claimed.amount,
-          claimed.orderId,
-        ]);
-        return true;
-      }
-      const marked = await m.query(
-        `UPDATE refunds SET status = 'succeeded', provider_ref = ?, lease_until = NULL ${where}`,
-        [outcome.providerRef, ...fence],
-      );
-      if (affected(marked) !== 1) return false;
-      // status before refunded: MariaDB assigns left to right, so this compares the old sum plus this refund.
-      await m.query(
-        `UPDATE payments SET status = IF(refunded + ? >= captured, 'refunded', 'partially_refunded'),
-           refunded = refunded + ? WHERE order_id = ?`,
-        [claimed.amount, claimed.amount, claimed.orderId],
-      );
-      const after = await this.findWith(m, claimed.orderId);
-      if (!after) throw new Error(`payment ${claimed.orderId} vanished during a refund`);
-      events = outcome.events(after);
-      return this.book(m, outcome.journal, events);
-    });
-    if (done && events.length) this.committed();
-    return done;
+    if (done && events) this.committed();
+    return done ?? false;
   }
 
   /**
    * A step's transaction. The ledger's unique key refusing a journal means the step was booked
    * already (the fence should make that impossible): nothing of this one is kept, the caller re-reads.
    */
-  private async booked(work: (m: EntityManager) => Promise<boolean>): Promise<boolean> {
+  private async booked<T>(work: (m: EntityManager) => Promise<T>): Promise<T | undefined> {
     try {
       return await this.ds.transaction(work);
     } catch (e) {
-      if (isDuplicateKey(e)) return false;
+      if (isDuplicateKey(e)) return undefined;
       throw e;
     }
   }
@@ -227,7 +178,7 @@ export class TypeormPaymentRepository implements PaymentRepositoryPort {
   }
 
   /** The journal and the events of a step, inside the step's transaction. */
-  private async book(m: EntityManager, journal?: Journal, events?: OutboxEvent[]): Promise<boolean> {
+  private async book(m: EntityManager, journal?: Journal, events?: OutboxEvent[]): Promise<void> {
     if (journal) {
       const { sql, params } = journalInsert(journal);
       await m.query(sql, params); // a second booking of the same step fails the whole transaction
@@ -238,7 +189,6 @@ export class TypeormPaymentRepository implements PaymentRepositoryPort {
         events.map((e) => ({ id: e.id, pubsub: PUBSUB, topic: e.topic, data: e.data })),
       );
     }
-    return true;
   }
 }
 
@@ -251,6 +201,7 @@ function changeSql(c: PaymentChange): { sets: string[]; params: unknown[] } {
   };
   if (c.status !== undefined) set('status', c.status);
   if (c.providerRef !== undefined) set('provider_ref', c.providerRef);
+  if (c.captureRef !== undefined) set('capture_ref', c.captureRef);
   if (c.captured !== undefined) set('captured', c.captured);
   if (c.providerReached !== undefined) set('provider_reached', c.providerReached ? 1 : 0);
   if (c.declineCode !== undefined) set('decline_code', c.declineCode);
