@@ -87,13 +87,14 @@ async function main(): Promise<void> {
   );
 
   // A step's lease outlives its provider call (timeout) plus the bookkeeping around it. A request
-  // answers within the deadline: its own provider call, or waiting for another caller's on the same
-  // order. Only taking over from a caller that crashed mid-call can take longer (lease + a call): that
-  // request answers 503 at the deadline, goes on, and a retry answers its outcome. The deadline stays
-  // under Dapr's timeout for payments (10 s, resiliency `checkout`), which stays under the client's 15 s.
+  // waits for another caller's call on the same order at most a timeout and a second, and answers
+  // within the timeout and a second and a half: under the orders client's 6 s (4 s provider bound),
+  // which stays under Dapr's 10 s for payments (resiliency `checkout`). Taking over from a caller that
+  // crashed mid-call waits out its lease: that request answers 503 PAYMENT.IN_PROGRESS and a retry
+  // after the lease finishes the step.
   const leaseMs = timeoutMs + 2_000;
-  const requestDeadlineMs = Math.max(8_000, timeoutMs + 3_000);
-  const settings: PaymentsSettings = { leaseMs, waitMs: Math.min(leaseMs + 500, requestDeadlineMs - 1_000) };
+  const requestDeadlineMs = timeoutMs + 1_500;
+  const settings: PaymentsSettings = { leaseMs, waitMs: timeoutMs + 1_000 };
   container.register(PAYMENTS.Settings, { useValue: settings });
   container.register(PAYMENTS.Payments, { useValue: new TypeormPaymentRepository(ds, () => relay.wake()) });
   container.register(PAYMENTS.Ledger, { useValue: new TypeormLedger(ds) });
