@@ -42,11 +42,17 @@ export class PayPalWebhookVerifier implements WebhookVerifierPort {
     if (!verifySignature('sha256', Buffer.from(message), key, Buffer.from(sig, 'base64'))) {
       throw new WebhookSignatureError('paypal', 'signature does not match');
     }
-    const event = JSON.parse(raw.toString('utf8')) as {
+    let event: {
       id: string;
-      event_type: string;
+      event_type?: string;
       resource?: { id?: string; supplementary_data?: { related_ids?: { authorization_id?: string } } };
     };
+    try {
+      event = JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new WebhookSignatureError('paypal', 'body is not JSON');
+    }
+    if (typeof event?.id !== 'string') throw new WebhookSignatureError('paypal', 'event without an id');
     const type = event.event_type ?? 'UNKNOWN';
     if (type === 'PAYMENT.AUTHORIZATION.VOIDED') {
       return [{ provider: 'paypal', eventId: event.id, type, kind: 'released', ref: event.resource?.id }];

@@ -18,7 +18,7 @@ export class StripeWebhookVerifier implements WebhookVerifierPort {
     } catch (e) {
       throw new WebhookSignatureError('stripe', (e as Error).message);
     }
-    const object = event.data.object as { id?: string; object?: string };
+    const object = (event.data?.object ?? {}) as { id?: string; object?: string };
     const intent = object.object === 'payment_intent' ? object.id : undefined;
     const kind =
       event.type === 'payment_intent.canceled'
