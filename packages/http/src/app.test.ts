@@ -86,3 +86,34 @@ describe('createHttpApp', () => {
     expect(ready.body.checks).toEqual({ db: 'ok', broker: 'failed' });
   });
 });
+
+describe('rawBodyPaths', () => {
+  const rawApp = createHttpApp({
+    service: 'test',
+    logger: createLogger('test', 'silent'),
+    rawBodyPaths: ['/hooks'],
+    routes: (a) => {
+      a.post('/hooks/:p', (req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () =>
+          res.json({ parsed: req.body !== undefined, bytes: Buffer.concat(chunks).toString('utf8') }),
+        );
+      });
+      a.post('/other', (req, res) => void res.json({ parsed: req.body !== undefined }));
+    },
+  });
+
+  it('leaves the body of a raw path (any spelling) unread, byte for byte', async () => {
+    const pretty = '{\n  "id": "evt_1",\n  "type": "payment_intent.succeeded"\n}';
+    for (const path of ['/hooks/stripe', '/HOOKS/stripe', '/hooks/stripe/']) {
+      const res = await request(rawApp).post(path).set('content-type', 'application/json').send(pretty);
+      expect(res.body).toEqual({ parsed: false, bytes: pretty });
+    }
+  });
+
+  it('still parses every other path', async () => {
+    const res = await request(rawApp).post('/other').set('content-type', 'application/json').send('{"a":1}');
+    expect(res.body).toEqual({ parsed: true });
+  });
+});

@@ -6,7 +6,7 @@ import helmet from 'helmet';
 import { DEFAULT_REQUEST_DEADLINE_MS, requestDeadline } from './deadline';
 import { problem, sendProblem, toProblem } from './problem';
 import { DEFAULT_READINESS_TIMEOUT_MS, type ReadinessCheck, readinessHandler } from './readiness';
-import { sidecarGuard } from './sidecar-guard';
+import { canonicalPath, sidecarGuard } from './sidecar-guard';
 
 export type { ReadinessCheck };
 export { sendProblem };
@@ -18,6 +18,8 @@ export interface AppOptions {
   readiness?: Record<string, ReadinessCheck>;
   /** Mounts the service's routes; runs before the 404 and error handlers are added. */
   routes: (app: Express) => void;
+  /** Path prefixes whose bodies are left unparsed for the route to read (webhooks signed over raw bytes). */
+  rawBodyPaths?: string[];
   /** Bodies over this are refused with 413. */
   bodyLimit?: string;
   /** A request not answered by then gets 503 SERVICE.DEADLINE_EXCEEDED (the bounds inside it: deadline.ts). */
@@ -59,11 +61,21 @@ export function createHttpApp(opts: AppOptions): Express {
 
   if (opts.sidecarOnly?.token) app.use(sidecarGuard(opts.sidecarOnly.token, opts.sidecarOnly.paths, notFound));
 
+  const json = express.json({
+    limit: opts.bodyLimit ?? '1mb',
+    type: ['application/json', 'application/cloudevents+json', 'application/*+json'],
+  });
+  // Routes that need the exact bytes (a provider's signature over the raw body) read the stream
+  // themselves; compared in canonical form, like the sidecar guard, so no spelling gets parsed.
+  const raw = opts.rawBodyPaths?.map((p) => canonicalPath(p));
   app.use(
-    express.json({
-      limit: opts.bodyLimit ?? '1mb',
-      type: ['application/json', 'application/cloudevents+json', 'application/*+json'],
-    }),
+    raw?.length
+      ? (req: Request, res: Response, next: NextFunction) => {
+          const path = canonicalPath(req.path);
+          if (raw.some((p) => path === p || path.startsWith(`${p}/`))) return next();
+          json(req, res, next);
+        }
+      : json,
   );
 
   app.get('/healthz', (_req, res) => {

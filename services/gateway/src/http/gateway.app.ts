@@ -50,6 +50,8 @@ export function buildGatewayApp(opts: GatewayAppOptions): Express {
     readiness: opts.readiness,
     // The public port also takes the sidecar's deliveries: those routes need the sidecar's token.
     sidecarOnly: { token: opts.sidecarToken, paths: SIDECAR_PATHS },
+    // Provider webhooks are relayed byte for byte: their signatures cover the raw body.
+    rawBodyPaths: ['/api/payments/webhooks'],
     routes: (a) => {
       opts.subscriptions?.mount(a);
       a.use(cors(opts.corsOrigins ?? []));

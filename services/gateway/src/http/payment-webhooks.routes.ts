@@ -1,6 +1,6 @@
 import { passThrough } from '@dbcarts/dapr';
 import { DomainError } from '@dbcarts/errors';
-import { type Request, Router } from 'express';
+import { Router } from 'express';
 
 /** The payments service's Dapr app id (services/payments/client PAYMENTS_APP_ID). */
 const PAYMENTS_APP_ID = 'payments';
@@ -24,28 +24,12 @@ export function paymentWebhookRoutes(sidecarBaseUrl: string): Router {
       sidecarBaseUrl,
       appId: PAYMENTS_APP_ID,
       path: `/webhooks/${req.params.provider}`,
-      parsedBody: bodyBytes(req),
+      // The body is still the unread stream (packages/http leaves this path unparsed): piped as is.
       // Under the gateway's 8 s request deadline; the payments service answers a webhook in ms.
       timeoutMs: 7000,
     });
   });
   return r;
-}
-
-/**
- * The bytes to relay. An unread stream is piped as is. The gateway's JSON parser (packages/http,
- * for every route) reads `application/json` bodies before any route runs, though: then the bytes it
- * kept (`rawBody`, if the parser is told to keep them) go, and failing that the parsed body
- * re-encoded, which is byte-exact only for compact JSON (Adyen's and PayPal's notifications are;
- * Stripe's are pretty-printed and then fail their signature, 400, until packages/http leaves this
- * path's body unparsed).
- */
-function bodyBytes(req: Request): Buffer | undefined {
-  if (!req.readableEnded) return undefined;
-  const kept = (req as Request & { rawBody?: unknown }).rawBody;
-  if (Buffer.isBuffer(kept)) return kept;
-  if (req.body === undefined) return Buffer.alloc(0);
-  return Buffer.from(typeof req.body === 'string' ? req.body : JSON.stringify(req.body));
 }
 
 export class UnknownWebhookProviderError extends DomainError {
