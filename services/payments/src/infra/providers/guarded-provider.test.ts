@@ -41,6 +41,29 @@ describe('guarded provider (timeout + circuit breaker)', () => {
     expect(inner.held()).toBe(0); // nothing authorized while open
   });
 
+  it('voids between timed-out authorizations (a checkout compensating each one) do not keep the breaker closed', async () => {
+    const p = new GuardedProvider(new TestPaymentProvider(), { timeoutMs: 50, breakerFailures: 3, halfOpenMs: 10_000 });
+    for (let i = 0; i < 3; i++) {
+      await failure(p.authorize(input(`v${i}`, TEST_TOKENS.timeout), { idempotencyKey: `v${i}:authorize` }));
+      await p.void(
+        { orderId: `v${i}`, authorizeKey: `v${i}:authorize`, amount: 100, currency: 'EUR' },
+        { idempotencyKey: `v${i}:void` },
+      );
+    }
+    const e = await failure(p.authorize(input('next', TEST_TOKENS.visa), { idempotencyKey: 'next:authorize' }));
+    expect((e as PaymentUnavailableError).reached).toBe(false);
+  });
+
+  it('an open breaker never blocks a void: releasing held money always reaches the provider', async () => {
+    const p = new GuardedProvider(new TestPaymentProvider(), { timeoutMs: 50, breakerFailures: 1, halfOpenMs: 10_000 });
+    await failure(p.authorize(input('t', TEST_TOKENS.timeout), { idempotencyKey: 't:authorize' }));
+    // Resolves (an open breaker would throw PaymentUnavailableError without calling the provider).
+    await p.void(
+      { orderId: 't', authorizeKey: 't:authorize', amount: 100, currency: 'EUR' },
+      { idempotencyKey: 't:void' },
+    );
+  });
+
   it('declines are answers, not failures: they never open the breaker', async () => {
     const p = guarded();
     for (let i = 0; i < 10; i++) {

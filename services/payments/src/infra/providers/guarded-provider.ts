@@ -34,9 +34,14 @@ export interface GuardOptions {
  * does not stop PayPal). An open breaker answers PaymentUnavailableError at once without calling
  * anyone, so it holds no money (`reached: false`); a timeout may have reached the provider
  * (`reached: true`: a void then releases by idempotency key). A decline is an answer, not a failure.
+ * The breaker guards authorizations only: they are what takes new money, and what a failing
+ * provider must stop at once. Voids, captures and refunds settle money already held, run under the
+ * timeout alone, and never reset it: a checkout that compensates each timed-out authorization with
+ * a successful void kept a consecutive-failure breaker closed forever.
  */
 export class GuardedProvider implements PaymentProviderPort {
-  private readonly policy: IPolicy<{ signal: AbortSignal }>;
+  private readonly authorizePolicy: IPolicy<{ signal: AbortSignal }>;
+  private readonly settlePolicy: IPolicy<{ signal: AbortSignal }>;
 
   constructor(
     private readonly inner: PaymentProviderPort,
@@ -51,7 +56,8 @@ export class GuardedProvider implements PaymentProviderPort {
     breaker.onHalfOpen(() => opts.onStateChange?.(inner.name, 'half-open'));
     breaker.onReset(() => opts.onStateChange?.(inner.name, 'closed'));
     // Breaker outside the timeout: a timed-out call counts as a failure.
-    this.policy = wrap(breaker, timeout(opts.timeoutMs, TimeoutStrategy.Aggressive));
+    this.authorizePolicy = wrap(breaker, timeout(opts.timeoutMs, TimeoutStrategy.Aggressive));
+    this.settlePolicy = timeout(opts.timeoutMs, TimeoutStrategy.Aggressive);
   }
 
   get name() {
@@ -59,24 +65,27 @@ export class GuardedProvider implements PaymentProviderPort {
   }
 
   authorize(input: AuthorizeInput, call: ProviderCall) {
-    return this.guard((signal) => this.inner.authorize(input, { ...call, signal }));
+    return this.guard(this.authorizePolicy, (signal) => this.inner.authorize(input, { ...call, signal }));
   }
 
   capture(input: PaymentRef, call: ProviderCall): Promise<{ ref?: string }> {
-    return this.guard((signal) => this.inner.capture(input, { ...call, signal }));
+    return this.guard(this.settlePolicy, (signal) => this.inner.capture(input, { ...call, signal }));
   }
 
   void(input: ReleaseInput, call: ProviderCall) {
-    return this.guard((signal) => this.inner.void(input, { ...call, signal }));
+    return this.guard(this.settlePolicy, (signal) => this.inner.void(input, { ...call, signal }));
   }
 
   refund(input: PaymentRef & { refundId: string }, call: ProviderCall) {
-    return this.guard((signal) => this.inner.refund(input, { ...call, signal }));
+    return this.guard(this.settlePolicy, (signal) => this.inner.refund(input, { ...call, signal }));
   }
 
-  private async guard<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async guard<T>(
+    policy: IPolicy<{ signal: AbortSignal }>,
+    fn: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     try {
-      return await this.policy.execute(({ signal }) => {
+      return await policy.execute(({ signal }) => {
         const call = fn(signal);
         call.catch(() => undefined); // an abandoned call settles later with nobody awaiting it
         return call;
