@@ -37,23 +37,9 @@ export function orderEvent(customer: Customer, overrides: Partial<OrderEvent> = 
   };
 }
 
-/**
- * Publishes through the notifications app's sidecar with our CloudEvent id, as the orders outbox
- * relay will. Not Sidecar.publish: it passes the id as `metadata.id`, which Dapr 1.18 ignores (the
- * envelope override is `metadata.cloudevent.id`), so every "redelivery" would carry a fresh id.
- */
-export async function publish(stack: TestStack, topic: string, data: unknown, id = randomUUID()): Promise<void> {
-  const sidecar = stack.sidecar('notifications');
-  const res = await fetch(
-    `${sidecar.baseUrl}/v1.0/publish/pubsub/${topic}?metadata.cloudevent.id=${encodeURIComponent(id)}`,
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(data),
-      signal: AbortSignal.timeout(10_000),
-    },
-  );
-  if (!res.ok) throw new Error(`publish ${topic}: HTTP ${res.status} ${await res.text()}`);
+/** Through the notifications app's sidecar and the real broker, with our CloudEvent id, as the orders outbox relay does. */
+export function publish(stack: TestStack, topic: string, data: unknown, id = randomUUID()): Promise<void> {
+  return stack.sidecar('notifications').publish('pubsub', topic, data, { id });
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
