@@ -155,12 +155,10 @@ describe('tye.yaml', () => {
     services: { name: string; workingDirectory: string }[];
   }[];
 
-  it('runs every service from its own folder', () => {
-    expect(tye?.services.length).toBeGreaterThan(0);
-    for (const s of tye?.services ?? []) {
-      expect(serviceNames).toContain(s.name);
-      expect(existsSync(join(root, s.workingDirectory)), s.workingDirectory).toBe(true);
-    }
+  it('runs every service from its own folder (local tools such as Mailpit run beside them)', () => {
+    const apps = (tye?.services ?? []).filter((s) => s.workingDirectory);
+    expect(apps.map((s) => s.name).sort()).toEqual([...serviceNames].sort());
+    for (const s of apps) expect(existsSync(join(root, s.workingDirectory)), s.workingDirectory).toBe(true);
   });
 });
 
