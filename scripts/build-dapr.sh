@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Dapr runtime (daprd, placement, scheduler) from source: no registry ships it and `dapr init`
-# cannot download here. Skips the build when binaries of the right version already exist, in DAPR_BIN_DIR,
-# in .dapr/bin, or in ~/.dapr/bin (a `dapr init` install). Go's module and build caches make reruns fast.
+# cannot download here. Skips the build when binaries of the right version, built from this tools/dapr
+# component set, already exist in DAPR_BIN_DIR, .dapr/bin, or ~/.dapr/bin (links to such a build). Go's
+# module and build caches make reruns fast.
 set -euo pipefail
 
 DAPR_VERSION="${DAPR_VERSION:-1.18.3}"
@@ -12,9 +13,17 @@ force="${1:-}"
 
 say() { printf '[dapr-build] %s\n' "$*" >&2; }
 
-has_version() { # dir → true when all three binaries are there and daprd reports our version
+# Our component set (tools/dapr: which components daprd registers, their module versions): a binary
+# built from another set (before the smtp binding was added, say) must be rebuilt, not reused.
+components_stamp() {
+  cat "$mod/go.mod" "$mod/go.sum" "$mod"/cmd/daprd/*.go 2>/dev/null | sha256sum | cut -c1-16
+}
+stamp="$(components_stamp)"
+
+has_version() { # dir → true when all three binaries are there, of our version and our component set
   [ -x "$1/daprd" ] && [ -x "$1/placement" ] && [ -x "$1/scheduler" ] &&
-    [ "$("$1/daprd" --version 2>/dev/null | head -n1)" = "$DAPR_VERSION" ]
+    [ "$("$1/daprd" --version 2>/dev/null | head -n1)" = "$DAPR_VERSION" ] &&
+    [ "$(cat "$(dirname "$(readlink -f "$1/daprd")")/.dbcarts-components" 2>/dev/null)" = "$stamp" ]
 }
 
 if [ "$force" != "--force" ]; then
@@ -58,6 +67,7 @@ trap 'kill $beat 2>/dev/null || true' EXIT
 build daprd ./cmd/daprd
 build placement github.com/dapr/dapr/cmd/placement
 build scheduler github.com/dapr/dapr/cmd/scheduler
+printf '%s\n' "$stamp" > "$out/.dbcarts-components"
 say "Dapr $DAPR_VERSION built into $out in $(( $(date +%s) - start ))s: $("$out/daprd" --version)"
 
 # The Dapr CLI (`dapr run -f .`) looks in ~/.dapr/bin: give it these unless it has its own.
