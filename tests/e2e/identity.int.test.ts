@@ -163,10 +163,17 @@ describe('identity through the gateway', () => {
 
   it('lists every session of concurrent logins to one account (the per-user list loses none)', async () => {
     const c = await customer();
-    const logins = await Promise.all(
-      Array.from({ length: 8 }, () => call('POST', '/api/auth/login', { email: c.email, password: 'correct horse 1' })),
-    );
-    expect(logins.every((l) => l.status === 200)).toBe(true);
+    // A login the users service's bounded KDF queue turns away (503 AUTH.BUSY on a loaded machine) is
+    // retried as a client would: this test is about the session list, not the queue.
+    const login = async () => {
+      for (let attempt = 0; ; attempt++) {
+        const res = await call('POST', '/api/auth/login', { email: c.email, password: 'correct horse 1' });
+        if (res.status !== 503 || attempt === 5) return res;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    };
+    const logins = await Promise.all(Array.from({ length: 8 }, login));
+    expect(logins.map((l) => l.status)).toEqual(Array(8).fill(200));
     const listed = await call('GET', '/api/me/sessions', undefined, c.accessToken);
     expect(listed.body).toHaveLength(9);
   });
