@@ -852,7 +852,9 @@ async function main() {
         logCounts[key] = (logCounts[key] ?? 0) + 1;
       }
     }
-    log(`warnings and errors in the services' logs: ${JSON.stringify(logCounts)}`);
+    log(
+      `warnings and errors in the services' logs (${join(tmpdir(), 'dbcarts-test', stack.runId, 'logs')}): ${JSON.stringify(logCounts)}`,
+    );
     const measured = rows;
     const errors = measured.reduce((a, r) => a + r.errors, 0);
     const ratio = Number((bestP.orders_per_s / Math.max(1, bestM.orders_per_s)).toFixed(3));
@@ -905,6 +907,8 @@ async function main() {
       },
       confirmed_orders: p.confirmed,
       monolith_orders: m.orders,
+      run_id: stack.runId,
+      node: process.version,
       customers: CUSTOMERS,
       skus: SKUS,
       setup_s: setupS,
