@@ -81,9 +81,9 @@ function toSummary(r: HistoryRow): OrderSummary {
 }
 
 /**
- * Invoices with gapless numbers per year: the year's counter row is locked (SELECT ... FOR UPDATE)
- * and advanced in the same transaction that stores the invoice, so numbers are consecutive and a
- * failed insert gives its number back. An order already invoiced keeps its first invoice.
+ * Invoices with gapless numbers per year: the year's counter row is advanced (and so locked) in the
+ * same transaction that stores the invoice, so numbers are consecutive and a failed insert gives its
+ * number back. An order already invoiced keeps its first invoice.
  */
 export class SqlInvoiceStore implements InvoiceStorePort {
   constructor(private readonly ds: DataSource) {}
@@ -94,9 +94,14 @@ export class SqlInvoiceStore implements InvoiceStorePort {
     const year = issuedAt.getUTCFullYear();
     try {
       return await this.ds.transaction(async (m) => {
-        await m.query('INSERT IGNORE INTO invoice_counters (year, last_seq) VALUES (?, 0)', [year]);
-        const [row] = await m.query('SELECT last_seq FROM invoice_counters WHERE year = ? FOR UPDATE', [year]);
-        const seq = Number(row.last_seq) + 1;
+        // One statement takes the year's row exclusively and advances it. (INSERT IGNORE, then SELECT
+        // ... FOR UPDATE took a shared lock first and deadlocked concurrent issuers upgrading it.)
+        await m.query(
+          'INSERT INTO invoice_counters (year, last_seq) VALUES (?, 1) ON DUPLICATE KEY UPDATE last_seq = last_seq + 1',
+          [year],
+        );
+        const [row] = await m.query('SELECT last_seq FROM invoice_counters WHERE year = ?', [year]);
+        const seq = Number(row.last_seq);
         const invoice = build(invoiceNumber(year, seq));
         await m.query('INSERT INTO invoices (number, order_id, customer_id, issued_at, body) VALUES (?, ?, ?, ?, ?)', [
           invoice.number,
@@ -105,7 +110,6 @@ export class SqlInvoiceStore implements InvoiceStorePort {
           issuedAt,
           JSON.stringify(invoice),
         ]);
-        await m.query('UPDATE invoice_counters SET last_seq = ? WHERE year = ?', [seq, year]);
         return invoice;
       });
     } catch (e) {
