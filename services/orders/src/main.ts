@@ -1,6 +1,7 @@
 import '@dbcarts/telemetry/register';
 import 'reflect-metadata';
 import { createCatalogClient } from '@dbcarts/catalog/client';
+import { ConcurrencyLimit } from '@dbcarts/concurrency';
 import { baseServiceEnv, env, loadConfig, z } from '@dbcarts/config';
 import { type CloudEvent, type DeliveryStatus, Sidecar, SubscriptionRouter } from '@dbcarts/dapr';
 import { OutboxRelay, storeDeadLetter, underMigrationLock } from '@dbcarts/db';
@@ -39,6 +40,8 @@ async function main(): Promise<void> {
       /** A pending order whose saga has not moved for this long is finished or undone (above any request's bound). */
       ORDER_SAGA_STALE_SECONDS: env.int(60, 1),
       ORDER_RECOVERY_INTERVAL_MS: env.int(10_000, 100),
+      /** Event deliveries handled at once; the broker hands over up to prefetchCount (64) per topic. */
+      ORDER_EVENT_CONCURRENCY: env.int(8, 1),
       /** The outbox relay publishes right after each commit, and polls this often for rows left behind. */
       OUTBOX_POLL_MS: env.int(1_000, 10),
       /** false: a poll-only relay (fewer, larger batches; events trail by up to OUTBOX_POLL_MS). */
@@ -80,6 +83,8 @@ async function main(): Promise<void> {
   consumers[ORDER_EVENTS.confirmed]?.push((e) => events.invoice(e));
   consumers[ORDER_EVENTS.cancelled]?.push((e, t) => events.settle(e, t));
   consumers[ORDER_EVENTS.returned]?.push((e, t) => events.settle(e, t));
+  // Each delivery holds a database connection: a bounded number at once leaves the pool to checkout.
+  const deliveries = new ConcurrencyLimit(config.ORDER_EVENT_CONCURRENCY);
   for (const [topic, handlers] of Object.entries(consumers)) {
     subscriptions.subscribe({
       pubsubName: 'pubsub',
@@ -90,7 +95,9 @@ async function main(): Promise<void> {
         const e = ce.data as OrderEvent;
         // Malformed: it will never parse, so it goes to the dead-letter topic instead of retrying forever.
         if (typeof e?.orderId !== 'string' || typeof e.version !== 'number') return 'DROP';
-        for (const handle of handlers) await handle(e, topic); // a fault throws: RETRY
+        await deliveries.run(async () => {
+          for (const handle of handlers) await handle(e, topic); // a fault throws: RETRY
+        });
         return 'SUCCESS';
       },
     });
