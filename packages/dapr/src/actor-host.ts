@@ -1,4 +1,4 @@
-import { type AbstractActor, CommunicationProtocolEnum, DaprServer } from '@dapr/dapr';
+import type { AbstractActor, DaprServer } from '@dapr/dapr';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import type { SidecarAddress } from './sidecar';
 
@@ -19,6 +19,9 @@ export interface ActorHostOptions {
  * The SDK server is never started: we listen ourselves.
  */
 export async function createActorHost(opts: ActorHostOptions): Promise<{ router: Router; server: DaprServer }> {
+  // The SDK (and its gRPC and protobuf stack: ~40 MB RSS) only in a service that hosts actors: every
+  // service imports this package, one of them needs the SDK.
+  const { CommunicationProtocolEnum, DaprServer } = await import('@dapr/dapr');
   const actorApp = express();
   const server = new DaprServer({
     serverHost: '127.0.0.1',

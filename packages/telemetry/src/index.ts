@@ -1,9 +1,6 @@
 import { currentRequestContext } from '@dbcarts/logging';
 import { context, propagation, trace } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import type { NodeSDK } from '@opentelemetry/sdk-node';
 
 let sdk: NodeSDK | undefined;
 
@@ -18,6 +15,16 @@ export function startTelemetry(serviceName: string): void {
   // With no collector, the SDK would only build spans to drop them (it cost ~30% of a cached read
   // here): trace context is then passed through from the incoming traceparent instead (below).
   if (sdk || process.env.OTEL_SDK_DISABLED === 'true' || (!endpoint && !process.env.OTEL_TRACES_SAMPLER)) return;
+  // Loaded only here: the SDK and what it pulls in (metrics, OTLP transformers, gRPC, protobuf) cost
+  // ~85 MB RSS per service and ~10 s of a 2-core dev start (scripts/footprint.mjs), for nothing while it
+  // is off. require, not import(): it must patch http and express synchronously, before they load.
+  const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { OTLPTraceExporter } =
+    require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
+  const { HttpInstrumentation } =
+    require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
+  const { ExpressInstrumentation } =
+    require('@opentelemetry/instrumentation-express') as typeof import('@opentelemetry/instrumentation-express');
   sdk = new NodeSDK({
     serviceName,
     traceExporter: endpoint ? new OTLPTraceExporter() : undefined,

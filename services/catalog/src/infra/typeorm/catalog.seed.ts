@@ -1,8 +1,10 @@
-import { faker } from '@faker-js/faker';
+import type { Faker } from '@faker-js/faker';
 import type { DataSource } from 'typeorm';
 
 // A fixed demo set every environment and test can name, then a deterministic bulk of generated
-// products (faker with a fixed seed: the same catalog on every machine, every run).
+// products (faker with a fixed seed: the same catalog on every machine, every run). Faker is loaded
+// only when a database is empty, and English only (the same output as the default export's `faker`):
+// importing the package's entry loads every locale, ~20 MB RSS that a started catalog kept for nothing.
 const DEMO: [sku: string, name: string, brand: string, category: string, cents: number][] = [
   ['FSH-TEE-001', 'Organic cotton tee', 'Pathways Basics', 'fashion', 1999],
   ['FSH-JKT-002', 'Waterproof rain jacket', 'Northwind', 'fashion', 8999],
@@ -24,16 +26,23 @@ const DEPARTMENTS = [
   {
     slug: 'fashion',
     prefix: 'FSH',
-    attrs: () => ({ size: faker.helpers.arrayElement(['XS', 'S', 'M', 'L', 'XL']), color: faker.color.human() }),
+    attrs: (faker: Faker) => ({
+      size: faker.helpers.arrayElement(['XS', 'S', 'M', 'L', 'XL']),
+      color: faker.color.human(),
+    }),
   },
   {
     slug: 'electronics',
     prefix: 'ELC',
-    attrs: () => ({ power: `${faker.number.int({ min: 5, max: 200 })}W`, color: faker.color.human() }),
+    attrs: (faker: Faker) => ({ power: `${faker.number.int({ min: 5, max: 200 })}W`, color: faker.color.human() }),
   },
-  { slug: 'home', prefix: 'HOM', attrs: () => ({ material: faker.commerce.productMaterial() }) },
-  { slug: 'toys', prefix: 'TOY', attrs: () => ({ ages: `${faker.number.int({ min: 1, max: 12 })}+` }) },
-  { slug: 'sports', prefix: 'SPT', attrs: () => ({ weight: `${faker.number.int({ min: 100, max: 5000 })}g` }) },
+  { slug: 'home', prefix: 'HOM', attrs: (faker: Faker) => ({ material: faker.commerce.productMaterial() }) },
+  { slug: 'toys', prefix: 'TOY', attrs: (faker: Faker) => ({ ages: `${faker.number.int({ min: 1, max: 12 })}+` }) },
+  {
+    slug: 'sports',
+    prefix: 'SPT',
+    attrs: (faker: Faker) => ({ weight: `${faker.number.int({ min: 100, max: 5000 })}g` }),
+  },
 ];
 
 const SEED = 20261125;
@@ -51,7 +60,7 @@ interface Row {
   warrantyMonths: number;
 }
 
-function* rows(total: number): Generator<Row> {
+function* rows(total: number, faker: Faker): Generator<Row> {
   for (const [sku, name, brand, category, cents] of DEMO) {
     yield {
       sku,
@@ -77,7 +86,7 @@ function* rows(total: number): Generator<Row> {
       cents: faker.number.int({ min: 199, max: 250_000 }),
       description: faker.commerce.productDescription(),
       images: [`https://img.dbcarts.example/${sku}-1.jpg`, `https://img.dbcarts.example/${sku}-2.jpg`],
-      attributes: dept.attrs(),
+      attributes: dept.attrs(faker),
       warrantyMonths: faker.helpers.arrayElement([0, 6, 12, 24]),
     };
   }
@@ -89,6 +98,7 @@ export async function seedCatalog(ds: DataSource, total: number, onProgress?: (d
   if (Number(n) > 0) return 0;
   const cats: { id: string; slug: string }[] = await ds.query('SELECT id, slug FROM categories');
   const catId = new Map(cats.map((c) => [c.slug, c.id]));
+  const { faker } = await import('@faker-js/faker/locale/en');
   let batch: unknown[][] = [];
   let inserted = 0;
   const flush = async () => {
@@ -102,7 +112,7 @@ export async function seedCatalog(ds: DataSource, total: number, onProgress?: (d
     batch = [];
     onProgress?.(inserted);
   };
-  for (const r of rows(Math.max(total, DEMO.length))) {
+  for (const r of rows(Math.max(total, DEMO.length), faker)) {
     const warranty = r.warrantyMonths
       ? `${r.warrantyMonths}-month manufacturer warranty; free returns within 30 days.`
       : 'Free returns within 30 days.';

@@ -1,4 +1,4 @@
-import { hmacValidator } from '@adyen/api-library';
+import type { hmacValidator } from '@adyen/api-library';
 import type { WebhookHeaders, WebhookVerifierPort } from '../../app/ports/webhook.port';
 import { type ProviderNotice, WebhookSignatureError } from '../../domain/provider-notice';
 
@@ -11,7 +11,15 @@ interface NotificationItem {
   [field: string]: unknown;
 }
 
-const validator = new hmacValidator();
+// The library (~2,400 modules) is loaded at the first webhook, not by every payments process at start.
+let loaded: hmacValidator | undefined;
+function hmac(): hmacValidator {
+  if (!loaded) {
+    const sdk = require('@adyen/api-library') as typeof import('@adyen/api-library');
+    loaded = new sdk.hmacValidator();
+  }
+  return loaded;
+}
 
 /**
  * Adyen's standard webhooks: every NotificationRequestItem carries `additionalData.hmacSignature`,
@@ -33,6 +41,7 @@ export class AdyenWebhookVerifier implements WebhookVerifierPort {
       throw new WebhookSignatureError('adyen', 'body is not JSON');
     }
     if (!items.length) throw new WebhookSignatureError('adyen', 'no notification items');
+    const validator = hmac();
     for (const item of items) {
       let valid = false;
       try {
