@@ -23,11 +23,22 @@ export const DEFAULT_DATABASE_BOUNDS: DatabaseBounds = {
   queueLimit: 50,
 };
 
-/** The DataSource options that carry the pool bounds to mysql2 (TypeORM passes `extra` through). */
+/**
+ * The DataSource options that carry the pool bounds to mysql2 (TypeORM passes `extra` through).
+ * `trace: false`: mysql2 otherwise captures a stack trace on every query, commit and rollback just
+ * in case one fails — 4-7 % of the orders and payments services' CPU in bench/checkout's profiles.
+ * A failed query still says what failed (code, message, SQL state), and Node's async stack traces
+ * still show the caller.
+ */
 export function mysqlPoolOptions(bounds: DatabaseBounds = DEFAULT_DATABASE_BOUNDS) {
   return {
     connectTimeout: bounds.connectTimeoutMs,
-    extra: { connectionLimit: bounds.poolSize, queueLimit: bounds.queueLimit, waitForConnections: true },
+    extra: {
+      connectionLimit: bounds.poolSize,
+      queueLimit: bounds.queueLimit,
+      waitForConnections: true,
+      trace: false,
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DomainError } from '@dbcarts/errors';
 import { IdempotencyInProgressError, IdempotencyKeyReusedError } from '../domain/order.errors';
-import type { OrderRepositoryPort, StoredResponse } from './ports/order.repository.port';
+import type { IdempotencyClaim, OrderRepositoryPort, StoredResponse } from './ports/order.repository.port';
 import { failureResponse } from './order.view';
 
 /** The hash a key is bound to: the request's meaning (route + body), not its bytes' order. */
@@ -28,10 +28,8 @@ export async function runOnce(
   claim: { customerId: string; key: string; hash: string; orderId: string },
   work: () => Promise<StoredResponse>,
 ): Promise<{ response: StoredResponse; replayed: boolean }> {
-  const found = await orders.claimKey(claim.customerId, claim.key, claim.hash, claim.orderId);
-  if (found.kind === 'replay') return { response: found.response, replayed: true };
-  if (found.kind === 'in_progress') throw new IdempotencyInProgressError();
-  if (found.kind === 'reused') throw new IdempotencyKeyReusedError();
+  const earlier = earlierAnswer(await orders.claimKey(claim.customerId, claim.key, claim.hash, claim.orderId));
+  if (earlier) return earlier;
   let response: StoredResponse;
   try {
     response = await work();
@@ -44,4 +42,12 @@ export async function runOnce(
   }
   await orders.completeKey(claim.customerId, claim.key, response);
   return { response, replayed: false };
+}
+
+/** What a key claimed before answers now (a replay, or a 409/422 refusal); undefined for a new claim. */
+export function earlierAnswer(found: IdempotencyClaim): { response: StoredResponse; replayed: true } | undefined {
+  if (found.kind === 'replay') return { response: found.response, replayed: true };
+  if (found.kind === 'in_progress') throw new IdempotencyInProgressError();
+  if (found.kind === 'reused') throw new IdempotencyKeyReusedError();
+  return undefined;
 }

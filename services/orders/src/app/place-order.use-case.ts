@@ -5,7 +5,7 @@ import type { CreateOrderRequest } from '../../contract';
 import { type Order, type OrderLine, priceLines } from '../domain/order';
 import { CheckoutRefusedError, UnknownProductError } from '../domain/order.errors';
 import { CompensateOrder } from './compensate-order';
-import { runOnce } from './idempotent-request';
+import { earlierAnswer, runOnce } from './idempotent-request';
 import { ORDERS } from './orders.tokens';
 import type { CustomerPort, PaymentPort, PricingPort, StockPort } from './ports/checkout.ports';
 import type { OrderRepositoryPort, StoredResponse } from './ports/order.repository.port';
@@ -37,15 +37,27 @@ export class PlaceOrderUseCase {
     @inject(CompensateOrder) private readonly compensate: CompensateOrder,
   ) {}
 
-  /** The answer to send (and, under the key, to replay), and whether it is a replay. */
-  execute(cmd: PlaceOrderCommand): Promise<{ response: StoredResponse; replayed: boolean }> {
+  /**
+   * The answer to send (and, under the key, to replay), and whether it is a replay. The key is
+   * claimed in the transaction that records the order, and the saga stores the answer with its
+   * last transition: one commit each instead of three more around them.
+   */
+  async execute(cmd: PlaceOrderCommand): Promise<{ response: StoredResponse; replayed: boolean }> {
     const orderId = randomUUID();
-    const claim = { customerId: cmd.customerId, key: cmd.idempotencyKey, hash: cmd.requestHash, orderId };
-    // The saga stores its answer with its last transition; runOnce stores it again (the same).
-    return runOnce(this.orders, claim, async () => this.run(await this.open(orderId, cmd), cmd));
+    let order: Order;
+    try {
+      order = await this.open(orderId, cmd);
+    } catch (e) {
+      // A refusal before anything happened (an unknown SKU) is the key's answer like any other.
+      if (!(e instanceof DomainError) || e.kind === 'unavailable') throw e;
+      const claim = { customerId: cmd.customerId, key: cmd.idempotencyKey, hash: cmd.requestHash, orderId };
+      return runOnce(this.orders, claim, () => Promise.reject(e));
+    }
+    const earlier = earlierAnswer(await this.orders.createClaimed(order, cmd.idempotencyKey, cmd.requestHash));
+    return earlier ?? { response: await this.run(order, cmd), replayed: false };
   }
 
-  /** Checks what can be checked without side effects, then records the pending order. */
+  /** Checks what can be checked without side effects and builds the pending order. */
   private async open(orderId: string, cmd: PlaceOrderCommand): Promise<Order> {
     const { request } = cmd;
     const [email, prices] = await Promise.all([
@@ -87,7 +99,6 @@ export class PlaceOrderUseCase {
       createdAt: now,
       updatedAt: now,
     };
-    await this.orders.create(order);
     return order;
   }
 
@@ -109,9 +120,11 @@ export class PlaceOrderUseCase {
         return a?.ok && a.unitPrice ? { ...l, unitPrice: a.unitPrice.amount } : l;
       });
       const { subtotal } = priceLines(lines, [order.currency]);
+      const linesChanged = lines.some((l, n) => l !== order.lines[n]);
       order = await this.step(
         { ...order, lines, subtotal, total: subtotal - order.discount, sagaStep: 'authorizing' },
         'reserving',
+        linesChanged,
       );
 
       // 2. Money: held, not taken (captured at shipment).
@@ -157,9 +170,9 @@ export class PlaceOrderUseCase {
   }
 
   /** Moves the saga one step on, unless someone else (the recovery sweep) took the order over. */
-  private async step(next: Order, from: Order['sagaStep']): Promise<Order> {
+  private async step(next: Order, from: Order['sagaStep'], linesChanged = false): Promise<Order> {
     const moved = { ...next, version: next.version + 1, updatedAt: new Date() };
-    if (!(await this.orders.saveIf(moved, from))) throw new StepLostError(next.id);
+    if (!(await this.orders.saveIf(moved, from, { linesChanged }))) throw new StepLostError(next.id);
     return moved;
   }
 

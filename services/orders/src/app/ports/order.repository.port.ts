@@ -32,18 +32,22 @@ export interface OrderRepositoryPort {
   /** Stores the answer for a key (outside a saga transition, e.g. a validation refusal). */
   completeKey(customerId: string, key: string, response: StoredResponse): Promise<void>;
 
-  /** Inserts a new pending order (saga step `reserving`). */
-  create(order: Order): Promise<void>;
+  /**
+   * Claims the key for a new pending order (saga step `reserving`) and inserts the order, in one
+   * transaction; when the key is taken, says what the first request with it left and inserts nothing.
+   */
+  createClaimed(order: Order, key: string, requestHash: string): Promise<IdempotencyClaim>;
   find(id: string): Promise<Order | undefined>;
   /**
    * Saves the order only if its saga is still at `expectedStep` (the recovery sweep or another
    * request may have taken it over): false when it is not. Events and the idempotent answer of the
-   * request that created it (when given) commit in the same transaction.
+   * request that created it (when given) commit in the same transaction. Lines are written only
+   * when `linesChanged` says so (a saga step rarely changes them).
    */
   saveIf(
     order: Order,
     expectedStep: SagaStep,
-    effects?: { events?: OrderEventTopic[]; idempotentResponse?: StoredResponse },
+    effects?: { events?: OrderEventTopic[]; idempotentResponse?: StoredResponse; linesChanged?: boolean },
   ): Promise<boolean>;
   /**
    * Saves a lifecycle change (confirmed → shipped...) only if the order is still at `expectedVersion`,

@@ -50,12 +50,36 @@ export class SqlOrderRepository implements OrderRepositoryPort {
   ) {}
 
   async claimKey(customerId: string, key: string, requestHash: string, orderId: string): Promise<IdempotencyClaim> {
+    return this.claimed(customerId, key, requestHash, async () => {
+      await this.ds.query(
+        'INSERT INTO idempotency_keys (customer_id, idem_key, request_hash, order_id, created_at) VALUES (?, ?, ?, ?, ?)',
+        [customerId, key, requestHash, orderId, new Date()],
+      );
+    });
+  }
+
+  async createClaimed(order: Order, key: string, requestHash: string): Promise<IdempotencyClaim> {
+    return this.claimed(order.customerId, key, requestHash, () =>
+      this.ds.transaction(async (m) => {
+        await m.query(
+          'INSERT INTO idempotency_keys (customer_id, idem_key, request_hash, order_id, created_at) VALUES (?, ?, ?, ?, ?)',
+          [order.customerId, key, requestHash, order.id, order.createdAt],
+        );
+        await this.insertOrder(m, order);
+      }),
+    );
+  }
+
+  /** Runs `insert` (which claims the key) and says what an earlier claim left when the key is taken. */
+  private async claimed(
+    customerId: string,
+    key: string,
+    requestHash: string,
+    insert: () => Promise<void>,
+  ): Promise<IdempotencyClaim> {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        await this.ds.query(
-          'INSERT INTO idempotency_keys (customer_id, idem_key, request_hash, order_id, created_at) VALUES (?, ?, ?, ?, ?)',
-          [customerId, key, requestHash, orderId, new Date()],
-        );
+        await insert();
         return { kind: 'new' };
       } catch (e) {
         if (!isDuplicateKey(e)) throw e;
@@ -100,34 +124,32 @@ export class SqlOrderRepository implements OrderRepositoryPort {
     );
   }
 
-  async create(order: Order): Promise<void> {
-    await this.ds.transaction(async (m) => {
-      await m.query(
-        `INSERT INTO orders (id, customer_id, customer_email, status, saga_step, currency, subtotal, discount, total,
-          shipping_address, payment_provider, failure_code, version, created_at, updated_at, delivered_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          order.id,
-          order.customerId,
-          order.customerEmail,
-          order.status,
-          order.sagaStep,
-          order.currency,
-          order.subtotal,
-          order.discount,
-          order.total,
-          JSON.stringify(order.shippingAddress),
-          order.paymentProvider,
-          order.failureCode ?? null,
-          order.version,
-          order.createdAt,
-          order.updatedAt,
-          order.deliveredAt ?? null,
-        ],
-      );
-      await this.writeLines(m, order, true);
-      await this.log(m, order);
-    });
+  private async insertOrder(m: EntityManager, order: Order): Promise<void> {
+    await m.query(
+      `INSERT INTO orders (id, customer_id, customer_email, status, saga_step, currency, subtotal, discount, total,
+        shipping_address, payment_provider, failure_code, version, created_at, updated_at, delivered_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        order.id,
+        order.customerId,
+        order.customerEmail,
+        order.status,
+        order.sagaStep,
+        order.currency,
+        order.subtotal,
+        order.discount,
+        order.total,
+        JSON.stringify(order.shippingAddress),
+        order.paymentProvider,
+        order.failureCode ?? null,
+        order.version,
+        order.createdAt,
+        order.updatedAt,
+        order.deliveredAt ?? null,
+      ],
+    );
+    await this.writeLines(m, order, true);
+    await this.log(m, order);
   }
 
   async find(id: string): Promise<Order | undefined> {
@@ -142,11 +164,11 @@ export class SqlOrderRepository implements OrderRepositoryPort {
   async saveIf(
     order: Order,
     expectedStep: SagaStep,
-    effects: { events?: OrderEventTopic[]; idempotentResponse?: StoredResponse } = {},
+    effects: { events?: OrderEventTopic[]; idempotentResponse?: StoredResponse; linesChanged?: boolean } = {},
   ): Promise<boolean> {
     const saved = await this.ds.transaction(async (m) => {
       if (!(await this.update(m, order, 'saga_step = ? AND status = ?', [expectedStep, 'pending']))) return false;
-      await this.writeLines(m, order, false);
+      if (effects.linesChanged) await this.writeLines(m, order, false);
       await this.log(m, order);
       await this.outbox(m, order, effects.events ?? []);
       if (effects.idempotentResponse) {
