@@ -12,7 +12,7 @@ import { BrowseProductsUseCase } from './app/browse-products.use-case';
 import { ProductEdgeCache } from './app/product-edge-cache';
 import { buildGatewayApp } from './http/gateway.app';
 import { JwksTokenVerifier } from './infra/jwks-token.verifier';
-import { LiveLimits } from './infra/live-limits';
+import { CLAIMS_PAUSED_KEY, LiveSetting, parseRateLimit, parseSkuList, RATE_LIMIT_KEY } from './infra/live-settings';
 import { Redis } from 'ioredis';
 
 async function main(): Promise<void> {
@@ -65,8 +65,10 @@ async function main(): Promise<void> {
     connectTimeout: 2000,
   });
   redis.on('error', (err) => log.warn({ err: err.message }, 'rate-limit store unreachable; per-instance limits apply'));
-  const limits = new LiveLimits(sidecar, log, { points: config.RATE_LIMIT_PER_MINUTE, windowSeconds: 60 });
-  limits.start();
+  const fallbackLimit = { points: config.RATE_LIMIT_PER_MINUTE, windowSeconds: 60 };
+  const limits = new LiveSetting(sidecar, log, RATE_LIMIT_KEY, parseRateLimit, fallbackLimit).start(2000);
+  // A drop's kill switch must bite within a second: polled twice as often.
+  const claimsPaused = new LiveSetting<string[]>(sidecar, log, CLAIMS_PAUSED_KEY, parseSkuList, []).start(500);
   const users = createUsersClient(sidecar);
   const verifier = new JwksTokenVerifier({
     issuer: config.ISSUER,
@@ -80,6 +82,7 @@ async function main(): Promise<void> {
     subscriptions,
     notifications: createNotificationsClient(sidecar),
     orders: createOrdersClient(sidecar),
+    claimsPaused: () => claimsPaused.current,
     sidecarToken: config.APP_API_TOKEN,
     loginThrottle: {
       redis,

@@ -23,6 +23,8 @@ const ReserveItem = z.strictObject({
   reservationId: OperationId,
   quantity: Quantity,
   customerId: OperationId.optional(),
+  /** A claim in a drop: held only at the price of a running flash sale (else FLASH_SALE.NOT_ACTIVE). */
+  flashOnly: z.boolean().optional(),
 });
 export const ReserveBody = ReserveItem.extend({ sku: Sku });
 export const ReserveBatchBody = z.strictObject({ sku: Sku, items: z.array(ReserveItem).min(1).max(1000) });

@@ -9,6 +9,7 @@ import type { JwksTokenVerifier } from '../infra/jwks-token.verifier';
 import { adminRoutes } from './admin.routes';
 import { optionalAuthentication } from './auth.middleware';
 import { cors } from './cors.middleware';
+import { flashClaimsRoutes } from './flash-claims.routes';
 import { identityRoutes } from './identity.routes';
 import { notificationsRoutes } from './notifications.routes';
 import { type LoginThrottleOptions, loginThrottle, registrationThrottle } from './login-throttle.middleware';
@@ -40,6 +41,8 @@ export interface GatewayAppOptions {
   orders?: OrdersClient;
   /** The caller's notifications (GET /api/me/notifications). */
   notifications?: NotificationsClient;
+  /** SKUs whose drop claims are paused by the live kill switch (`*`: all); absent: none. */
+  claimsPaused?: () => readonly string[];
 }
 
 /** The gateway's express app, apart from listen() so tests drive it in-process. */
@@ -65,6 +68,13 @@ export function buildGatewayApp(opts: GatewayAppOptions): Express {
         a.use(identityRoutes(opts.identity.users, opts.identity.verifier, throttle, registrations));
         a.use(paymentWebhookRoutes(opts.identity.sidecarBaseUrl)); // providers' signed notifications, relayed as sent
         a.use(adminRoutes(opts.deps, opts.identity.verifier));
+        a.use(
+          flashClaimsRoutes({
+            inventory: opts.deps.inventory,
+            verifier: opts.identity.verifier,
+            paused: opts.claimsPaused ?? (() => []),
+          }),
+        );
         if (opts.orders) a.use(ordersRoutes(opts.orders, opts.identity.verifier));
         a.use(notificationsRoutes(opts.identity.verifier, opts.notifications));
         a.use(

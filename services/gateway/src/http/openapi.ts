@@ -4,6 +4,7 @@ import { NotificationListQuery } from '@dbcarts/notifications/contract';
 import { AdminOrderQuery, CartItemBody, CreateOrderBody, PageQuery, ReturnBody } from '@dbcarts/orders/contract';
 import { AddressBody, LoginBody, ProfilePatch, RefreshBody, RegisterBody } from '@dbcarts/users/contract';
 import { z } from 'zod';
+import { ClaimBody } from './flash-claims.routes';
 
 type Access = 'public' | 'customer' | 'admin';
 interface Op {
@@ -174,6 +175,22 @@ export const OPERATIONS: Op[] = [
     access: 'admin',
     body: FlashSaleBody,
     ok: 201,
+  },
+  {
+    method: 'post',
+    path: '/api/flash-sales/{sku}/claims',
+    summary:
+      'Claim units of a running drop ⟲ (held at the flash price until expiresAt; 409 sold out, over the limit, not active)',
+    access: 'customer',
+    body: ClaimBody,
+    ok: 201,
+  },
+  {
+    method: 'delete',
+    path: '/api/flash-sales/{sku}/claims/{claimId}',
+    summary: 'Give a claim back (its units return to the drop at once)',
+    access: 'customer',
+    ok: 204,
   },
   {
     method: 'post',

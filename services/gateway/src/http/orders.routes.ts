@@ -9,14 +9,13 @@ import {
   type RelayedAnswer,
   ReturnBody,
 } from '@dbcarts/orders/client';
-import { problem, sendProblem } from '@dbcarts/http';
-import { type Request, type Response, Router } from 'express';
+import { type Response, Router } from 'express';
 import { z } from 'zod';
 import type { JwksTokenVerifier } from '../infra/jwks-token.verifier';
 import { authenticate, principalOf } from './auth.middleware';
+import { idempotencyKey } from './idempotency-key';
 
 const InvoiceQuery = z.strictObject({ format: z.enum(['json', 'html']).default('json') });
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
  * Cart and orders (shared/api-contract.md): validated here, served by the orders service. The
@@ -86,21 +85,6 @@ export function ordersRoutes(orders: OrdersClient, verifier: JwksTokenVerifier):
     res.json(await orders.deliver(OrderIdParams.parse(req.params).id));
   });
   return r;
-}
-
-function idempotencyKey(req: Request, res: Response): string | undefined {
-  const key = req.get('idempotency-key');
-  if (key && IDEMPOTENCY_KEY.test(key)) return key;
-  sendProblem(
-    res,
-    problem(
-      400,
-      'IDEMPOTENCY.KEY_MISSING',
-      'Idempotency-Key required',
-      'Send an Idempotency-Key header (1-255 visible characters).',
-    ),
-  );
-  return undefined;
 }
 
 function relay(res: Response, answer: RelayedAnswer, location?: string): void {

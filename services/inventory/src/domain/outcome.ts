@@ -9,6 +9,7 @@ const KINDS: Record<string, ErrorKind> = {
   'INVENTORY.BELOW_RESERVED': 'conflict',
   'FLASH_SALE.LIMIT_EXCEEDED': 'conflict',
   'FLASH_SALE.SOLD_OUT': 'conflict',
+  'FLASH_SALE.NOT_ACTIVE': 'conflict',
   'FLASH_SALE.CUSTOMER_REQUIRED': 'invalid',
   'FLASH_SALE.CONFLICT': 'conflict',
   'FLASH_SALE.INVALID': 'invalid',

@@ -62,6 +62,14 @@ export class FlashSaleSoldOutError extends DomainError {
   }
 }
 
+export class FlashSaleNotActiveError extends DomainError {
+  readonly code = 'FLASH_SALE.NOT_ACTIVE';
+  readonly kind = 'conflict';
+  constructor(sku: string) {
+    super(`${sku} has no running flash sale`, { sku });
+  }
+}
+
 export class FlashSaleCustomerRequiredError extends DomainError {
   readonly code = 'FLASH_SALE.CUSTOMER_REQUIRED';
   readonly kind = 'invalid';

@@ -151,6 +151,43 @@ describe('flash sale admission', () => {
     expect(reserve(s, 'f', 2, 'c1', T0 + 3).ok).toBe(true);
   });
 
+  it('holds a claim (flashOnly) only at the price of a running sale, and says sold out in its own words', () => {
+    const claim = (s: Stock, id: string, q: number, c: string, now: number) =>
+      s.reserve({ reservationId: id, quantity: q, customerId: c, flashOnly: true }, now, HOLD);
+    const s = stockOf(3);
+    expect(claim(s, 'x', 1, 'c1', T0)).toMatchObject({ ok: false, error: { code: 'FLASH_SALE.NOT_ACTIVE' } });
+    unwrap(s.startFlashSale(sale, T0 - 1000));
+    expect(claim(s, 'early', 1, 'c1', T0 - 1)).toMatchObject({ ok: false, error: { code: 'FLASH_SALE.NOT_ACTIVE' } });
+    expect(unwrap(claim(s, 'a', 2, 'c1', T0)).unitPrice).toEqual({ amount: 999, currency: 'USD' });
+    // The sale offers 5 but the shelf has 1 left: the claim is refused as sold out, not "insufficient".
+    expect(claim(s, 'b', 2, 'c2', T0)).toMatchObject({ ok: false, error: { code: 'FLASH_SALE.SOLD_OUT' } });
+    expect(claim(s, 'late', 1, 'c3', T0 + 60_000)).toMatchObject({
+      ok: false,
+      error: { code: 'FLASH_SALE.NOT_ACTIVE' },
+    });
+    expect(s.snapshot().reserved).toBe(2);
+  });
+
+  it('refuses to replay a claim that lapsed or was given back: an order cannot take over units it no longer holds', () => {
+    const s = stockOf(10);
+    unwrap(s.startFlashSale(sale, T0));
+    unwrap(reserve(s, 'lapsing', 1, 'c1', T0));
+    unwrap(reserve(s, 'returned', 1, 'c2', T0));
+    s.expireDue(T0 + HOLD);
+    s.release('returned', T0 + 1);
+    for (const [id, c] of [
+      ['lapsing', 'c1'],
+      ['returned', 'c2'],
+    ] as const) {
+      expect(reserve(s, id, 1, c, T0 + HOLD + 1)).toMatchObject({
+        ok: false,
+        error: { code: 'INVENTORY.RESERVATION_SETTLED' },
+      });
+    }
+    expect(s.snapshot().reserved).toBe(0);
+    expect(s.flashSale(T0 + HOLD + 1)?.remaining).toBe(5); // each unit went back to the drop once
+  });
+
   it('refuses a second overlapping sale but replays the same one', () => {
     const s = stockOf(10);
     unwrap(s.startFlashSale(sale, T0));

@@ -1,6 +1,8 @@
 import { DomainError } from '@dbcarts/errors';
 import { admit, type FlashSaleSpec, giveBack, invalidSale, isRunning, openSale, saleView } from './flash-sale';
 import {
+  FlashSaleNotActiveError,
+  FlashSaleSoldOutError,
   InsufficientStockError,
   InvalidIdError,
   InvalidQuantityError,
@@ -100,14 +102,24 @@ export class Stock {
       if (existing.quantity !== cmd.quantity || existing.customerId !== cmd.customerId) {
         return fail(new ReservationMismatchError(this.sku, cmd.reservationId, existing.quantity));
       }
+      // A replay answers what the reservation is, and a released or lapsed one holds nothing: an
+      // order taking over a claim that expired must be refused, not told it holds the units.
+      if (existing.status === 'released' || existing.status === 'expired') {
+        return fail(new ReservationSettledError(this.sku, cmd.reservationId, existing.status));
+      }
       return { ok: true, value: this.view(cmd.reservationId, existing), replayed: true };
     }
+    const sale = this.meta.flashSale;
+    if (cmd.flashOnly && !isRunning(sale, now)) return fail(new FlashSaleNotActiveError(this.sku));
     const available = this.meta.onHand - this.meta.reserved;
     // A refusal is not recorded: it changed nothing, and a retry after a restock may succeed.
-    if (cmd.quantity > available) return fail(new InsufficientStockError(this.sku, cmd.quantity, available));
+    if (cmd.quantity > available) {
+      // A drop with fewer units on hand than it offers is sold out when the shelf is, in its own words.
+      if (cmd.flashOnly) return fail(new FlashSaleSoldOutError(this.sku, available));
+      return fail(new InsufficientStockError(this.sku, cmd.quantity, available));
+    }
     const record: ReservationRecord = { quantity: cmd.quantity, status: 'held', expiresAt: now + holdMs };
     if (cmd.customerId) record.customerId = cmd.customerId;
-    const sale = this.meta.flashSale;
     if (isRunning(sale, now)) {
       try {
         admit(sale, this.sku, cmd.customerId, cmd.quantity);

@@ -51,6 +51,8 @@ export interface ReserveCommand {
   reservationId: string;
   quantity: number;
   customerId?: string;
+  /** A claim in a drop: only at the flash price of a running sale, never at the regular price. */
+  flashOnly?: boolean;
 }
 
 export interface StockSnapshot {
