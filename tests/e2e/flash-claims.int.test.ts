@@ -43,7 +43,7 @@ beforeAll(async () => {
       .sign(key);
 }, 240_000);
 afterAll(async () => {
-  await redis?.del('gateway.flashsales.claims-paused');
+  await redis?.del('gateway.flashsales.claims-paused', 'inventory.reservation-hold-ms');
   redis?.disconnect();
   await stack?.stop();
 });
@@ -217,6 +217,24 @@ describe('claims in a drop', () => {
     expect((await stockOf(sku)).reserved).toBe(reservedWhilePaused);
     await redis.set('gateway.flashsales.claims-paused', '||2');
     await within(1000, async () => (await claim(sku, token)).status === 201);
+  });
+
+  it('the hold time is a live switch: claims made after a change hold for the new time, without restart', async () => {
+    const sku = await drop(100, 100);
+    const token = await mint(`hold-${randomUUID()}`);
+    const holdOf = async () => {
+      const held = await claim(sku, token);
+      expect(held.status).toBe(201);
+      return Date.parse(held.body.expiresAt) - Date.now();
+    };
+    expect(await holdOf()).toBeLessThanOrEqual(HOLD_MS);
+    await redis.set('inventory.reservation-hold-ms', '120000||1');
+    try {
+      await within(1000, async () => (await holdOf()) > 100_000);
+    } finally {
+      await redis.set('inventory.reservation-hold-ms', '||2');
+    }
+    await within(1000, async () => (await holdOf()) <= HOLD_MS);
   });
 
   it('refuses a claim where no drop runs, without holding anything', async () => {

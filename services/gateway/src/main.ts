@@ -1,7 +1,7 @@
 import '@dbcarts/telemetry/register';
 import { createCatalogClient, PRODUCT_CHANGED_TOPIC, type ProductChangedEvent } from '@dbcarts/catalog/client';
 import { baseServiceEnv, env, loadConfig, z } from '@dbcarts/config';
-import { Sidecar, SubscriptionRouter } from '@dbcarts/dapr';
+import { LiveSetting, Sidecar, SubscriptionRouter } from '@dbcarts/dapr';
 import { serve } from '@dbcarts/http';
 import { createInventoryClient } from '@dbcarts/inventory/client';
 import { createLogger } from '@dbcarts/logging';
@@ -12,7 +12,7 @@ import { BrowseProductsUseCase } from './app/browse-products.use-case';
 import { ProductEdgeCache } from './app/product-edge-cache';
 import { buildGatewayApp } from './http/gateway.app';
 import { JwksTokenVerifier } from './infra/jwks-token.verifier';
-import { CLAIMS_PAUSED_KEY, LiveSetting, parseRateLimit, parseSkuList, RATE_LIMIT_KEY } from './infra/live-settings';
+import { CLAIMS_PAUSED_KEY, parseRateLimit, parseSkuList, RATE_LIMIT_KEY } from './infra/live-settings';
 import { Redis } from 'ioredis';
 
 async function main(): Promise<void> {

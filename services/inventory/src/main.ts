@@ -1,7 +1,7 @@
 import '@dbcarts/telemetry/register';
 import 'reflect-metadata';
 import { baseServiceEnv, env, loadConfig, z } from '@dbcarts/config';
-import { createActorHost, Sidecar } from '@dbcarts/dapr';
+import { createActorHost, LiveSetting, Sidecar } from '@dbcarts/dapr';
 import { createHttpApp, serve } from '@dbcarts/http';
 import { createLogger } from '@dbcarts/logging';
 import { container } from 'tsyringe';
@@ -18,6 +18,13 @@ import { FlashSaleDirectory } from './infra/flash-sale-directory.actor';
 import { DaprStockActorAdapter } from './infra/dapr-stock-actor.adapter';
 import { DaprStockEventsAdapter } from './infra/dapr-stock-events.adapter';
 import { configureInventoryActor, InventoryItem } from './infra/inventory-item.actor';
+
+const HOLD_MS_KEY = 'inventory.reservation-hold-ms';
+/** 1 s to 24 h, as the RESERVATION_HOLD_MS setting allows; anything else is ignored (logged). */
+const parseHoldMs = (raw: string) => {
+  const ms = Number(raw);
+  return Number.isSafeInteger(ms) && ms >= 1000 && ms <= 86_400_000 ? ms : undefined;
+};
 
 async function main(): Promise<void> {
   const config = loadConfig(
@@ -43,7 +50,6 @@ async function main(): Promise<void> {
   container.register<InventorySettings>(INVENTORY.Settings, {
     useValue: {
       reserveBatchMax: config.RESERVE_BATCH_MAX,
-      holdMs: config.RESERVATION_HOLD_MS,
       reserveQueuePerSku: config.RESERVE_QUEUE_PER_SKU,
       reserveQueueTotal: config.RESERVE_QUEUE_TOTAL,
       reserveTimeoutMs: config.RESERVE_TIMEOUT_MS,
@@ -56,10 +62,18 @@ async function main(): Promise<void> {
     maxUnknown: config.SKU_UNKNOWN_MAX,
     maxLookups: config.SKU_LOOKUPS_MAX,
   });
+  // The hold time is a live switch (Dapr Configuration, `inventory.reservation-hold-ms`): an operator
+  // shortens it during a drop so unpaid claims return sooner; each turn reads the current value.
+  const hold = new LiveSetting(sidecar, log, HOLD_MS_KEY, parseHoldMs, config.RESERVATION_HOLD_MS).start(500);
   configureInventoryActor({
     sidecar,
     events: new DaprStockEventsAdapter(sidecar, log),
-    settings: { holdMs: config.RESERVATION_HOLD_MS, now: Date.now },
+    settings: {
+      get holdMs() {
+        return hold.current;
+      },
+      now: Date.now,
+    },
   });
   // Every actor call of this service asks the catalog first (cached): no actor for a made-up SKU.
   container.register(INVENTORY.StockActor, {

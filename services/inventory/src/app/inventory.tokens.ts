@@ -7,8 +7,6 @@ export const INVENTORY = {
 export interface InventorySettings {
   /** Most reservations folded into one actor turn. */
   reserveBatchMax: number;
-  /** How long an unconfirmed reservation holds stock. */
-  holdMs: number;
   /** Reservations waiting or in flight for one SKU on this instance; beyond: INVENTORY.BUSY (503). */
   reserveQueuePerSku: number;
   /** The same over every SKU. */

@@ -61,7 +61,6 @@ class InMemoryFlashSaleIndex implements FlashSaleIndexPort {
 const CATALOG_SKUS = new Set(['SKU-1', 'SKU-2', 'SKU-3']);
 const SETTINGS = {
   reserveBatchMax: 64,
-  holdMs: 60_000,
   reserveQueuePerSku: 10_000,
   reserveQueueTotal: 100_000,
   reserveTimeoutMs: 10_000,
