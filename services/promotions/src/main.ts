@@ -17,6 +17,7 @@ import { HoldSweeper } from './app/sweep-holds';
 import { promotionsRoutes } from './http/promotions.routes';
 import { redemptionsRoutes } from './http/redemptions.routes';
 import { createPromotionsDataSource } from './infra/typeorm/data-source';
+import { PoolGate } from './infra/typeorm/pool-gate';
 import { SqlPromotionRepository } from './infra/typeorm/sql-promotion.repository';
 import { SqlRedemptionRepository } from './infra/typeorm/sql-redemption.repository';
 
@@ -44,15 +45,12 @@ async function main(): Promise<void> {
     if (ran.length) log.info({ migrations: ran.map((m) => m.name) }, 'migrations applied');
   });
 
-  const promotions = new SqlPromotionRepository(ds);
-  const redemptions = new SqlRedemptionRepository(ds);
+  // Every repository call waits its turn for one of the pool's connections in this process.
+  const gate = new PoolGate(poolSize);
+  const promotions = new SqlPromotionRepository(ds, gate);
+  const redemptions = new SqlRedemptionRepository(ds, gate);
   const catalog = new PromotionCatalog(promotions, config.PROMOTION_CACHE_MS);
-  // Two connections stay free of reserves for commits, releases, the sweep and the admin.
-  const settings: PromotionsSettings = {
-    holdMs: config.PROMOTION_HOLD_MS,
-    reserveConcurrency: Math.max(1, poolSize - 2),
-    now: () => new Date(),
-  };
+  const settings: PromotionsSettings = { holdMs: config.PROMOTION_HOLD_MS, now: () => new Date() };
   container.register(PROMOTIONS.Settings, { useValue: settings });
   container.register(PROMOTIONS.Promotions, { useValue: promotions });
   container.register(PROMOTIONS.Redemptions, { useValue: redemptions });

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { ConcurrencyLimit } from '@dbcarts/concurrency';
 import { inject, injectable } from 'tsyringe';
 import type { Quote } from '../domain/discount';
 import { normalizeCode } from '../domain/promotion';
@@ -30,21 +29,13 @@ export type ReserveAnswer =
  */
 @injectable()
 export class ReserveRedemptionUseCase {
-  private readonly limit: ConcurrencyLimit;
-
   constructor(
     @inject(PROMOTIONS.Settings) private readonly settings: PromotionsSettings,
     @inject(PROMOTIONS.Redemptions) private readonly redemptions: RedemptionRepositoryPort,
     @inject(Pricing) private readonly pricing: Pricing,
-  ) {
-    this.limit = new ConcurrencyLimit(settings.reserveConcurrency);
-  }
+  ) {}
 
-  execute(cmd: ReserveCommand): Promise<ReserveAnswer> {
-    return this.limit.run(() => this.run(cmd));
-  }
-
-  private async run(cmd: ReserveCommand): Promise<ReserveAnswer> {
+  async execute(cmd: ReserveCommand): Promise<ReserveAnswer> {
     const hash = requestHash(cmd);
     const earlier = await this.redemptions.find(cmd.orderId);
     if (earlier) return replay(earlier, hash, false);

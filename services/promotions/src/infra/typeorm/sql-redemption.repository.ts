@@ -3,6 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { NewRedemption, RedemptionRepositoryPort } from '../../app/ports/redemption.repository.port';
 import type { StoredRefusal } from '../../domain/promotion.errors';
 import type { Redemption } from '../../domain/redemption';
+import type { PoolGate } from './pool-gate';
 import { affected, type RedemptionRow, toRedemption } from './rows';
 
 /**
@@ -16,14 +17,41 @@ import { affected, type RedemptionRow, toRedemption } from './rows';
  * one another on its hot row; only the granted ones hold it, from their UPDATE to their commit.
  */
 export class SqlRedemptionRepository implements RedemptionRepositoryPort {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly gate: PoolGate,
+  ) {}
 
-  async find(orderId: string): Promise<Redemption | null> {
+  find(orderId: string): Promise<Redemption | null> {
+    return this.gate.run(() => this.row(orderId));
+  }
+
+  reserve(r: NewRedemption, now: Date): Promise<{ redemption: Redemption; created: boolean }> {
+    return this.gate.run(() => this.reserveNow(r, now));
+  }
+
+  commit(orderId: string, now: Date): Promise<Redemption | null> {
+    return this.gate.run(() => this.commitNow(orderId, now));
+  }
+
+  release(orderId: string, now: Date): Promise<Redemption | null> {
+    return this.gate.run(() => this.releaseNow(orderId, now));
+  }
+
+  expire(orderId: string, now: Date): Promise<boolean> {
+    return this.gate.run(() => this.expireNow(orderId, now));
+  }
+
+  expiredHolds(now: Date, limit: number): Promise<string[]> {
+    return this.gate.run(() => this.due(now, limit));
+  }
+
+  private async row(orderId: string): Promise<Redemption | null> {
     const [row] = (await this.ds.query('SELECT * FROM redemptions WHERE order_id = ?', [orderId])) as RedemptionRow[];
     return row ? toRedemption(row) : null;
   }
 
-  async reserve(r: NewRedemption, now: Date): Promise<{ redemption: Redemption; created: boolean }> {
+  private async reserveNow(r: NewRedemption, now: Date): Promise<{ redemption: Redemption; created: boolean }> {
     const o = r.outcome;
     const coupon = o.kind === 'granted' ? o.coupon : null;
     if (coupon && coupon.maxPerCustomer !== null) {
@@ -67,7 +95,7 @@ export class SqlRedemptionRepository implements RedemptionRepositoryPort {
     });
 
     if (!decided.created) {
-      const earlier = await this.find(r.orderId);
+      const earlier = await this.row(r.orderId);
       if (!earlier) throw new Error(`redemption of order ${r.orderId} vanished`); // rows are never deleted
       return { redemption: earlier, created: false };
     }
@@ -157,7 +185,7 @@ export class SqlRedemptionRepository implements RedemptionRepositoryPort {
     await m.query('UPDATE promotions SET used = used - 1 WHERE id = ? AND used > 0', [row.coupon_id]);
   }
 
-  async commit(orderId: string, now: Date): Promise<Redemption | null> {
+  private async commitNow(orderId: string, now: Date): Promise<Redemption | null> {
     await this.ds.transaction('READ COMMITTED', async (m) => {
       const moved = await m.query(
         "UPDATE redemptions SET status = 'committed', updated_at = ? WHERE order_id = ? AND status = 'reserved'",
@@ -185,10 +213,10 @@ export class SqlRedemptionRepository implements RedemptionRepositoryPort {
       }
       await m.query("UPDATE redemptions SET status = 'committed', updated_at = ? WHERE order_id = ?", [now, orderId]);
     });
-    return this.find(orderId);
+    return this.row(orderId);
   }
 
-  async release(orderId: string, now: Date): Promise<Redemption | null> {
+  private async releaseNow(orderId: string, now: Date): Promise<Redemption | null> {
     for (let round = 0; round < 3; round++) {
       const released = await this.ds.transaction('READ COMMITTED', async (m) => {
         const moved = await m.query(
@@ -200,7 +228,7 @@ export class SqlRedemptionRepository implements RedemptionRepositoryPort {
         await this.giveBack(m, orderId);
         return true;
       });
-      if (released) return this.find(orderId);
+      if (released) return this.row(orderId);
       // Nothing held. An order that never reserved gets a tombstone, so a reserve still on its way
       // (its caller gave up waiting and compensated) finds the order released and holds nothing.
       const tomb = await this.ds.query(
@@ -209,15 +237,15 @@ export class SqlRedemptionRepository implements RedemptionRepositoryPort {
         [orderId, now, now],
       );
       if (affected(tomb) === 1) return null;
-      const row = await this.find(orderId);
+      const row = await this.row(orderId);
       // A reserve committed between the two statements: release that one.
       if (row && (row.status === 'reserved' || row.status === 'committed')) continue;
       return row;
     }
-    return this.find(orderId);
+    return this.row(orderId);
   }
 
-  async expire(orderId: string, now: Date): Promise<boolean> {
+  private async expireNow(orderId: string, now: Date): Promise<boolean> {
     return this.ds.transaction('READ COMMITTED', async (m) => {
       const moved = await m.query(
         `UPDATE redemptions SET status = 'expired', updated_at = ?
@@ -230,7 +258,7 @@ export class SqlRedemptionRepository implements RedemptionRepositoryPort {
     });
   }
 
-  async expiredHolds(now: Date, limit: number): Promise<string[]> {
+  private async due(now: Date, limit: number): Promise<string[]> {
     const rows = (await this.ds.query(
       "SELECT order_id FROM redemptions WHERE status = 'reserved' AND hold_until < ? ORDER BY hold_until LIMIT ?",
       [now, limit],
