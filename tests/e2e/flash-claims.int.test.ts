@@ -43,7 +43,7 @@ beforeAll(async () => {
       .sign(key);
 }, 240_000);
 afterAll(async () => {
-  await redis?.del('gateway.flashsales.claims-paused', 'inventory.reservation-hold-ms');
+  await redis?.del('gateway.flashsales.claims-paused', 'inventory.reservation-hold-ms', 'gateway.flashsales.claim-rate');
   redis?.disconnect();
   await stack?.stop();
 });
@@ -217,6 +217,32 @@ describe('claims in a drop', () => {
     expect((await stockOf(sku)).reserved).toBe(reservedWhilePaused);
     await redis.set('gateway.flashsales.claims-paused', '||2');
     await within(1000, async () => (await claim(sku, token)).status === 201);
+  });
+
+  it('the claim rate of a drop is a live switch: over it, 429 FLASH_SALE.BUSY with Retry-After, nothing held', async () => {
+    const sku = await drop(100, 100);
+    const token = await mint(`rate-${randomUUID()}`);
+    await redis.set('gateway.flashsales.claim-rate', '3||1');
+    try {
+      await within(1000, async () => (await claim(sku, token)).status === 429);
+      await new Promise((r) => setTimeout(r, 1100)); // a fresh second
+      const before = (await stockOf(sku)).reserved;
+      const burst = await Promise.all(Array.from({ length: 12 }, () => claim(sku, token)));
+      const held = burst.filter((a) => a.status === 201).length;
+      expect(held).toBeGreaterThanOrEqual(1);
+      expect(held).toBeLessThanOrEqual(6); // 3 a second; the burst may straddle two seconds
+      for (const a of burst.filter((x) => x.status !== 201)) {
+        expect(a).toMatchObject({ status: 429, body: { code: 'FLASH_SALE.BUSY' } });
+        expect(Number(a.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      }
+      expect((await stockOf(sku)).reserved).toBe(before + held);
+    } finally {
+      await redis.set('gateway.flashsales.claim-rate', '||2');
+    }
+    await within(1000, async () => {
+      const burst = await Promise.all(Array.from({ length: 8 }, () => claim(sku, token)));
+      return burst.every((a) => a.status === 201);
+    });
   });
 
   it('the hold time is a live switch: claims made after a change hold for the new time, without restart', async () => {

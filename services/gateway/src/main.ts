@@ -12,7 +12,15 @@ import { BrowseProductsUseCase } from './app/browse-products.use-case';
 import { ProductEdgeCache } from './app/product-edge-cache';
 import { buildGatewayApp } from './http/gateway.app';
 import { JwksTokenVerifier } from './infra/jwks-token.verifier';
-import { CLAIMS_PAUSED_KEY, parseRateLimit, parseSkuList, RATE_LIMIT_KEY } from './infra/live-settings';
+import {
+  CLAIM_RATE_KEY,
+  CLAIMS_PAUSED_KEY,
+  parseClaimRate,
+  parseRateLimit,
+  parseSkuList,
+  RATE_LIMIT_KEY,
+} from './infra/live-settings';
+import { ClaimRate } from './app/claim-rate';
 import { Redis } from 'ioredis';
 
 async function main(): Promise<void> {
@@ -69,6 +77,7 @@ async function main(): Promise<void> {
   const limits = new LiveSetting(sidecar, log, RATE_LIMIT_KEY, parseRateLimit, fallbackLimit).start(2000);
   // A drop's kill switch must bite within a second: polled twice as often.
   const claimsPaused = new LiveSetting<string[]>(sidecar, log, CLAIMS_PAUSED_KEY, parseSkuList, []).start(500);
+  const claimRate = new LiveSetting(sidecar, log, CLAIM_RATE_KEY, parseClaimRate, 0).start(500);
   const users = createUsersClient(sidecar);
   const verifier = new JwksTokenVerifier({
     issuer: config.ISSUER,
@@ -83,6 +92,7 @@ async function main(): Promise<void> {
     notifications: createNotificationsClient(sidecar),
     orders: createOrdersClient(sidecar),
     claimsPaused: () => claimsPaused.current,
+    claimRate: new ClaimRate(() => claimRate.current),
     sidecarToken: config.APP_API_TOKEN,
     loginThrottle: {
       redis,

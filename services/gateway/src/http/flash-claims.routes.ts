@@ -5,6 +5,7 @@ import type { InventoryClient, ReservationDto } from '@dbcarts/inventory/client'
 import { OperationId, SkuParams } from '@dbcarts/inventory/contract';
 import { type Response, Router } from 'express';
 import { z } from 'zod';
+import type { ClaimRate } from '../app/claim-rate';
 import type { JwksTokenVerifier } from '../infra/jwks-token.verifier';
 import { authenticate, principalOf } from './auth.middleware';
 import { idempotencyKey } from './idempotency-key';
@@ -17,6 +18,8 @@ export interface FlashClaimsOptions {
   verifier: JwksTokenVerifier;
   /** SKUs whose claims are paused by the live kill switch (`*`: every drop). */
   paused: () => readonly string[];
+  /** The live claim rate per SKU (absent: no cap). */
+  rate?: ClaimRate;
 }
 
 /**
@@ -41,6 +44,19 @@ export function flashClaimsRoutes(opts: FlashClaimsOptions): Router {
     const paused = opts.paused();
     if (paused.includes('*') || paused.includes(sku)) {
       return void sendProblem(res, notActive('Claims for this drop are paused; try again later.'));
+    }
+    const wait = await opts.rate?.admit(sku);
+    if (wait) {
+      res.setHeader('Retry-After', String(wait));
+      return void sendProblem(
+        res,
+        problem(
+          429,
+          'FLASH_SALE.BUSY',
+          'Too many claims right now',
+          'This drop takes claims at a set rate; try again shortly.',
+        ),
+      );
     }
     const customerId = me(res);
     const claimId = claimIdOf(customerId, key);

@@ -5,6 +5,7 @@ import type { NotificationsClient } from '@dbcarts/notifications/client';
 import type { OrdersClient } from '@dbcarts/orders/client';
 import { type UsersClient, USERS_APP_ID } from '@dbcarts/users/client';
 import type { Express } from 'express';
+import type { ClaimRate } from '../app/claim-rate';
 import type { JwksTokenVerifier } from '../infra/jwks-token.verifier';
 import { adminRoutes } from './admin.routes';
 import { optionalAuthentication } from './auth.middleware';
@@ -43,6 +44,8 @@ export interface GatewayAppOptions {
   notifications?: NotificationsClient;
   /** SKUs whose drop claims are paused by the live kill switch (`*`: all); absent: none. */
   claimsPaused?: () => readonly string[];
+  /** The live claim rate per SKU of a drop; absent: no cap. */
+  claimRate?: ClaimRate;
 }
 
 /** The gateway's express app, apart from listen() so tests drive it in-process. */
@@ -73,6 +76,7 @@ export function buildGatewayApp(opts: GatewayAppOptions): Express {
             inventory: opts.deps.inventory,
             verifier: opts.identity.verifier,
             paused: opts.claimsPaused ?? (() => []),
+            rate: opts.claimRate,
           }),
         );
         if (opts.orders) a.use(ordersRoutes(opts.orders, opts.identity.verifier));

@@ -6,6 +6,13 @@ export const RATE_LIMIT_KEY = 'gateway.ratelimit.default';
 /** Kill switch of drops: "SKU-1,SKU-2" stops new claims on those SKUs, "*" on all; empty resumes. */
 export const CLAIMS_PAUSED_KEY = 'gateway.flashsales.claims-paused';
 
+/** Claims a second per SKU and gateway instance a drop takes; "0" or empty: no cap. */
+export const CLAIM_RATE_KEY = 'gateway.flashsales.claim-rate';
+
+export function parseClaimRate(raw: string): number | undefined {
+  return /^\d{1,7}$/.test(raw) ? Number(raw) : undefined;
+}
+
 export function parseRateLimit(raw: string): RateLimitSettings | undefined {
   const m = /^(\d{1,9})\/(\d{1,6})$/.exec(raw);
   return m ? { points: Number(m[1]), windowSeconds: Number(m[2]) } : undefined;
