@@ -37,15 +37,18 @@ export class ReserveRedemptionUseCase {
 
   async execute(cmd: ReserveCommand): Promise<ReserveAnswer> {
     const hash = requestHash(cmd);
-    const earlier = await this.redemptions.find(cmd.orderId);
-    if (earlier) return replay(earlier, hash, false);
-
     const now = this.settings.now();
     const code = cmd.couponCode === undefined ? null : normalizeCode(cmd.couponCode);
     const { outcome: priced, coupon } = await this.pricing.price(cmd, now);
     if (priced.ok && code === null && !priced.quote.applied.length) {
+      // Nothing to hold or remember, unless the order did get something earlier (an automatic
+      // discount that has ended since) or was released already: then that is its answer.
+      const earlier = await this.redemptions.find(cmd.orderId);
+      if (earlier) return replay(earlier, hash, false);
       return { kind: 'none', orderId: cmd.orderId, quote: priced.quote };
     }
+    // No lookup first: the redemption's primary key finds an earlier outcome of the order (one
+    // statement less per checkout), and the repository answers that one instead.
     const outcome: ReserveOutcome = priced.ok
       ? {
           kind: 'granted',
