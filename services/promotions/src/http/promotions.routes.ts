@@ -24,8 +24,8 @@ export function promotionsRoutes(uc: ManagePromotionsUseCase): Router {
   r.get('/promotions/:code', async (req, res) => {
     const { code } = CodeParams.parse(req.params);
     const p = await uc.publicView(code);
-    // Public and the same for everyone, but it ends or is switched off: cached briefly only.
-    res.set('Cache-Control', 'public, max-age=30');
+    // The same for everyone, but it ends or is switched off: a cache may keep it for seconds only.
+    res.set('Cache-Control', 'public, max-age=10');
     res.json(toPublicPromotionDto({ ...p, code: p.code ?? code }));
   });
   return r;
