@@ -74,13 +74,17 @@ function replay(r: Redemption, hash: string, created: boolean): ReserveAnswer {
   return { kind: 'stored', redemption: { ...r, quote: r.quote }, created };
 }
 
-/** What makes two reserve calls the same request. */
+/**
+ * What makes two reserve calls the same request. Not the departments: orders looks them up from the
+ * catalog again on a retry, and a product moved to another category meanwhile is the same order (its
+ * first outcome stands), not a conflicting one.
+ */
 export function requestHash(cmd: ReserveCommand): string {
   const canonical = {
     customerId: cmd.customerId,
     couponCode: cmd.couponCode === undefined ? null : normalizeCode(cmd.couponCode),
     currency: cmd.currency,
-    lines: cmd.lines.map((l) => [l.sku, l.department ?? null, l.quantity, l.unitPrice]),
+    lines: cmd.lines.map((l) => [l.sku, l.quantity, l.unitPrice]),
   };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
