@@ -20,6 +20,7 @@ import {
   parseSkuList,
   RATE_LIMIT_KEY,
 } from './infra/live-settings';
+import { CheckoutQueue, renewClaims } from './app/checkout-queue';
 import { ClaimRate } from './app/claim-rate';
 import { Redis } from 'ioredis';
 
@@ -40,6 +41,13 @@ async function main(): Promise<void> {
       EDGE_CACHE_ENTRIES: env.int(10_000, 0),
       EDGE_CACHE_TTL_MS: env.int(30_000, 0),
       ISSUER: env.string('http://127.0.0.1:8080'),
+      // The checkout queue: orders in flight from this instance, orders waiting, and how long a
+      // waiting request is held before it gets 202 and a status URL (well under the 8 s deadline).
+      CHECKOUT_CONCURRENCY: env.int(32, 1),
+      CHECKOUT_QUEUE_MAX: env.int(10_000, 0),
+      CHECKOUT_SYNC_WAIT_MS: env.int(2_000, 0),
+      // How often the claims of waiting orders are renewed: well under the inventory's hold time.
+      CHECKOUT_CLAIM_RENEW_MS: env.int(60_000, 100),
     }),
   );
   const log = createLogger('gateway', config.LOG_LEVEL);
@@ -85,12 +93,23 @@ async function main(): Promise<void> {
     fetchJwks: () => users.jwks(),
     onRefreshError: (err) => log.warn({ err }, 'JWKS refetch failed; the last good key set keeps serving'),
   });
+  const orders = createOrdersClient(sidecar);
+  const checkoutQueue = new CheckoutQueue((c) => orders.place(c.customerId, c.key, c.body), {
+    concurrency: config.CHECKOUT_CONCURRENCY,
+    maxWaiting: config.CHECKOUT_QUEUE_MAX,
+    syncWaitMs: config.CHECKOUT_SYNC_WAIT_MS,
+    // A claim must not lapse while its order waits: renewed when it starts waiting, then periodically.
+    onWaiting: (c) => void renewClaims(inventory, c).catch((err) => log.warn({ err }, 'claim not renewed')),
+    renewEveryMs: config.CHECKOUT_CLAIM_RENEW_MS,
+    onFailed: (c, err) => log.error({ err, customerId: c.customerId }, 'queued checkout failed without an answer'),
+  });
   const app = buildGatewayApp({
     identity: { users, verifier, sidecarBaseUrl: sidecar.baseUrl },
     deps: { catalog, inventory, browse: new BrowseProductsUseCase(catalog), edge },
     subscriptions,
     notifications: createNotificationsClient(sidecar),
-    orders: createOrdersClient(sidecar),
+    orders,
+    checkoutQueue,
     claimsPaused: () => claimsPaused.current,
     claimRate: new ClaimRate(() => claimRate.current),
     sidecarToken: config.APP_API_TOKEN,

@@ -25,6 +25,8 @@ const ReserveItem = z.strictObject({
   customerId: OperationId.optional(),
   /** A claim in a drop: held only at the price of a running flash sale (else FLASH_SALE.NOT_ACTIVE). */
   flashOnly: z.boolean().optional(),
+  /** On a held reservation: hold it a full hold time from now (a claim waiting in the checkout queue). */
+  renew: z.boolean().optional(),
 });
 export const ReserveBody = ReserveItem.extend({ sku: Sku });
 export const ReserveBatchBody = z.strictObject({ sku: Sku, items: z.array(ReserveItem).min(1).max(1000) });

@@ -1,4 +1,5 @@
 import type { Sidecar } from '@dbcarts/dapr';
+import { type Problem, UpstreamProblemError } from '@dbcarts/errors';
 import type { CartDto, OrderDto } from '../contract';
 
 export type { CartDto, OrderDto, OrderEvent, ShippingAddress } from '../contract';
@@ -22,12 +23,17 @@ export interface RelayedAnswer {
   replayed: boolean;
 }
 
+/** Where a checkout under an Idempotency-Key stands (the orders service's stored answer, if any). */
+export type OrderRequestState = { state: 'answered'; status: number; body: unknown } | { state: 'in_progress' };
+
 export interface OrdersClient {
   cart(customerId: string): Promise<CartDto>;
   setCartItem(customerId: string, sku: string, quantity: number): Promise<CartDto>;
   removeCartItem(customerId: string, sku: string): Promise<CartDto>;
   /** POST /orders under an Idempotency-Key; 201, 402, 409, 503... all come back as answers. */
   place(customerId: string, idempotencyKey: string, body: unknown): Promise<RelayedAnswer>;
+  /** undefined: no checkout under this key (never sent, or released after a fault). */
+  requestState(customerId: string, idempotencyKey: string): Promise<OrderRequestState | undefined>;
   list(customerId: string, page: number, pageSize: number): Promise<unknown>;
   get(customerId: string, id: string): Promise<OrderDto>;
   cancel(customerId: string, id: string): Promise<OrderDto>;
@@ -62,6 +68,17 @@ export function createOrdersClient(sidecar: Sidecar, appId = ORDERS_APP_ID, time
     setCartItem: (id, sku, quantity) => call('PUT', `${c(id)}/cart/items/${seg(sku)}`, { quantity }),
     removeCartItem: (id, sku) => call('DELETE', `${c(id)}/cart/items/${seg(sku)}`),
     place: (id, key, body) => relay(`${c(id)}/orders`, key, body),
+    async requestState(id, key) {
+      const res = await sidecar.invokeServiceAnswer<OrderRequestState>(
+        appId,
+        'GET',
+        `${c(id)}/order-requests/${seg(key)}`,
+        { timeoutMs },
+      );
+      if (res.status === 404) return undefined;
+      if (res.status !== 200) throw new UpstreamProblemError(res.body as unknown as Problem, appId);
+      return res.body;
+    },
     list: async (id, page, pageSize) =>
       (await sidecar.invokeService(appId, 'GET', `${c(id)}/orders`, { query: { page, pageSize }, timeoutMs })).body,
     get: (id, order) => call('GET', `${c(id)}/orders/${seg(order)}`),

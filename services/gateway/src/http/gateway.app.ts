@@ -5,10 +5,12 @@ import type { NotificationsClient } from '@dbcarts/notifications/client';
 import type { OrdersClient } from '@dbcarts/orders/client';
 import { type UsersClient, USERS_APP_ID } from '@dbcarts/users/client';
 import type { Express } from 'express';
+import type { CheckoutQueue } from '../app/checkout-queue';
 import type { ClaimRate } from '../app/claim-rate';
 import type { JwksTokenVerifier } from '../infra/jwks-token.verifier';
 import { adminRoutes } from './admin.routes';
 import { optionalAuthentication } from './auth.middleware';
+import { checkoutRoutes } from './checkout.routes';
 import { cors } from './cors.middleware';
 import { flashClaimsRoutes } from './flash-claims.routes';
 import { identityRoutes } from './identity.routes';
@@ -46,6 +48,8 @@ export interface GatewayAppOptions {
   claimsPaused?: () => readonly string[];
   /** The live claim rate per SKU of a drop; absent: no cap. */
   claimRate?: ClaimRate;
+  /** POST /api/orders waits here when checkout is saturated (202 + status URL); absent: no queue. */
+  checkoutQueue?: CheckoutQueue;
 }
 
 /** The gateway's express app, apart from listen() so tests drive it in-process. */
@@ -79,7 +83,10 @@ export function buildGatewayApp(opts: GatewayAppOptions): Express {
             rate: opts.claimRate,
           }),
         );
-        if (opts.orders) a.use(ordersRoutes(opts.orders, opts.identity.verifier));
+        if (opts.orders) {
+          a.use(checkoutRoutes(opts.orders, opts.identity.verifier, opts.checkoutQueue));
+          a.use(ordersRoutes(opts.orders, opts.identity.verifier));
+        }
         a.use(notificationsRoutes(opts.identity.verifier, opts.notifications));
         a.use(
           oidcProxyRoutes({

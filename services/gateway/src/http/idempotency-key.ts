@@ -1,7 +1,7 @@
 import { problem, sendProblem } from '@dbcarts/http';
 import type { Request, Response } from 'express';
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** The request's Idempotency-Key, or undefined after answering 400 IDEMPOTENCY.KEY_MISSING. */
 export function idempotencyKey(req: Request, res: Response): string | undefined {

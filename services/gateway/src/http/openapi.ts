@@ -39,6 +39,13 @@ const ORDER_OPERATIONS: Op[] = [
   },
   {
     method: 'get',
+    path: '/api/checkout-queue/{ticket}',
+    summary: 'Where a queued checkout stands: 202 with position and estimated wait, then 303 to the order',
+    access: 'customer',
+    ok: 202,
+  },
+  {
+    method: 'get',
     path: '/api/orders',
     summary: 'My orders, newest first',
     access: 'customer',

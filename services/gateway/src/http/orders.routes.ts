@@ -2,7 +2,6 @@ import {
   AdminOrderQuery,
   CartItemBody,
   CartItemParams,
-  CreateOrderBody,
   OrderIdParams,
   type OrdersClient,
   PageQuery,
@@ -40,12 +39,6 @@ export function ordersRoutes(orders: OrdersClient, verifier: JwksTokenVerifier):
     res.json(await orders.removeCartItem(me(res), sku));
   });
 
-  r.post('/api/orders', customer, async (req, res) => {
-    const key = idempotencyKey(req, res);
-    if (!key) return;
-    CreateOrderBody.parse(req.body);
-    relay(res, await orders.place(me(res), key, req.body), '/api/orders');
-  });
   r.get('/api/orders', customer, async (req, res) => {
     const { page, pageSize } = PageQuery.parse(req.query);
     res.set('Cache-Control', 'no-store').json(await orders.list(me(res), page, pageSize));
@@ -87,7 +80,7 @@ export function ordersRoutes(orders: OrdersClient, verifier: JwksTokenVerifier):
   return r;
 }
 
-function relay(res: Response, answer: RelayedAnswer, location?: string): void {
+export function relay(res: Response, answer: RelayedAnswer, location?: string): void {
   if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
   const ok = answer.status < 400;
   const body = answer.body as { id?: string } | undefined;

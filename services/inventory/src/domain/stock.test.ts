@@ -188,6 +188,22 @@ describe('flash sale admission', () => {
     expect(s.flashSale(T0 + HOLD + 1)?.remaining).toBe(5); // each unit went back to the drop once
   });
 
+  it('renews a held claim a full hold from now, only later, and never one that is settled', () => {
+    const s = stockOf(10);
+    unwrap(reserve(s, 'a', 1, 'c1', T0));
+    const renew = (id: string, now: number) =>
+      s.reserve({ reservationId: id, quantity: 1, customerId: 'c1', renew: true }, now, HOLD);
+    expect(unwrap(renew('a', T0 + 5000)).expiresAt).toBe(T0 + 5000 + HOLD);
+    expect(s.expireDue(T0 + HOLD)).toBe(0); // the first hold time passed: still held
+    expect(s.snapshot().reserved).toBe(1);
+    expect(s.expireDue(T0 + 5000 + HOLD)).toBe(1);
+    expect(renew('a', T0 + 5000 + HOLD + 1)).toMatchObject({
+      ok: false,
+      error: { code: 'INVENTORY.RESERVATION_SETTLED' },
+    });
+    expect(s.snapshot().reserved).toBe(0);
+  });
+
   it('refuses a second overlapping sale but replays the same one', () => {
     const s = stockOf(10);
     unwrap(s.startFlashSale(sale, T0));

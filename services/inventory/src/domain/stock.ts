@@ -107,6 +107,13 @@ export class Stock {
       if (existing.status === 'released' || existing.status === 'expired') {
         return fail(new ReservationSettledError(this.sku, cmd.reservationId, existing.status));
       }
+      if (cmd.renew && existing.status === 'held' && (existing.expiresAt ?? 0) < now + holdMs) {
+        // Later only: the sweep already scheduled for the old time finds nothing due and moves on.
+        const renewed: ReservationRecord = { ...existing, expiresAt: now + holdMs };
+        this.reservations.set(cmd.reservationId, renewed);
+        this.touched.add(cmd.reservationId);
+        return { ok: true, value: this.view(cmd.reservationId, renewed), replayed: true };
+      }
       return { ok: true, value: this.view(cmd.reservationId, existing), replayed: true };
     }
     const sale = this.meta.flashSale;

@@ -53,6 +53,8 @@ export interface ReserveCommand {
   customerId?: string;
   /** A claim in a drop: only at the flash price of a running sale, never at the regular price. */
   flashOnly?: boolean;
+  /** On a held reservation: hold it a full hold time from now (a claim waiting in the checkout queue). */
+  renew?: boolean;
 }
 
 export interface StockSnapshot {

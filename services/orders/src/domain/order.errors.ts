@@ -8,6 +8,14 @@ export class OrderNotFoundError extends DomainError {
   }
 }
 
+export class OrderRequestNotFoundError extends DomainError {
+  readonly code = 'ORDER.REQUEST_NOT_FOUND';
+  readonly kind = 'not_found';
+  constructor() {
+    super('No order request under this Idempotency-Key.');
+  }
+}
+
 export class OrderTransitionError extends DomainError {
   readonly code = 'ORDER.INVALID_TRANSITION';
   readonly kind = 'conflict';

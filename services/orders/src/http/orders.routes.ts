@@ -18,7 +18,7 @@ import { toOrderDto } from '../app/order.view';
 import type { PlaceOrderUseCase } from '../app/place-order.use-case';
 import type { OrderRepositoryPort, StoredResponse } from '../app/ports/order.repository.port';
 import type { OrderHistoryPort } from '../app/ports/read-models.port';
-import { IdempotencyKeyMissingError } from '../domain/order.errors';
+import { IdempotencyKeyMissingError, OrderRequestNotFoundError } from '../domain/order.errors';
 import { invoicePage } from './invoice.page';
 
 export interface OrdersRouteDeps {
@@ -69,6 +69,13 @@ export function ordersRoutes(d: OrdersRouteDeps): Router {
     send(res, response, replayed);
   });
 
+  // Where a checkout under a key stands: the gateway's checkout queue answers its status URL from it.
+  r.get(`${C}/order-requests/:key`, async (req, res) => {
+    const { customerId } = Customer.parse({ customerId: req.params.customerId });
+    const found = await d.orders.keyState(customerId, String(req.params.key));
+    if (!found) throw new OrderRequestNotFoundError();
+    res.json(found.state === 'answered' ? { state: found.state, ...found.response } : found);
+  });
   r.get(`${C}/orders`, async (req, res) => {
     const { customerId } = Customer.parse(req.params);
     const { page, pageSize } = PageQuery.parse(req.query);

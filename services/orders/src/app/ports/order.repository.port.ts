@@ -14,6 +14,9 @@ export type IdempotencyClaim =
   | { kind: 'in_progress' }
   | { kind: 'reused' };
 
+/** Where a request under an Idempotency-Key stands: answered (its stored answer) or still running. */
+export type KeyState = { state: 'answered'; response: StoredResponse } | { state: 'in_progress' };
+
 /**
  * Orders, their saga progress, idempotency keys and the outbox, in one database so each change
  * and its event (and the idempotent answer) commit together.
@@ -29,6 +32,8 @@ export interface OrderRepositoryPort {
    * order exists is kept (its answer comes from the saga or the recovery sweep).
    */
   releaseKey(customerId: string, key: string): Promise<void>;
+  /** Where the request under (customer, key) stands; undefined when no request used the key. */
+  keyState(customerId: string, key: string): Promise<KeyState | undefined>;
   /** Stores the answer for a key (outside a saga transition, e.g. a validation refusal). */
   completeKey(customerId: string, key: string, response: StoredResponse): Promise<void>;
 

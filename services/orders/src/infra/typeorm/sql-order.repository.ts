@@ -1,7 +1,12 @@
 import { appendToOutbox, isDuplicateKey, type OutboxMessage } from '@dbcarts/db';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { OrderEvent, OrderEventTopic } from '../../../contract';
-import type { IdempotencyClaim, OrderRepositoryPort, StoredResponse } from '../../app/ports/order.repository.port';
+import type {
+  IdempotencyClaim,
+  KeyState,
+  OrderRepositoryPort,
+  StoredResponse,
+} from '../../app/ports/order.repository.port';
 import { toOrderEvent } from '../../app/order.view';
 import type { Order, OrderLine, SagaStep } from '../../domain/order';
 
@@ -106,6 +111,19 @@ export class SqlOrderRepository implements OrderRepositoryPort {
       return { kind: 'in_progress' };
     }
     return { kind: 'in_progress' };
+  }
+
+  async keyState(customerId: string, key: string): Promise<KeyState | undefined> {
+    const [row] = await this.ds.query(
+      'SELECT response_status, response_body FROM idempotency_keys WHERE customer_id = ? AND idem_key = ?',
+      [customerId, key],
+    );
+    if (!row) return undefined;
+    if (row.response_status === null) return { state: 'in_progress' };
+    return {
+      state: 'answered',
+      response: { status: Number(row.response_status), body: JSON.parse(row.response_body) },
+    };
   }
 
   async releaseKey(customerId: string, key: string): Promise<void> {
