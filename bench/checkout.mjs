@@ -191,7 +191,7 @@ const CONNECTIONS_OPEN = Math.max(...LEVELS);
 const SERVER = process.env.TEST_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PROF = process.env.CHECKOUT_CPU_PROF;
-const APPS = ['users', 'catalog', 'inventory', 'payments', 'orders', 'gateway'];
+const APPS = ['users', 'catalog', 'inventory', 'payments', 'promotions', 'orders', 'gateway'];
 const log = (m) => console.error(`[bench] ${m}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const pct = (sorted, p) => Number((sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0).toFixed(1));

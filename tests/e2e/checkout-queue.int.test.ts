@@ -16,7 +16,7 @@ let skus: string[];
 
 beforeAll(async () => {
   stack = await startStack({
-    apps: ['users', 'catalog', 'inventory', 'payments', 'orders', 'gateway'],
+    apps: ['users', 'catalog', 'inventory', 'payments', 'promotions', 'orders', 'gateway'],
     appEnv: {
       catalog: { SEED_CATALOG_PRODUCTS: '10' },
       // Claims lapse after 1.5 s here: an order waiting longer in the queue keeps its claim only

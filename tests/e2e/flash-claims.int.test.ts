@@ -17,7 +17,7 @@ let mint: (customerId: string) => Promise<string>;
 
 beforeAll(async () => {
   stack = await startStack({
-    apps: ['users', 'catalog', 'inventory', 'payments', 'orders', 'gateway'],
+    apps: ['users', 'catalog', 'inventory', 'payments', 'promotions', 'orders', 'gateway'],
     appEnv: {
       catalog: { SEED_CATALOG_PRODUCTS: '10' },
       // Claims lapse after 3 s here, so "an unpaid claim lapses" takes seconds, not ten minutes.

@@ -12,7 +12,7 @@ let gw: string;
 
 beforeAll(async () => {
   stack = await startStack({
-    apps: ['users', 'catalog', 'inventory', 'payments', 'orders', 'notifications', 'gateway'],
+    apps: ['users', 'catalog', 'inventory', 'payments', 'promotions', 'orders', 'notifications', 'gateway'],
     appEnv: { catalog: { SEED_CATALOG_PRODUCTS: '14' }, gateway: { RATE_LIMIT_PER_MINUTE: '10000000' } },
   });
   gw = stack.appUrl('gateway');

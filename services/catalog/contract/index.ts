@@ -123,6 +123,8 @@ export interface SkuPriceDto {
   sku: string;
   productId: string;
   name: string;
+  /** The department (category slug): department-scoped promotions apply by it. */
+  category: string;
   price: MoneyDto;
 }
 

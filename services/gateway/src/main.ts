@@ -7,6 +7,7 @@ import { createInventoryClient } from '@dbcarts/inventory/client';
 import { createLogger } from '@dbcarts/logging';
 import { createNotificationsClient } from '@dbcarts/notifications/client';
 import { createOrdersClient } from '@dbcarts/orders/client';
+import { createPromotionsClient } from '@dbcarts/promotions/client';
 import { createUsersClient } from '@dbcarts/users/client';
 import { BrowseProductsUseCase } from './app/browse-products.use-case';
 import { ProductEdgeCache } from './app/product-edge-cache';
@@ -110,6 +111,7 @@ async function main(): Promise<void> {
     notifications: createNotificationsClient(sidecar),
     orders,
     checkoutQueue,
+    promotions: createPromotionsClient(sidecar),
     claimsPaused: () => claimsPaused.current,
     claimRate: new ClaimRate(() => claimRate.current),
     sidecarToken: config.APP_API_TOKEN,

@@ -15,7 +15,7 @@ const skus: string[] = [];
 
 beforeAll(async () => {
   stack = await startStack({
-    apps: ['users', 'catalog', 'inventory', 'payments', 'orders', 'notifications', 'gateway'],
+    apps: ['users', 'catalog', 'inventory', 'payments', 'promotions', 'orders', 'notifications', 'gateway'],
     appEnv: {
       catalog: { SEED_CATALOG_PRODUCTS: '20' },
       // A short provider timeout and a small breaker, so the provider-down scenario runs in seconds.

@@ -17,7 +17,7 @@ let skus: string[];
 
 beforeAll(async () => {
   stack = await startStack({
-    apps: ['users', 'catalog', 'inventory', 'payments', 'orders', 'gateway'],
+    apps: ['users', 'catalog', 'inventory', 'payments', 'promotions', 'orders', 'gateway'],
     appEnv: {
       catalog: { SEED_CATALOG_PRODUCTS: '10' },
       gateway: { RATE_LIMIT_PER_MINUTE: '1000000', REGISTRATIONS_PER_IP_PER_HOUR: '1000' },

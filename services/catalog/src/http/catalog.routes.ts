@@ -53,6 +53,7 @@ export function catalogRoutes(uc: { browse: BrowseCatalogUseCase; manage: Manage
       sku: p.sku,
       productId: p.productId,
       name: p.name,
+      category: p.category,
       price: { amount: p.price.amount, currency: p.price.currency },
     }));
     res.set('Cache-Control', 'no-store').json({ items });

@@ -3,6 +3,7 @@ import { createHttpApp, SIDECAR_PATHS } from '@dbcarts/http';
 import type { Logger } from '@dbcarts/logging';
 import type { NotificationsClient } from '@dbcarts/notifications/client';
 import type { OrdersClient } from '@dbcarts/orders/client';
+import type { PromotionsClient } from '@dbcarts/promotions/client';
 import { type UsersClient, USERS_APP_ID } from '@dbcarts/users/client';
 import type { Express } from 'express';
 import type { CheckoutQueue } from '../app/checkout-queue';
@@ -20,6 +21,7 @@ import { oidcProxyRoutes } from './oidc-proxy.routes';
 import { ordersRoutes } from './orders.routes';
 import { type GatewayDeps, gatewayRoutes } from './gateway.routes';
 import { paymentWebhookRoutes } from './payment-webhooks.routes';
+import { promotionsRoutes } from './promotions.routes';
 import { type RateLimitOptions, rateLimit } from './rate-limit.middleware';
 
 export interface GatewayAppOptions {
@@ -50,6 +52,8 @@ export interface GatewayAppOptions {
   claimRate?: ClaimRate;
   /** POST /api/orders waits here when checkout is saturated (202 + status URL); absent: no queue. */
   checkoutQueue?: CheckoutQueue;
+  /** Coupons and timed discounts (admin create, public read). */
+  promotions?: PromotionsClient;
 }
 
 /** The gateway's express app, apart from listen() so tests drive it in-process. */
@@ -88,6 +92,7 @@ export function buildGatewayApp(opts: GatewayAppOptions): Express {
           a.use(ordersRoutes(opts.orders, opts.identity.verifier));
         }
         a.use(notificationsRoutes(opts.identity.verifier, opts.notifications));
+        if (opts.promotions) a.use(promotionsRoutes(opts.promotions, opts.identity.verifier));
         a.use(
           oidcProxyRoutes({
             sidecarBaseUrl: opts.identity.sidecarBaseUrl,

@@ -18,6 +18,7 @@ const app = buildGatewayApp({
   },
   orders: never,
   notifications: never,
+  promotions: never,
   logger: createLogger('test', 'silent'),
   rateLimit: { settings: () => ({ points: 1000, windowSeconds: 60 }) },
 });

@@ -2,6 +2,7 @@ import { ProductCreateBody, ProductListQuery, ProductUpdateBody } from '@dbcarts
 import { FlashSaleBody, SetStockBody } from '@dbcarts/inventory/contract';
 import { NotificationListQuery } from '@dbcarts/notifications/contract';
 import { AdminOrderQuery, CartItemBody, CreateOrderBody, PageQuery, ReturnBody } from '@dbcarts/orders/contract';
+import { CreatePromotionBody } from '@dbcarts/promotions/contract';
 import { AddressBody, LoginBody, ProfilePatch, RefreshBody, RegisterBody } from '@dbcarts/users/contract';
 import { z } from 'zod';
 import { ClaimBody } from './flash-claims.routes';
@@ -182,6 +183,21 @@ export const OPERATIONS: Op[] = [
     access: 'admin',
     body: FlashSaleBody,
     ok: 201,
+  },
+  {
+    method: 'post',
+    path: '/api/promotions',
+    summary: 'Create a coupon or a timed discount (percent or fixed; caps, window, scope)',
+    access: 'admin',
+    body: CreatePromotionBody,
+    ok: 201,
+  },
+  {
+    method: 'get',
+    path: '/api/promotions/{code}',
+    summary: "A running coupon's public terms (no caps or counts)",
+    access: 'public',
+    ok: 200,
   },
   {
     method: 'post',

@@ -3,7 +3,7 @@ import { inject, injectable } from 'tsyringe';
 import type { Order } from '../domain/order';
 import { CheckoutRefusedError } from '../domain/order.errors';
 import { ORDERS } from './orders.tokens';
-import type { PaymentPort, StockPort } from './ports/checkout.ports';
+import type { PaymentPort, PromotionPort, StockPort } from './ports/checkout.ports';
 import type { OrderRepositoryPort, StoredResponse } from './ports/order.repository.port';
 import { failureResponse } from './order.view';
 
@@ -19,6 +19,7 @@ export class CompensateOrder {
     @inject(ORDERS.Orders) private readonly orders: OrderRepositoryPort,
     @inject(ORDERS.Stock) private readonly stock: StockPort,
     @inject(ORDERS.Payments) private readonly payments: PaymentPort,
+    @inject(ORDERS.Promotions) private readonly promotions: PromotionPort,
   ) {}
 
   /** The stored answer; undefined when the order was taken over by someone else meanwhile. */
@@ -29,6 +30,8 @@ export class CompensateOrder {
     // Stock first: it is what other customers are waiting for.
     await Promise.all(claimed.lines.map((l) => this.stock.release(l.sku, l.reservationId)));
     if (order.sagaStep !== 'reserving') await this.payments.void(order.id);
+    // Safe whether or not it reserved (a reserve arriving later then holds nothing).
+    await this.promotions.release(order.id);
     const failed: Order = {
       ...claimed,
       status: 'failed',

@@ -4,7 +4,7 @@ import type { ReturnRequest } from '../../contract';
 import { fullyReturned, moveTo, type Order, planReturn } from '../domain/order';
 import { OrderNotFoundError, OrderTransitionError } from '../domain/order.errors';
 import { ORDERS } from './orders.tokens';
-import type { PaymentPort, StockPort } from './ports/checkout.ports';
+import type { PaymentPort, PromotionPort, StockPort } from './ports/checkout.ports';
 import type { OrderRepositoryPort } from './ports/order.repository.port';
 
 /** Who asks: a customer acts on their own orders only (someone else's → 404), an admin on any. */
@@ -30,6 +30,7 @@ export class ManageOrderUseCase {
     @inject(ORDERS.Orders) private readonly orders: OrderRepositoryPort,
     @inject(ORDERS.Stock) private readonly stock: StockPort,
     @inject(ORDERS.Payments) private readonly payments: PaymentPort,
+    @inject(ORDERS.Promotions) private readonly promotions: PromotionPort,
   ) {}
 
   async get(actor: Actor, id: string): Promise<Order> {
@@ -49,10 +50,11 @@ export class ManageOrderUseCase {
     return cancelled;
   }
 
-  /** Stock back on hand, the authorization voided (or, if it was captured meanwhile, refunded). */
+  /** Stock back on hand, the authorization voided (or refunded if captured meanwhile), coupon uses back. */
   async settleCancellation(order: Order): Promise<void> {
     await Promise.all(order.lines.map((l) => this.stock.restock(l.sku, `${order.id}:cancel:${l.sku}`, l.quantity)));
     await this.payments.void(order.id);
+    await this.promotions.release(order.id);
   }
 
   /** Fulfilment: the payment is captured first, so a shipped order is always paid. */

@@ -3,6 +3,7 @@ export const ORDERS = {
   Stock: Symbol('Stock'),
   Pricing: Symbol('Pricing'),
   Payments: Symbol('Payments'),
+  Promotions: Symbol('Promotions'),
   Customers: Symbol('Customers'),
   Carts: Symbol('Carts'),
   History: Symbol('OrderHistory'),

@@ -7,7 +7,7 @@ import { CheckoutRefusedError, UnknownProductError } from '../domain/order.error
 import { CompensateOrder } from './compensate-order';
 import { earlierAnswer, runOnce } from './idempotent-request';
 import { ORDERS } from './orders.tokens';
-import type { CustomerPort, PaymentPort, PricingPort, StockPort } from './ports/checkout.ports';
+import type { CustomerPort, PaymentPort, PricingPort, PromotionPort, StockPort } from './ports/checkout.ports';
 import type { OrderRepositoryPort, StoredResponse } from './ports/order.repository.port';
 import { failureResponse, orderResponse } from './order.view';
 
@@ -33,6 +33,7 @@ export class PlaceOrderUseCase {
     @inject(ORDERS.Stock) private readonly stock: StockPort,
     @inject(ORDERS.Pricing) private readonly pricing: PricingPort,
     @inject(ORDERS.Payments) private readonly payments: PaymentPort,
+    @inject(ORDERS.Promotions) private readonly promotions: PromotionPort,
     @inject(ORDERS.Customers) private readonly customers: CustomerPort,
     @inject(CompensateOrder) private readonly compensate: CompensateOrder,
   ) {}
@@ -45,8 +46,9 @@ export class PlaceOrderUseCase {
   async execute(cmd: PlaceOrderCommand): Promise<{ response: StoredResponse; replayed: boolean }> {
     const orderId = randomUUID();
     let order: Order;
+    let departments: Map<string, string>;
     try {
-      order = await this.open(orderId, cmd);
+      ({ order, departments } = await this.open(orderId, cmd));
     } catch (e) {
       // A refusal before anything happened (an unknown SKU) is the key's answer like any other.
       if (!(e instanceof DomainError) || e.kind === 'unavailable') throw e;
@@ -54,11 +56,14 @@ export class PlaceOrderUseCase {
       return runOnce(this.orders, claim, () => Promise.reject(e));
     }
     const earlier = earlierAnswer(await this.orders.createClaimed(order, cmd.idempotencyKey, cmd.requestHash));
-    return earlier ?? { response: await this.run(order, cmd), replayed: false };
+    return earlier ?? { response: await this.run(order, cmd, departments), replayed: false };
   }
 
   /** Checks what can be checked without side effects and builds the pending order. */
-  private async open(orderId: string, cmd: PlaceOrderCommand): Promise<Order> {
+  private async open(
+    orderId: string,
+    cmd: PlaceOrderCommand,
+  ): Promise<{ order: Order; departments: Map<string, string> }> {
     const { request } = cmd;
     const [email, prices] = await Promise.all([
       this.customers.email(cmd.customerId),
@@ -99,10 +104,10 @@ export class PlaceOrderUseCase {
       createdAt: now,
       updatedAt: now,
     };
-    return order;
+    return { order, departments: new Map([...prices].map(([sku, p]) => [sku, p.department])) };
   }
 
-  private async run(opened: Order, cmd: PlaceOrderCommand): Promise<StoredResponse> {
+  private async run(opened: Order, cmd: PlaceOrderCommand, departments: Map<string, string>): Promise<StoredResponse> {
     let order = opened;
     try {
       // 1. Stock for every line at once (the batching client folds concurrent calls per SKU).
@@ -121,13 +126,16 @@ export class PlaceOrderUseCase {
       });
       const { subtotal } = priceLines(lines, [order.currency]);
       const linesChanged = lines.some((l, n) => l !== order.lines[n]);
+
+      // 2. The discount at the prices now final (a coupon and automatic discounts), its uses held.
+      const discount = await this.discount(order, lines, cmd.request.couponCode, departments);
       order = await this.step(
-        { ...order, lines, subtotal, total: subtotal - order.discount, sagaStep: 'authorizing' },
+        { ...order, lines, subtotal, discount, total: subtotal - discount, sagaStep: 'authorizing' },
         'reserving',
         linesChanged,
       );
 
-      // 2. Money: held, not taken (captured at shipment).
+      // 3. Money: held, not taken (captured at shipment).
       const auth = await this.payments.authorize({
         orderId: order.id,
         customerId: order.customerId,
@@ -137,9 +145,11 @@ export class PlaceOrderUseCase {
       });
       if (!auth.ok)
         throw new CheckoutRefusedError(auth.code, auth.kind, auth.detail ?? 'The payment was not authorized.');
+      // The uses are spent while the order can still be undone (a compensation gives them back).
+      await this.promotions.commit(order.id);
       order = await this.step({ ...order, sagaStep: 'confirming' }, 'authorizing');
 
-      // 3. Past this point the order is confirmed, whatever happens: finishing is the only way on.
+      // 4. Past this point the order is confirmed, whatever happens: finishing is the only way on.
       return await this.finish(order);
     } catch (e) {
       if (e instanceof StepLostError) return this.answerOf(e.orderId);
@@ -148,6 +158,31 @@ export class PlaceOrderUseCase {
       const failed = await this.compensate.rollBack(order, code, e instanceof DomainError ? e : undefined);
       return failed ?? this.answerOf(order.id);
     }
+  }
+
+  /** The order's discount, or the promotion's refusal (422) that fails the order. */
+  private async discount(
+    order: Order,
+    lines: OrderLine[],
+    couponCode: string | undefined,
+    departments: Map<string, string>,
+  ): Promise<number> {
+    const promo = await this.promotions.reserve({
+      orderId: order.id,
+      customerId: order.customerId,
+      couponCode,
+      currency: order.currency,
+      lines: lines.map((l) => ({
+        sku: l.sku,
+        department: departments.get(l.sku),
+        quantity: l.quantity,
+        unitPrice: l.unitPrice,
+      })),
+    });
+    if (!promo.ok) {
+      throw new CheckoutRefusedError(promo.code, 'rejected', promo.detail ?? 'The promotion cannot be applied.');
+    }
+    return promo.discount;
   }
 
   /** Confirms every reservation and the order, answering the request in the same transaction. */

@@ -48,7 +48,7 @@ export class CatalogPricingAdapter implements PricingPort {
 
   async prices(skus: string[]): Promise<Map<string, CatalogPrice>> {
     const items = await this.catalog.prices(skus);
-    return new Map(items.map((i) => [i.sku, { name: i.name, price: i.price }]));
+    return new Map(items.map((i) => [i.sku, { name: i.name, department: i.category, price: i.price }]));
   }
 }
 

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { appendToOutbox, isDuplicateKey } from '@dbcarts/db';
 import { type DataSource, In, type Repository, type SelectQueryBuilder } from 'typeorm';
-import type { ProductRepositoryPort } from '../../app/ports/product.repository.port';
+import type { ProductRepositoryPort, SkuPrice } from '../../app/ports/product.repository.port';
 import {
   type AvailabilityReport,
   type Category,
-  type Money,
   type Page,
   type Product,
   type ProductDraft,
@@ -72,23 +71,26 @@ export class TypeormProductRepository implements ProductRepositoryPort {
     return row ? toProduct(row) : undefined;
   }
 
-  async pricesBySku(skus: string[]): Promise<{ sku: string; productId: string; name: string; price: Money }[]> {
+  async pricesBySku(skus: string[]): Promise<SkuPrice[]> {
     if (!skus.length) return [];
     const rows = await this.products
       .createQueryBuilder('p')
+      .innerJoin('p.category', 'c')
       .select([
         'p.id AS id',
         'p.sku AS sku',
         'p.name AS name',
         'p.priceAmount AS amount',
         'p.priceCurrency AS currency',
+        'c.slug AS category',
       ])
       .where('p.sku IN (:...skus)', { skus })
-      .getRawMany<{ id: string; sku: string; name: string; amount: number; currency: string }>();
+      .getRawMany<{ id: string; sku: string; name: string; amount: number; currency: string; category: string }>();
     return rows.map((r) => ({
       sku: r.sku,
       productId: r.id,
       name: r.name,
+      category: r.category,
       price: { amount: Number(r.amount), currency: r.currency },
     }));
   }

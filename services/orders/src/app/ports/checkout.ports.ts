@@ -17,6 +17,8 @@ export interface StockPort {
 
 export interface CatalogPrice {
   name: string;
+  /** The SKU's department (catalog category slug): department-scoped promotions apply by it. */
+  department: string;
   price: Money;
 }
 
@@ -47,4 +49,22 @@ export interface PaymentPort {
 /** The customer's contact address for order emails. */
 export interface CustomerPort {
   email(customerId: string): Promise<string>;
+}
+
+export type PromotionAnswer = { ok: true; discount: number } | { ok: false; code: string; detail?: string };
+
+/** The promotions service: the order's discount, held during checkout; every call idempotent by order. */
+export interface PromotionPort {
+  /** Applies the coupon (if any) and the automatic discounts to the lines, and holds their uses. */
+  reserve(req: {
+    orderId: string;
+    customerId: string;
+    couponCode?: string;
+    currency: string;
+    lines: { sku: string; department?: string; quantity: number; unitPrice: number }[];
+  }): Promise<PromotionAnswer>;
+  /** The order is going through: its uses are spent. */
+  commit(orderId: string): Promise<void>;
+  /** The order failed or was cancelled: its uses come back (safe when it never reserved). */
+  release(orderId: string): Promise<void>;
 }
