@@ -118,7 +118,9 @@ describe('flash sale on one SKU', () => {
     expect(meta).toMatchObject({ onHand: 500, reserved: 0 });
     expect(await inventory.stock(sku)).toEqual({ sku, onHand: 500, reserved: 0, available: 500 });
     expect(await inventory.flashSale(sku)).toMatchObject({ id: 'fs-1', remaining: 500 });
+    // A replay of a lapsed hold is refused with its state: it holds nothing, and is not held again.
     const expired = await reserveUntilAnswered({ sku, reservationId: 'f-0', customerId: 'c-0', quantity: 1 });
-    expect(expired).toMatchObject({ ok: true, replayed: true, reservation: { status: 'expired' } });
+    expect(expired).toMatchObject({ ok: false, code: 'INVENTORY.RESERVATION_SETTLED' });
+    expect((await inventory.stock(sku)).reserved).toBe(0);
   });
 });
