@@ -7,7 +7,9 @@
 // verified with jose, one Lua script on Redis doing the same idempotent capped decrement), with the
 // same connections, warm-up and duration. The load generator is its own process (autocannon) for
 // both sides. After each run the drop is checked from stored state on both sides: exactly the
-// drop's units claimed, every 201 one of them, nothing oversold. Also: gateway CPU per claim.
+// drop's units claimed, every 201 one of them, nothing oversold. Also: gateway CPU per claim. Every run
+// (warm-up or measured) has customers of its own, the same for both sides: the gateway has verified none
+// of their tokens before it (it remembers verified tokens, so a customer pressing again costs less).
 //   npm run bench:flash-drop [-- --quick]   DROP_LEVELS=64,256,1024 DROP_SECONDS=10 DROP_UNITS=5000 DROP_CPU_PROF=dir
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -36,6 +38,9 @@ function loadWorker() {
       tokens = msg.tokens;
       return void process.send({ ready: true });
     }
+    // This run's own customers: a slice no earlier run used, so the gateway has verified none of
+    // their tokens yet (within the run, a customer pressing again reuses theirs, as in a real drop).
+    const mine = tokens.slice(msg.from, msg.from + msg.customers);
     let n = 0;
     const r = await autocannon({
       url: msg.url,
@@ -50,7 +55,7 @@ function loadWorker() {
             req.headers = {
               ...req.headers,
               'content-type': 'application/json',
-              authorization: `Bearer ${tokens[i % tokens.length]}`,
+              authorization: `Bearer ${mine[i % mine.length]}`,
               'idempotency-key': `${msg.run}-${i}`,
             };
             req.body = '{"quantity":1}';
@@ -102,7 +107,7 @@ async function main() {
   const { d: _private, ...publicJwk } = jwk;
   const t0 = performance.now();
   const tokens = await Promise.all(
-    Array.from({ length: CUSTOMERS }, (_, i) =>
+    Array.from({ length: CUSTOMERS * 2 * LEVELS.length }, (_, i) =>
       new SignJWT({ roles: ['customer'], sid: `s${i}` })
         .setProtectedHeader({ alg: 'ES256', kid: jwk.kid, typ: 'at+jwt' })
         .setSubject(`drop-customer-${i}`)
@@ -113,7 +118,7 @@ async function main() {
         .sign(key),
     ),
   );
-  log(`${CUSTOMERS} customer tokens minted in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  log(`${tokens.length} customer tokens minted in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const baseline = await startBaselineServer('claims-baseline.server.mjs', {
     REDIS_DB: String(stack.redisDb),
     CLAIMS_PUBLIC_JWK: JSON.stringify(publicJwk),
@@ -125,8 +130,10 @@ async function main() {
   await next();
   worker.send({ tokens });
   await next();
-  const drive = (url, path, connections, duration) => {
-    worker.send({ url, path, connections, duration, run: randomUUID() });
+  let slice = 0;
+  /** Each run (warm-up or measured, either side) its own CUSTOMERS customers; both sides get the same slices. */
+  const drive = (url, path, connections, duration, from) => {
+    worker.send({ url, path, connections, duration, run: randomUUID(), from, customers: CUSTOMERS });
     return next();
   };
 
@@ -156,10 +163,11 @@ async function main() {
       const [warmSku, sku] = [skus[2 * i], skus[2 * i + 1]];
       // --- platform
       await platformDrop(warmSku);
-      await drive(gw, `/api/flash-sales/${warmSku}/claims`, connections, WARMUP_S);
+      const [warmSlice, runSlice] = [slice++ * CUSTOMERS, slice++ * CUSTOMERS];
+      await drive(gw, `/api/flash-sales/${warmSku}/claims`, connections, WARMUP_S, warmSlice);
       await platformDrop(sku);
       const before = cpuSnapshot(LABELS);
-      const p = await drive(gw, `/api/flash-sales/${sku}/claims`, connections, SECONDS);
+      const p = await drive(gw, `/api/flash-sales/${sku}/claims`, connections, SECONDS, runSlice);
       const cpu = cpuDelta(before, cpuSnapshot(LABELS));
       const stock = (await call('GET', `${gw}/api/inventory/${sku}`)).body;
       const left = (await call('GET', `${gw}/api/flash-sales/active`)).body.find((s) => s.sku === sku)?.remaining;
@@ -167,10 +175,10 @@ async function main() {
       // --- baseline
       const base = baseline.url;
       await call('PUT', `${base}/drops/${warmSku}`, { units: UNITS, limit: 1 });
-      await drive(base, `/api/flash-sales/${warmSku}/claims`, connections, WARMUP_S);
+      await drive(base, `/api/flash-sales/${warmSku}/claims`, connections, WARMUP_S, warmSlice);
       await call('PUT', `${base}/drops/${sku}`, { units: UNITS, limit: 1 });
       const bBefore = cpuSnapshot(LABELS);
-      const b = await drive(base, `/api/flash-sales/${sku}/claims`, connections, SECONDS);
+      const b = await drive(base, `/api/flash-sales/${sku}/claims`, connections, SECONDS, runSlice);
       const bCpu = cpuDelta(bBefore, cpuSnapshot(LABELS));
       const drop = (await call('GET', `${base}/drops/${sku}`)).body;
       const bExact = drop.sold === UNITS && drop.claims === UNITS && (b.statuses['201'] ?? 0) === UNITS;
@@ -236,7 +244,7 @@ async function main() {
       exact: rows.every((r) => r.exact),
       baseline_exact: rows.every((r) => r.baseline_exact),
       units_per_drop: UNITS,
-      customers: CUSTOMERS,
+      customers_per_run: CUSTOMERS,
       seconds: SECONDS,
       goals: { ratio_1: rows.every((r) => r.ratio >= 1), claims_10000_per_s: best.claims_per_s >= 10_000 },
       rows,
