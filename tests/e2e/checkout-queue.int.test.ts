@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { startStack, TEST_ADMIN, type TestStack } from '@dbcarts/testing';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, apiCaller, newCustomer } from '../support/api';
+import { type Api, apiCaller, newCustomer, orderBody, startDrop } from '../support/api';
 
 // The checkout queue of a drop through the gateway, on real sidecars: two checkouts in flight per
 // gateway (CHECKOUT_CONCURRENCY), a waiting request answered 202 after 300 ms. Order and outcomes
@@ -19,9 +19,9 @@ beforeAll(async () => {
     apps: ['users', 'catalog', 'inventory', 'payments', 'promotions', 'orders', 'gateway'],
     appEnv: {
       catalog: { SEED_CATALOG_PRODUCTS: '10' },
-      // Claims lapse after 1.5 s here: an order waiting longer in the queue keeps its claim only
+      // Claims lapse after 2 s here: an order waiting longer in the queue keeps its claim only
       // because the queue renews it (every 500 ms).
-      inventory: { RESERVATION_HOLD_MS: '1500' },
+      inventory: { RESERVATION_HOLD_MS: '2000' },
       payments: { PAYMENT_PROVIDER_TIMEOUT_MS: '3000' },
       gateway: {
         RATE_LIMIT_PER_MINUTE: '1000000',
@@ -43,12 +43,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const address = { name: 'Casey Buyer', line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' };
-const orderOf = (items: object[], token = 'tok_visa') => ({
-  items,
-  shippingAddress: address,
-  payment: { provider: 'test', token },
-});
 const place = (token: string, body: unknown, key = randomUUID()) =>
   api('POST', '/api/orders', body, token, { 'idempotency-key': key });
 
@@ -81,7 +75,7 @@ describe('the checkout queue', () => {
         const token = (customers[rank % customers.length] as { token: string }).token;
         const key = `burst-${rank}-${randomUUID()}`;
         sent.push({ token, key, rank });
-        const res = await place(token, orderOf([{ sku: skus[rank % 2], quantity: 1 }]), key);
+        const res = await place(token, orderBody([{ sku: skus[rank % 2], quantity: 1 }]), key);
         return { res, token, key, rank };
       }),
     );
@@ -117,36 +111,25 @@ describe('the checkout queue', () => {
 
   it('an order holding a claim keeps it while it waits longer than the hold time', async () => {
     const sku = skus[3] as string;
-    const sale = await api(
-      'POST',
-      '/api/flash-sales',
-      {
-        sku,
-        price: { amount: 990, currency: 'USD' },
-        startsAt: new Date(Date.now() - 1000).toISOString(),
-        endsAt: new Date(Date.now() + 600_000).toISOString(),
-        quantity: 5,
-        perCustomerLimit: 1,
-      },
-      admin,
+    await startDrop(api, admin, sku, 5, 1);
+    // Everyone signs up first: the claim's hold time starts when it is made, just before the orders.
+    const [buyer, ...blockers] = await Promise.all(
+      ['qclaim', 'qb1', 'qb2'].map((tag) => newCustomer(api, `${tag}-${randomUUID().slice(0, 6)}`)),
     );
-    expect(sale.status).toBe(201);
-    const buyer = await newCustomer(api, `qclaim-${randomUUID().slice(0, 6)}`);
     const claim = await api('POST', `/api/flash-sales/${sku}/claims`, { quantity: 1 }, buyer.token, {
       'idempotency-key': randomUUID(),
     });
     expect(claim.status).toBe(201);
     // Two checkouts whose provider never answers hold both slots for 3 s (then fail, 503).
-    const blockers = await Promise.all([
-      newCustomer(api, `qb1-${randomUUID().slice(0, 6)}`),
-      newCustomer(api, `qb2-${randomUUID().slice(0, 6)}`),
-    ]);
-    const blocking = blockers.map((b) => place(b.token, orderOf([{ sku: skus[0], quantity: 1 }], 'tok_timeout')));
-    await new Promise((r) => setTimeout(r, 800)); // both blockers in flight: the claim order waits ~2 s, past its 1.5 s hold
-    const queued = await place(buyer.token, orderOf([{ sku, quantity: 1, claimId: claim.body.claimId }]));
+    const blocking = blockers.map((b) =>
+      place(b.token, orderBody([{ sku: skus[0], quantity: 1 }], { token: 'tok_timeout' })),
+    );
+    // Both blockers in flight: the claim order then waits ~2.4 s in the queue, past its 2 s hold.
+    await new Promise((r) => setTimeout(r, 600));
+    const queued = await place(buyer.token, orderBody([{ sku, quantity: 1, claimId: claim.body.claimId }]));
     expect(queued.status).toBe(202);
     const done = await settle(buyer.token, queued.headers.get('location') as string);
-    expect(done.status).toBe(303); // placed after ~3 s in the queue: twice the claim's hold time
+    expect(done.status).toBe(303); // placed after ~2.4 s in the queue, past the claim's hold time
     const order = await api('GET', done.location as string, undefined, buyer.token);
     expect(order.body).toMatchObject({ status: 'confirmed', total: { amount: 990, currency: 'USD' } });
     expect((await api('GET', `/api/inventory/${sku}`)).body).toMatchObject({ onHand: 999, reserved: 0 });
@@ -164,7 +147,7 @@ describe('the checkout queue', () => {
     const a = await newCustomer(api, `qa-${randomUUID().slice(0, 6)}`);
     const b = await newCustomer(api, `qb-${randomUUID().slice(0, 6)}`);
     const key = randomUUID();
-    const placed = await place(a.token, orderOf([{ sku: skus[1], quantity: 1 }]), key);
+    const placed = await place(a.token, orderBody([{ sku: skus[1], quantity: 1 }]), key);
     expect(placed.status).toBe(201);
     const ticket = Buffer.from(key).toString('base64url');
     const mine = await fetch(`${stack.appUrl('gateway')}/api/checkout-queue/${ticket}`, {

@@ -3,7 +3,7 @@ import { startStack, TEST_ADMIN, type TestStack } from '@dbcarts/testing';
 import { Redis } from 'ioredis';
 import { importJWK, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, apiCaller, newCustomer, within } from '../support/api';
+import { type Api, apiCaller, newCustomer, orderBody, startDrop, within } from '../support/api';
 
 // Drops through the gateway on real sidecars: every claim is one customer's HTTP request with its
 // own token, through the batching inventory client to the SKU's actor. What each test asserts is
@@ -43,7 +43,11 @@ beforeAll(async () => {
       .sign(key);
 }, 240_000);
 afterAll(async () => {
-  await redis?.del('gateway.flashsales.claims-paused', 'inventory.reservation-hold-ms', 'gateway.flashsales.claim-rate');
+  await redis?.del(
+    'gateway.flashsales.claims-paused',
+    'inventory.reservation-hold-ms',
+    'gateway.flashsales.claim-rate',
+  );
   redis?.disconnect();
   await stack?.stop();
 });
@@ -54,20 +58,7 @@ async function drop(quantity: number, perCustomerLimit: number, onHand = 1000): 
   const page = await api('GET', '/api/products?pageSize=10&sort=name');
   const sku = page.body.items[skuIndex++].sku as string;
   expect((await api('PUT', `/api/inventory/${sku}`, { onHand }, admin)).status).toBe(200);
-  const sale = await api(
-    'POST',
-    '/api/flash-sales',
-    {
-      sku,
-      price: { amount: 990, currency: 'USD' },
-      startsAt: new Date(Date.now() - 1000).toISOString(),
-      endsAt: new Date(Date.now() + 600_000).toISOString(),
-      quantity,
-      perCustomerLimit,
-    },
-    admin,
-  );
-  expect(sale.status).toBe(201);
+  await startDrop(api, admin, sku, quantity, perCustomerLimit);
   return sku;
 }
 
@@ -135,17 +126,7 @@ describe('claims in a drop', () => {
     const order = await api(
       'POST',
       '/api/orders',
-      {
-        items: [{ sku, quantity: 1, claimId: held.body.claimId }],
-        shippingAddress: {
-          name: 'Casey Buyer',
-          line1: '1 Main St',
-          city: 'Berlin',
-          postalCode: '10115',
-          country: 'DE',
-        },
-        payment: { provider: 'test', token: 'tok_visa' },
-      },
+      orderBody([{ sku, quantity: 1, claimId: held.body.claimId }]),
       buyer.token,
       { 'idempotency-key': randomUUID() },
     );
@@ -173,17 +154,7 @@ describe('claims in a drop', () => {
     const order = await api(
       'POST',
       '/api/orders',
-      {
-        items: [{ sku, quantity: 1, claimId: first.body.claimId }],
-        shippingAddress: {
-          name: 'Casey Buyer',
-          line1: '1 Main St',
-          city: 'Berlin',
-          postalCode: '10115',
-          country: 'DE',
-        },
-        payment: { provider: 'test', token: 'tok_visa' },
-      },
+      orderBody([{ sku, quantity: 1, claimId: first.body.claimId }]),
       late.token,
       { 'idempotency-key': randomUUID() },
     );

@@ -3,7 +3,7 @@ import { startStack, TEST_ADMIN, type TestStack } from '@dbcarts/testing';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, apiCaller, newCustomer } from '../support/api';
+import { type Api, apiCaller, newCustomer, orderBody } from '../support/api';
 
 // Promotions in the checkout saga, through the gateway on real sidecars: the discount is reserved
 // after the stock (at the final prices), spent before the order is confirmed, and given back when
@@ -39,13 +39,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const address = { name: 'Casey Buyer', line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' };
-const order = (items: object[], couponCode?: string) => ({
-  items,
-  ...(couponCode ? { couponCode } : {}),
-  shippingAddress: address,
-  payment: { provider: 'test', token: 'tok_visa' },
-});
+const order = (items: object[], couponCode?: string) => orderBody(items, { couponCode });
 const place = (token: string, body: unknown) =>
   api('POST', '/api/orders', body, token, { 'idempotency-key': randomUUID() });
 const coupon = async (body: object) => {

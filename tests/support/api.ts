@@ -57,3 +57,33 @@ export async function within(ms: number, probe: () => Promise<boolean>): Promise
   }
   return Date.now() - start;
 }
+
+export const ADDRESS = { name: 'Casey Buyer', line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' };
+
+/** A POST /api/orders body paid with the test provider (`tok_visa` unless told otherwise). */
+export function orderBody(items: object[], opts: { token?: string; couponCode?: string } = {}) {
+  return {
+    items,
+    ...(opts.couponCode ? { couponCode: opts.couponCode } : {}),
+    shippingAddress: ADDRESS,
+    payment: { provider: 'test', token: opts.token ?? 'tok_visa' },
+  };
+}
+
+/** Starts a running flash sale (a drop) of `quantity` units at 9.90 USD through the admin API. */
+export async function startDrop(api: Api, admin: string, sku: string, quantity: number, perCustomerLimit: number) {
+  const sale = await api(
+    'POST',
+    '/api/flash-sales',
+    {
+      sku,
+      price: { amount: 990, currency: 'USD' },
+      startsAt: new Date(Date.now() - 1000).toISOString(),
+      endsAt: new Date(Date.now() + 600_000).toISOString(),
+      quantity,
+      perCustomerLimit,
+    },
+    admin,
+  );
+  expect(sale.status).toBe(201);
+}

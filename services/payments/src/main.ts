@@ -13,7 +13,6 @@ import { QueryPaymentsUseCase } from './app/query-payments.use-case';
 import { RefundPaymentUseCase } from './app/refund-payment.use-case';
 import { VoidPaymentUseCase } from './app/void-payment.use-case';
 import { paymentsRoutes } from './http/payments.routes';
-import { withRawBodies } from './http/raw-body';
 import { webhookRoutes } from './http/webhooks.routes';
 import { HandleWebhookUseCase } from './app/handle-webhook.use-case';
 import { buildProviders } from './infra/providers/provider-factory';
@@ -107,6 +106,8 @@ async function main(): Promise<void> {
     logger: log,
     // Reached only through Dapr (orders, and the gateway's webhook relay): every route but the probes needs the token.
     sidecarOnly: { token: config.APP_API_TOKEN },
+    // Providers sign the exact bytes: the webhook route reads its body itself, never the JSON parser.
+    rawBodyPaths: ['/webhooks'],
     requestDeadlineMs,
     readiness: {
       sidecar: () => sidecar.health(),
@@ -125,9 +126,7 @@ async function main(): Promise<void> {
       a.use(webhookRoutes(container.resolve(HandleWebhookUseCase)));
     },
   });
-  // Webhook bodies are kept byte for byte (providers sign the exact bytes) before the JSON parser runs.
-  const root = withRawBodies(app, { prefix: '/webhooks', limitBytes: 1024 * 1024, token: config.APP_API_TOKEN });
-  await serve(root, {
+  await serve(app, {
     port: config.APP_PORT,
     host: config.APP_HOST,
     logger: log,

@@ -1,8 +1,7 @@
-import { Router } from 'express';
+import express, { Router } from 'express';
 import type { HandleWebhookUseCase } from '../app/handle-webhook.use-case';
 import type { ProviderName } from '../domain/payment';
 import { WebhookNotConfiguredError, WebhookSignatureError } from '../domain/provider-notice';
-import { rawBodyOf } from './raw-body';
 
 const WEBHOOK_PROVIDERS: ReadonlySet<string> = new Set(['stripe', 'paypal', 'adyen']);
 
@@ -13,10 +12,12 @@ const WEBHOOK_PROVIDERS: ReadonlySet<string> = new Set(['stripe', 'paypal', 'ady
  */
 export function webhookRoutes(handle: HandleWebhookUseCase): Router {
   const r = Router();
-  r.post('/webhooks/:provider', async (req, res) => {
+  // The body as the provider sent it, whatever its content type (packages/http leaves /webhooks unparsed).
+  const bytes = express.raw({ type: () => true, limit: '1mb' });
+  r.post('/webhooks/:provider', bytes, async (req, res) => {
     const provider = String(req.params.provider);
     if (!WEBHOOK_PROVIDERS.has(provider)) throw new WebhookNotConfiguredError(provider.slice(0, 20));
-    const raw = rawBodyOf(req);
+    const raw = Buffer.isBuffer(req.body) ? req.body : undefined;
     if (!raw?.length) throw new WebhookSignatureError(provider, 'no body');
     const receipt = await handle.execute(provider as ProviderName, raw, req.headers);
     res.set('Cache-Control', 'no-store');
