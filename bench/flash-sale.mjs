@@ -3,7 +3,9 @@
 // concurrency, next to same-run baselines: (a) a bare express endpoint doing the same idempotent
 // conditional decrement as one Lua script on Redis (driven by autocannon, its best case), (b) an
 // echo route through the same sidecars (the hop alone), (c) the same reservations without caller
-// batching. Every level sells out exactly: the invariant is checked, not assumed.
+// batching. Every level sells out exactly: the invariant is checked, not assumed. The headline ratio is
+// the unbatched client vs the Lua endpoint (one reservation per request on both sides); client-side
+// batching is reported as its own labelled figure (a different unit of work).
 //   npm run bench:flash-sale [-- --quick]    (FLASH_LEVELS=64,256,1024 FLASH_REQUESTS=20000 FLASH_CPU_PROF=dir)
 import { createRequire } from 'node:module';
 import { startBaselineServer } from './baseline-server.mjs';
@@ -181,6 +183,7 @@ async function main() {
     oversold += Math.max(0, luaAfter.reserved - stockOnHand);
     rows.push({
       path: 'express+redis-lua',
+      exact: luaAfter.reserved === stockOnHand && l.won === stockOnHand,
       connections: 64,
       ops_per_s: Math.round(l.opsPerS),
       p50_ms: l.p50,
@@ -209,24 +212,36 @@ async function main() {
       `echo through caller sidecar → inventory, 64 connections: ${Math.round(echo.opsPerS)} req/s p50 ${echo.p50} ms p99 ${echo.p99} ms`,
     );
 
-    const best = rows.filter((r) => r.path === 'client-batched').reduce((a, b) => (b.ops_per_s > a.ops_per_s ? b : a));
+    // The headline compares the same unit of work: one reservation per request on both sides (the
+    // unbatched client makes one invocation per reservation; the Lua endpoint takes one HTTP request
+    // per reservation). Client-side batching folds many reservations into one call: a different unit
+    // of work, reported in its own labelled fields, never as the ratio.
+    const unbatched = rows.find((r) => r.path === 'client-unbatched');
     const luaRow = rows.find((r) => r.path === 'express+redis-lua');
+    const best = rows.filter((r) => r.path === 'client-batched').reduce((a, b) => (b.ops_per_s > a.ops_per_s ? b : a));
     console.log(JSON.stringify({ rows }));
     console.log(
       JSON.stringify({
         scenario: 'flash-sale-one-sku',
-        ops_per_s: best.ops_per_s,
-        p50_ms: best.p50_ms,
-        p99_ms: best.p99_ms,
-        callers: best.users,
-        baseline: 'express + Lua conditional decrement on Redis (autocannon, 64 connections)',
+        ops_per_s: unbatched.ops_per_s,
+        p50_ms: unbatched.p50_ms,
+        p99_ms: unbatched.p99_ms,
+        callers: unbatched.users,
+        baseline: 'express + Lua conditional decrement on Redis (autocannon, 64 connections, one request per reservation)',
         baseline_ops_per_s: luaRow.ops_per_s,
-        ratio: Number((best.ops_per_s / luaRow.ops_per_s).toFixed(3)),
-        unbatched_ops_per_s: rows.find((r) => r.path === 'client-unbatched').ops_per_s,
+        ratio: Number((unbatched.ops_per_s / luaRow.ops_per_s).toFixed(3)),
+        client_side_batching: {
+          note: 'reservations batched inside the load generator: a different unit of work, not a ratio',
+          ops_per_s: best.ops_per_s,
+          p50_ms: best.p50_ms,
+          p99_ms: best.p99_ms,
+          callers: best.users,
+        },
         sidecar_echo_ops_per_s: echo.opsPerS | 0,
         errors: rows.reduce((a, r) => a + (r.errors ?? 0), 0),
         oversold,
         final_available_ok: finalOk,
+        baseline_exact: luaRow.exact,
         requests_per_level: REQUESTS,
         stock_per_level: stockOnHand,
       }),
