@@ -53,4 +53,11 @@ describe('SubscriptionRouter', () => {
     const b64 = Buffer.from('{"a":3}').toString('base64');
     expect(parseCloudEvent({ id: 'x', datacontenttype: 'application/json', data_base64: b64 })?.data).toEqual({ a: 3 });
   });
+
+  it('keeps data that is not the JSON it claims to be as the string it is (a dead-letter route can park it)', () => {
+    const ev = parseCloudEvent({ ...event, data: 'not json {' });
+    expect(ev?.id).toBe('e1');
+    expect(ev?.data).toBe('not json {');
+    expect(parseCloudEvent('{ not an event')).toBeUndefined();
+  });
 });

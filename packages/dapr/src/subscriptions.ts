@@ -89,11 +89,11 @@ export function parseCloudEvent(body: unknown): CloudEvent | undefined {
     data = Buffer.from(ev.data_base64, 'base64').toString('utf8');
   }
   if (typeof data === 'string' && (ev.datacontenttype ?? '').includes('json')) {
+    // Data that is not the JSON it claims to be stays the string it is: a consumer's schema refuses
+    // it (DROP), and a dead-letter route can still keep it to be looked at and replayed.
     try {
       data = JSON.parse(data);
-    } catch {
-      return undefined;
-    }
+    } catch {}
   }
   return { ...(ev as CloudEvent), data };
 }
