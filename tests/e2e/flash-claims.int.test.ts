@@ -8,7 +8,10 @@ import { type Api, apiCaller, newCustomer, orderBody, startDrop, within } from '
 // Drops through the gateway on real sidecars: every claim is one customer's HTTP request with its
 // own token, through the batching inventory client to the SKU's actor. What each test asserts is
 // read back from stored state (the SKU's stock and the sale's remaining units), not only from answers.
-const HOLD_MS = 3000;
+// Holds last a minute here: a burst that outlasted a short hold would see its first claims lapse and
+// their units sold again (52 × 201 for 50 units in one CI run). The lapse test shortens it live.
+const HOLD_MS = 60_000;
+const SHORT_HOLD_MS = 2000;
 let stack: TestStack;
 let api: Api;
 let admin: string;
@@ -20,7 +23,6 @@ beforeAll(async () => {
     apps: ['users', 'catalog', 'inventory', 'payments', 'promotions', 'orders', 'gateway'],
     appEnv: {
       catalog: { SEED_CATALOG_PRODUCTS: '10' },
-      // Claims lapse after 3 s here, so "an unpaid claim lapses" takes seconds, not ten minutes.
       inventory: { RESERVATION_HOLD_MS: String(HOLD_MS) },
       gateway: { RATE_LIMIT_PER_MINUTE: '100000000', REGISTRATIONS_PER_IP_PER_HOUR: '1000' },
     },
@@ -141,12 +143,20 @@ describe('claims in a drop', () => {
   });
 
   it('an unpaid claim lapses at expiresAt, its unit returns to the drop once, and someone else claims it', async () => {
+    // Holds of 2 s (the live switch), in force once a scratch claim shows it.
+    await redis.set('inventory.reservation-hold-ms', `${SHORT_HOLD_MS}||10`);
+    const scratch = await drop(100, 100);
+    const probe = await mint(`probe-${randomUUID()}`);
+    await within(3000, async () => {
+      const c = await claim(scratch, probe);
+      return c.status === 201 && Date.parse(c.body.expiresAt) - Date.now() <= SHORT_HOLD_MS;
+    });
     const sku = await drop(1, 1);
     const late = await newCustomer(api, `late-${randomUUID().slice(0, 8)}`);
     const first = await claim(sku, late.token);
     expect(first.status).toBe(201);
     expect((await claim(sku, await mint(`other-${randomUUID()}`))).body.code).toBe('FLASH_SALE.SOLD_OUT');
-    await within(HOLD_MS + 10_000, async () => (await stockOf(sku)).reserved === 0);
+    await within(SHORT_HOLD_MS + 10_000, async () => (await stockOf(sku)).reserved === 0);
     expect(await remaining(sku)).toBe(1); // back exactly once
     expect((await claim(sku, await mint(`next-${randomUUID()}`))).status).toBe(201);
     expect(await remaining(sku)).toBe(0);
@@ -160,6 +170,7 @@ describe('claims in a drop', () => {
     );
     expect(order.status).toBe(409);
     expect(await stockOf(sku)).toMatchObject({ onHand: 1000, reserved: 1 });
+    await redis.set('inventory.reservation-hold-ms', '||11'); // back to the stack's minute
   }, 60_000);
 
   it('gives a claim back at once, but only to its owner', async () => {
