@@ -1,5 +1,6 @@
 import type { AbstractActor, DaprServer } from '@dapr/dapr';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import type { Logger } from '@dbcarts/logging';
 import type { SidecarAddress } from './sidecar';
 
 // biome-ignore lint/suspicious/noExplicitAny: the SDK's actor class type takes any constructor args
@@ -11,6 +12,8 @@ export interface ActorHostOptions {
   actors: ActorClass[];
   /** Dapr actor runtime settings reported on /dapr/config. */
   idleTimeout?: string;
+  /** Told of every actor call the SDK answers with a 5xx (its own errors are not logged otherwise). */
+  logger?: Logger;
 }
 
 /**
@@ -43,6 +46,13 @@ export async function createActorHost(opts: ActorHostOptions): Promise<{ router:
     // Our express 5 parser already read the body; the SDK's body-parser 1.x would read the stream
     // again ("stream is not readable") unless told, by its own flag, that the body is parsed.
     (req as Request & { _body?: boolean })._body = true;
+    // The sidecar retries a failed actor call without saying why: the reason is only here.
+    const started = Date.now();
+    res.on('finish', () => {
+      if (res.statusCode >= 500) {
+        opts.logger?.warn({ path: req.path, status: res.statusCode, ms: Date.now() - started }, 'actor call failed');
+      }
+    });
     actorApp(req, res, next);
   });
   return { router, server };

@@ -113,6 +113,8 @@ export class TestStack {
         env: { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', REDIS_URL: `${REDIS_URL}/${redisDb}`, ...opts.env },
         appEnv: opts.appEnv,
         nodeArgs: opts.nodeArgs,
+        // TEST_DAPR_LOG_LEVEL=debug: the sidecars say why they retried or refused (they log warnings only by default).
+        daprLogLevel: process.env.TEST_DAPR_LOG_LEVEL,
         replicas: opts.replicas,
       });
     } catch (e) {

@@ -82,6 +82,7 @@ async function main(): Promise<void> {
   container.register(INVENTORY.FlashSaleIndex, { useValue: new DaprFlashSaleIndexAdapter(sidecar) });
 
   const actors = await createActorHost({
+    logger: log,
     sidecar: sidecar.address,
     appPort: config.APP_PORT,
     actors: [InventoryItem, FlashSaleDirectory],
