@@ -13,5 +13,5 @@ export {
   type Subscription,
   SubscriptionRouter,
 } from './subscriptions';
-export { LiveSetting } from './live-setting';
+export { LiveSetting, liveValue } from './live-setting';
 export { type PassThroughOptions, passThrough } from './pass-through';

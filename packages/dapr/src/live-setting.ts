@@ -49,3 +49,16 @@ export class LiveSetting<T> {
     }
   }
 }
+
+/** Parsers for the common shapes of a live value; undefined is "malformed" (the last good value stays). */
+export const liveValue = {
+  /** "true" or "false". */
+  boolean: (raw: string): boolean | undefined => (raw === 'true' ? true : raw === 'false' ? false : undefined),
+  /** A whole number within [min, max]. */
+  intIn:
+    (min: number, max: number) =>
+    (raw: string): number | undefined => {
+      const n = /^\d{1,15}$/.test(raw) ? Number(raw) : Number.NaN;
+      return Number.isSafeInteger(n) && n >= min && n <= max ? n : undefined;
+    },
+};

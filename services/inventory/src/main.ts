@@ -1,7 +1,7 @@
 import '@dbcarts/telemetry/register';
 import 'reflect-metadata';
 import { baseServiceEnv, env, loadConfig, z } from '@dbcarts/config';
-import { createActorHost, LiveSetting, Sidecar } from '@dbcarts/dapr';
+import { createActorHost, LiveSetting, liveValue, Sidecar } from '@dbcarts/dapr';
 import { createHttpApp, serve } from '@dbcarts/http';
 import { createLogger } from '@dbcarts/logging';
 import { container } from 'tsyringe';
@@ -20,11 +20,6 @@ import { DaprStockEventsAdapter } from './infra/dapr-stock-events.adapter';
 import { configureInventoryActor, InventoryItem } from './infra/inventory-item.actor';
 
 const HOLD_MS_KEY = 'inventory.reservation-hold-ms';
-/** 1 s to 24 h, as the RESERVATION_HOLD_MS setting allows; anything else is ignored (logged). */
-const parseHoldMs = (raw: string) => {
-  const ms = Number(raw);
-  return Number.isSafeInteger(ms) && ms >= 1000 && ms <= 86_400_000 ? ms : undefined;
-};
 
 async function main(): Promise<void> {
   const config = loadConfig(
@@ -64,7 +59,14 @@ async function main(): Promise<void> {
   });
   // The hold time is a live switch (Dapr Configuration, `inventory.reservation-hold-ms`): an operator
   // shortens it during a drop so unpaid claims return sooner; each turn reads the current value.
-  const hold = new LiveSetting(sidecar, log, HOLD_MS_KEY, parseHoldMs, config.RESERVATION_HOLD_MS).start(500);
+  // 1 s to 24 h, as RESERVATION_HOLD_MS allows.
+  const hold = new LiveSetting(
+    sidecar,
+    log,
+    HOLD_MS_KEY,
+    liveValue.intIn(1000, 86_400_000),
+    config.RESERVATION_HOLD_MS,
+  ).start(500);
   configureInventoryActor({
     sidecar,
     events: new DaprStockEventsAdapter(sidecar, log),

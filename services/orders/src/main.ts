@@ -4,7 +4,14 @@ import { createCatalogClient } from '@dbcarts/catalog/client';
 import { createPromotionsClient } from '@dbcarts/promotions/client';
 import { ConcurrencyLimit } from '@dbcarts/concurrency';
 import { baseServiceEnv, env, loadConfig, z } from '@dbcarts/config';
-import { type CloudEvent, type DeliveryStatus, LiveSetting, Sidecar, SubscriptionRouter } from '@dbcarts/dapr';
+import {
+  type CloudEvent,
+  type DeliveryStatus,
+  LiveSetting,
+  liveValue,
+  Sidecar,
+  SubscriptionRouter,
+} from '@dbcarts/dapr';
 import { OutboxRelay, storeDeadLetter, underMigrationLock } from '@dbcarts/db';
 import { createHttpApp, serve } from '@dbcarts/http';
 import { createInventoryClient } from '@dbcarts/inventory/client';
@@ -34,7 +41,6 @@ import { SqlOrderRepository } from './infra/typeorm/sql-order.repository';
 
 const DEAD_LETTER_TOPIC = 'orders.dead-letter';
 const PROMOTIONS_ENABLED_KEY = 'orders.promotions.enabled';
-const parseSwitch = (raw: string) => (raw === 'true' ? true : raw === 'false' ? false : undefined);
 
 async function main(): Promise<void> {
   const config = loadConfig(
@@ -70,7 +76,7 @@ async function main(): Promise<void> {
   container.register(ORDERS.Pricing, { useValue: new CatalogPricingAdapter(createCatalogClient(sidecar)) });
   container.register(ORDERS.Payments, { useValue: new PaymentsAdapter(createPaymentsClient(sidecar)) });
   // Promotions on/off is a live switch (Dapr Configuration), applied to the next order within 1 s.
-  const promotionsOn = new LiveSetting(sidecar, log, PROMOTIONS_ENABLED_KEY, parseSwitch, true).start(500);
+  const promotionsOn = new LiveSetting(sidecar, log, PROMOTIONS_ENABLED_KEY, liveValue.boolean, true).start(500);
   container.register(ORDERS.Promotions, {
     useValue: new PromotionsAdapter(createPromotionsClient(sidecar), () => promotionsOn.current),
   });

@@ -208,13 +208,5 @@ export const PROMOTION_ERRORS = {
   notHeld: 'PROMOTION.NOT_HELD', // 409: commit of a redemption that was released, or expired with no use left to retake
 } as const;
 
-/** `reason` of PROMOTION.INVALID. */
-export type InvalidReason =
-  | 'unknown'
-  | 'inactive'
-  | 'not_started'
-  | 'ended'
-  | 'currency'
-  | 'not_eligible'
-  | 'min_subtotal'
-  | 'released';
+/** `reason` of PROMOTION.INVALID: the domain's list, one definition. */
+export type { InvalidReason } from '../src/domain/promotion.errors';

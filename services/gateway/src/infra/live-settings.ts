@@ -1,3 +1,4 @@
+import { liveValue } from '@dbcarts/dapr';
 import { Sku } from '@dbcarts/inventory/contract';
 import type { RateLimitSettings } from '../http/rate-limit.middleware';
 
@@ -9,9 +10,7 @@ export const CLAIMS_PAUSED_KEY = 'gateway.flashsales.claims-paused';
 /** Claims a second per SKU and gateway instance a drop takes; "0" or empty: no cap. */
 export const CLAIM_RATE_KEY = 'gateway.flashsales.claim-rate';
 
-export function parseClaimRate(raw: string): number | undefined {
-  return /^\d{1,7}$/.test(raw) ? Number(raw) : undefined;
-}
+export const parseClaimRate = liveValue.intIn(0, 9_999_999);
 
 export function parseRateLimit(raw: string): RateLimitSettings | undefined {
   const m = /^(\d{1,9})\/(\d{1,6})$/.exec(raw);
