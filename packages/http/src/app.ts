@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger, type Logger, runWithRequestContext } from '@dbcarts/logging';
+import { redMetrics, setServiceLabel } from '@dbcarts/metrics';
 import { currentTraceId } from '@dbcarts/telemetry';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
@@ -47,6 +48,10 @@ export function createHttpApp(opts: AppOptions): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  // RED metrics of every request, first so they time everything after; GET /metrics is served on
+  // METRICS_PORT by serve(), never on this (possibly public) app.
+  setServiceLabel(opts.service);
+  app.use(redMetrics());
   app.use(helmet({ contentSecurityPolicy: false }));
 
   app.use((req: Request, res: Response, next: NextFunction) => {

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Logger } from '@dbcarts/logging';
+import { serveMetricsFromEnv } from '@dbcarts/metrics';
 import { stopTelemetry } from '@dbcarts/telemetry';
 import type { Express } from 'express';
 
@@ -28,6 +29,8 @@ export interface ServeOptions {
  */
 export async function serve(app: Express, opts: ServeOptions): Promise<Server> {
   const server = await listen(app, opts.port, opts.host);
+  // GET /metrics on METRICS_PORT (a listener of its own: the app's port may be public); exit closes it.
+  await serveMetricsFromEnv(opts.host);
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

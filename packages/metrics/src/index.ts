@@ -1,5 +1,6 @@
 export type { Counter, Gauge, Histogram } from 'prom-client';
-export { redMetrics, routeTemplate, statusClass, UNMATCHED } from './red';
+export { red, redMetrics, routeTemplate, statusClass, UNMATCHED } from './red';
+export { RED_COUNT, RED_DURATION, RedSeries } from './red-series';
 export {
   collectProcessMetrics,
   counter,
@@ -11,4 +12,5 @@ export {
   SIZE_BUCKETS,
   setServiceLabel,
 } from './registry';
+export { serveMetricsFromEnv } from './env';
 export { startMetricsServer } from './server';

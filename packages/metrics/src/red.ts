@@ -1,19 +1,11 @@
 import type { NextFunction, Request, Response } from 'express';
-import { counter, histogram, LATENCY_BUCKETS } from './registry';
+import { RED_COUNT, RED_DURATION, RedSeries } from './red-series';
+import { registry } from './registry';
 
-type RedLabel = 'method' | 'route' | 'status_class';
-
-const requests = counter<RedLabel>({
-  name: 'http_server_requests_total',
-  help: 'HTTP requests answered, by route template and status class',
-  labelNames: ['method', 'route', 'status_class'],
-});
-const duration = histogram<RedLabel>({
-  name: 'http_server_request_duration_seconds',
-  help: 'Time from the request reaching express to the response being closed, by route template',
-  labelNames: ['method', 'route', 'status_class'],
-  buckets: LATENCY_BUCKETS,
-});
+// One store per process, like the registry (a module loaded twice by a test runner reuses it).
+export const red: RedSeries =
+  (registry.getSingleMetric(RED_COUNT) as unknown as { owner?: RedSeries } | undefined)?.owner ??
+  new RedSeries(RED_COUNT, RED_DURATION);
 
 /** What a request matched no route of is counted under (404s, and what middleware answered first). */
 export const UNMATCHED = 'unmatched';
@@ -48,14 +40,13 @@ export function statusClass(status: number): string {
 export function redMetrics() {
   return (req: Request, res: Response, next: NextFunction): void => {
     const start = performance.now();
-    res.once('close', () => {
-      const labels = {
-        method: METHODS.has(req.method) ? req.method : 'OTHER',
-        route: routeTemplate(req),
-        status_class: res.writableFinished ? statusClass(res.statusCode) : 'aborted',
-      };
-      requests.inc(labels);
-      duration.observe(labels, (performance.now() - start) / 1000);
+    res.on('close', () => {
+      red.record(
+        METHODS.has(req.method) ? req.method : 'OTHER',
+        routeTemplate(req),
+        res.writableFinished ? statusClass(res.statusCode) : 'aborted',
+        (performance.now() - start) / 1000,
+      );
     });
     next();
   };
