@@ -28,6 +28,23 @@ describe('SubscriptionRouter', () => {
     expect(res.body).toEqual([{ pubsubname: 'pubsub', topic: 'orders.placed', route: '/events/orders-placed' }]);
   });
 
+  it('once the process is shutting down, answers RETRY without running the handler (consumers stop taking)', async () => {
+    let calls = 0;
+    const app = appWith(async () => {
+      calls++;
+      return 'SUCCESS';
+    });
+    const deliver = () =>
+      request(app)
+        .post('/events/orders-placed')
+        .set('content-type', 'application/cloudevents+json')
+        .send(JSON.stringify(event));
+    expect((await deliver()).body).toEqual({ status: 'SUCCESS' });
+    app.locals.shuttingDown = true; // what serve() sets on SIGTERM
+    expect((await deliver()).body).toEqual({ status: 'RETRY' });
+    expect(calls).toBe(1);
+  });
+
   it('answers RETRY when the handler throws: a failure is never acked', async () => {
     const res = await request(
       appWith(async () => {

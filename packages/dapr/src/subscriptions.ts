@@ -54,6 +54,13 @@ export class SubscriptionRouter {
   }
 
   private async deliver(sub: Subscription, req: Request, res: Response): Promise<void> {
+    // Shutting down (serve() in packages/http sets the flag on SIGTERM): take nothing new. RETRY
+    // leaves the message with the sidecar and the broker, for this instance's successor or another
+    // one; a delivery already running finishes before the listener closes.
+    if (req.app.locals.shuttingDown === true) {
+      res.json({ status: 'RETRY' });
+      return;
+    }
     const event = parseCloudEvent(req.body);
     if (!event) {
       this.log.warn({ topic: sub.topic }, 'dropping a delivery that is not a CloudEvent');

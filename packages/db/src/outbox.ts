@@ -100,6 +100,18 @@ export class OutboxRelay {
     clearTimeout(this.timer);
   }
 
+  /**
+   * Graceful stop (SIGTERM): no more polling, the pass in progress finishes, then what is still
+   * pending is published once, so an order committed during the drain does not wait for the next
+   * instance's relay. The number of rows this last pass published; a broker that refuses leaves
+   * them for whoever takes over (the caller bounds the time, serve()'s SHUTDOWN_FLUSH_MS).
+   */
+  async shutdown(): Promise<number> {
+    this.stop();
+    while (this.running) await new Promise((r) => setTimeout(r, 20));
+    return this.drain();
+  }
+
   /** Call after a commit that appended rows: publishes now instead of at the next poll. */
   wake(): void {
     if (this.running) this.again = true;

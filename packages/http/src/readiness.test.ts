@@ -45,3 +45,28 @@ describe('/readyz', () => {
     expect(logged).toContain('ready-1');
   });
 });
+
+describe('/readyz while shutting down and degraded', () => {
+  const build = () =>
+    createHttpApp({
+      service: 'test',
+      logger,
+      readiness: { database: async () => {}, upstream: async () => 'degraded' as const },
+      routes: () => undefined,
+    });
+
+  it('a degraded dependency is reported but keeps the instance ready', async () => {
+    const res = await request(build()).get('/readyz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ready', checks: { database: 'ok', upstream: 'degraded' } });
+  });
+
+  it('answers 503 shutting_down once shutdown began, without running the checks; /healthz stays 200', async () => {
+    const app = build();
+    app.locals.shuttingDown = true;
+    const res = await request(app).get('/readyz');
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ status: 'shutting_down', checks: {} });
+    expect((await request(app).get('/healthz')).status).toBe(200);
+  });
+});

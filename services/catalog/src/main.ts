@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     port: config.APP_PORT,
     host: config.APP_HOST,
     logger: log,
-    onShutdown: [async () => relay.stop(), () => ds.destroy()],
+    onShutdown: [() => relay.shutdown(), () => ds.destroy()],
   });
   log.info({ port: config.APP_PORT }, 'catalog listening');
 }

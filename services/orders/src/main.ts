@@ -165,7 +165,7 @@ async function main(): Promise<void> {
     port: config.APP_PORT,
     host: config.APP_HOST,
     logger: log,
-    onShutdown: [async () => clearInterval(sweeper), async () => relay.stop(), () => ds.destroy()],
+    onShutdown: [async () => clearInterval(sweeper), () => relay.shutdown(), () => ds.destroy()],
   });
   log.info({ port: config.APP_PORT }, 'orders listening');
 }
