@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
+import { countPublished, measureOutbox } from './outbox-metrics';
 
 /**
  * Transactional outbox: a service writes its change and the events that announce it in ONE
@@ -158,6 +159,7 @@ export class OutboxRelay {
       // before a refusal goes too. A crash before it republishes those rows under the same ids.
       if (published.length) {
         await runner.query(`DELETE FROM \`${table}\` WHERE seq IN (${published.map(() => '?').join(', ')})`, published);
+        countPublished(table, published.length);
       }
     }
     return rows.length;
@@ -183,6 +185,7 @@ export class OutboxRelay {
     } finally {
       this.running = false;
     }
+    await measureOutbox(this.ds, this.opts.table ?? 'outbox');
     const backoff = Math.min(this.opts.maxBackoffMs ?? 5_000, 100 * 2 ** Math.min(this.failures, 10));
     this.schedule(this.failures ? backoff : this.again ? 0 : (this.opts.pollMs ?? 1_000));
   }
