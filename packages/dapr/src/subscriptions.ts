@@ -1,5 +1,6 @@
 import type { Logger } from '@dbcarts/logging';
 import { type Express, type Request, type Response, Router } from 'express';
+import { recordDelivery } from './delivery-metrics';
 
 /** What a handler tells Dapr: processed, try again later, or never deliver again (poison). */
 export type DeliveryStatus = 'SUCCESS' | 'RETRY' | 'DROP';
@@ -61,9 +62,11 @@ export class SubscriptionRouter {
       res.json({ status: 'RETRY' });
       return;
     }
+    const started = performance.now();
     const event = parseCloudEvent(req.body);
     if (!event) {
       this.log.warn({ topic: sub.topic }, 'dropping a delivery that is not a CloudEvent');
+      recordDelivery(sub.topic, 'DROP', started);
       res.json({ status: 'DROP' });
       return;
     }
@@ -74,6 +77,7 @@ export class SubscriptionRouter {
       this.log.error({ err, topic: sub.topic, eventId: event.id }, 'handler failed; asking for redelivery');
       status = 'RETRY';
     }
+    recordDelivery(sub.topic, status, started, event);
     res.json({ status });
   }
 }
