@@ -6,6 +6,7 @@ export {
   counter,
   gauge,
   histogram,
+  hotCounter,
   LATENCY_BUCKETS,
   METRIC_PREFIX,
   registry,

@@ -76,3 +76,33 @@ export const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
 
 /** Size buckets: batch sizes, backlogs. */
 export const SIZE_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
+
+/**
+ * A one-label counter for hot paths (a decision on every API request): plain additions to a map,
+ * handed to the registry when scraped, instead of prom-client's label hashing on each call.
+ */
+export function hotCounter<V extends string>(spec: {
+  name: string;
+  help: string;
+  label: string;
+}): {
+  inc(value: V): void;
+} {
+  const counts = new Map<V, number>();
+  const name = METRIC_PREFIX + spec.name;
+  declare(
+    name,
+    () =>
+      new CounterImpl<string>({
+        name,
+        help: spec.help,
+        labelNames: [spec.label],
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const [value, n] of counts) this.inc({ [spec.label]: value }, n);
+        },
+      }),
+  );
+  return { inc: (value) => void counts.set(value, (counts.get(value) ?? 0) + 1) };
+}

@@ -9,6 +9,7 @@ import type { ClaimRate } from '../app/claim-rate';
 import type { JwksTokenVerifier } from '../infra/jwks-token.verifier';
 import { authenticate, principalOf } from './auth.middleware';
 import { idempotencyKey } from './idempotency-key';
+import { countClaim } from './edge.metrics';
 
 export const ClaimBody = z.strictObject({ quantity: z.int().min(1).max(100).default(1) });
 const ClaimParams = SkuParams.extend({ claimId: OperationId });
@@ -43,10 +44,12 @@ export function flashClaimsRoutes(opts: FlashClaimsOptions): Router {
     const { quantity } = ClaimBody.parse(req.body ?? {});
     const paused = opts.paused();
     if (paused.includes('*') || paused.includes(sku)) {
+      countClaim('paused');
       return void sendProblem(res, notActive('Claims for this drop are paused; try again later.'));
     }
     const wait = await opts.rate?.admit(sku);
     if (wait) {
+      countClaim('throttled');
       res.setHeader('Retry-After', String(wait));
       return void sendProblem(
         res,
@@ -61,6 +64,7 @@ export function flashClaimsRoutes(opts: FlashClaimsOptions): Router {
     const customerId = me(res);
     const claimId = claimIdOf(customerId, key);
     const answer = await opts.inventory.reserve({ sku, reservationId: claimId, quantity, customerId, flashOnly: true });
+    countClaim(answer.ok ? (answer.replayed ? 'replayed' : 'claimed') : answer.code);
     if (!answer.ok) {
       const p = answer.problem;
       // The key's first claim was for another quantity: the key is bound to that request.

@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Redis } from 'ioredis';
 import { LeasedRateLimiter, type LimitDecision } from '../infra/leased-rate-limiter';
 import { clientKey } from './client-key';
+import { countRateLimit } from './edge.metrics';
 
 export interface RateLimitSettings {
   points: number;
@@ -26,7 +27,11 @@ export function rateLimit(opts: RateLimitOptions) {
   const answer = (res: Response, next: NextFunction, d: LimitDecision) => {
     res.setHeader('RateLimit-Policy', policy);
     res.setHeader('RateLimit', `"default";r=${Math.max(0, d.remaining)};t=${Math.ceil(d.msBeforeNext / 1000)}`);
-    if (d.allowed) return next();
+    if (d.allowed) {
+      countRateLimit('allowed');
+      return next();
+    }
+    countRateLimit('limited');
     const retryAfterSeconds = Math.max(1, Math.ceil(d.msBeforeNext / 1000));
     sendProblem(
       res,

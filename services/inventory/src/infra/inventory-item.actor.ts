@@ -6,6 +6,7 @@ import type { StockEventsPort } from '../app/ports/stock-state.port';
 import { StockTurns, type TurnSettings } from '../app/stock-turns';
 import type { FlashSaleSpec } from '../domain/flash-sale';
 import type { Outcome, ReservationView } from '../domain/stock';
+import { recordBatch, timedTurn } from './actor.metrics';
 import { ActorStockStateAdapter } from './actor-stock-state.adapter';
 import { DaprSweepSchedulerAdapter } from './dapr-sweep-scheduler.adapter';
 
@@ -55,16 +56,17 @@ export class InventoryItem extends AbstractActor {
   /** Answers in the compact wire form (contract/actor-wire.ts): callers rebuild the views. */
   async reserveBatch(body: { items: ReserveItem[] }): Promise<WireBatchAnswer> {
     const items = Array.isArray(body?.items) ? body.items : [];
-    const outcomes = await this.turns.reserveBatch(items);
+    recordBatch(items.length);
+    const outcomes = await timedTurn('reserveBatch', () => this.turns.reserveBatch(items));
     return { outcomes: outcomes.map(toWire) };
   }
 
   confirm(body: { reservationId: string }) {
-    return this.turns.confirm(body?.reservationId);
+    return timedTurn('confirm', () => this.turns.confirm(body?.reservationId));
   }
 
   release(body: { reservationId: string }) {
-    return this.turns.release(body?.reservationId);
+    return timedTurn('release', () => this.turns.release(body?.reservationId));
   }
 
   setOnHand(body: { onHand: number }) {

@@ -10,6 +10,7 @@ import { ORDERS } from './orders.tokens';
 import type { CustomerPort, PaymentPort, PricingPort, PromotionPort, StockPort } from './ports/checkout.ports';
 import type { OrderRepositoryPort, StoredResponse } from './ports/order.repository.port';
 import { failureResponse, orderResponse } from './order.view';
+import { measuredSaga, sagaRefused } from './saga.metrics';
 
 export interface PlaceOrderCommand {
   customerId: string;
@@ -53,10 +54,12 @@ export class PlaceOrderUseCase {
       // A refusal before anything happened (an unknown SKU) is the key's answer like any other.
       if (!(e instanceof DomainError) || e.kind === 'unavailable') throw e;
       const claim = { customerId: cmd.customerId, key: cmd.idempotencyKey, hash: cmd.requestHash, orderId };
-      return runOnce(this.orders, claim, () => Promise.reject(e));
+      const refused = await runOnce(this.orders, claim, () => Promise.reject(e));
+      if (!refused.replayed) sagaRefused(refused.response);
+      return refused;
     }
     const earlier = earlierAnswer(await this.orders.createClaimed(order, cmd.idempotencyKey, cmd.requestHash));
-    return earlier ?? { response: await this.run(order, cmd, departments), replayed: false };
+    return earlier ?? { response: await measuredSaga(() => this.run(order, cmd, departments)), replayed: false };
   }
 
   /** Checks what can be checked without side effects and builds the pending order. */

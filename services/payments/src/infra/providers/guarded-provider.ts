@@ -18,6 +18,7 @@ import type {
   ReleaseInput,
 } from '../../app/ports/payment-provider.port';
 import { PaymentDeclinedError, PaymentUnavailableError, StepTakenOverError } from '../../domain/payment.errors';
+import { type BreakerState, recordBreakerState } from './breaker.metrics';
 
 export interface GuardOptions {
   /** A provider call with no answer by then is abandoned (its signal aborted): 503, outcome unknown. */
@@ -52,9 +53,14 @@ export class GuardedProvider implements PaymentProviderPort {
       handleWhen((e) => !(e instanceof PaymentDeclinedError || e instanceof StepTakenOverError)),
       { halfOpenAfter: opts.halfOpenMs, breaker: new ConsecutiveBreaker(opts.breakerFailures) },
     );
-    breaker.onBreak(() => opts.onStateChange?.(inner.name, 'open'));
-    breaker.onHalfOpen(() => opts.onStateChange?.(inner.name, 'half-open'));
-    breaker.onReset(() => opts.onStateChange?.(inner.name, 'closed'));
+    const changed = (state: BreakerState) => {
+      recordBreakerState(inner.name, state);
+      opts.onStateChange?.(inner.name, state);
+    };
+    recordBreakerState(inner.name, 'closed');
+    breaker.onBreak(() => changed('open'));
+    breaker.onHalfOpen(() => changed('half-open'));
+    breaker.onReset(() => changed('closed'));
     // Breaker outside the timeout: a timed-out call counts as a failure.
     this.authorizePolicy = wrap(breaker, timeout(opts.timeoutMs, TimeoutStrategy.Aggressive));
     this.settlePolicy = timeout(opts.timeoutMs, TimeoutStrategy.Aggressive);
