@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import { env, loadConfig, z } from '@dbcarts/config';
 import { startMetricsServer } from './server';
 

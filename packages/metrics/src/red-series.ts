@@ -44,9 +44,15 @@ export class RedSeries {
 
   record(method: string, route: string, statusClass: string, seconds: number): void {
     let byRoute = this.byMethod.get(method);
-    if (!byRoute) this.byMethod.set(method, (byRoute = new Map()));
+    if (!byRoute) {
+      byRoute = new Map();
+      this.byMethod.set(method, byRoute);
+    }
     let byClass = byRoute.get(route);
-    if (!byClass) byRoute.set(route, (byClass = new Map()));
+    if (!byClass) {
+      byClass = new Map();
+      byRoute.set(route, byClass);
+    }
     let s = byClass.get(statusClass);
     if (!s) {
       s = {
