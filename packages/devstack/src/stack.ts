@@ -45,6 +45,8 @@ export interface AppEndpoints {
   daprGrpcPort: number;
   metricsPort: number;
   internalGrpcPort: number;
+  /** The app's own GET /metrics (METRICS_PORT); metricsPort is its sidecar's. */
+  appMetricsPort: number;
 }
 
 interface RunningApp {
@@ -126,14 +128,15 @@ export class Stack {
       const manifest = readManifest(this.opts.repoRoot, appId);
       for (let i = 0; i < (this.opts.replicas?.[appId] ?? 1); i++) {
         const key = instanceKey(appId, i);
-        const [daprHttpPort, daprGrpcPort, metricsPort, internalGrpcPort] = (await freePorts(4)) as [
+        const [daprHttpPort, daprGrpcPort, metricsPort, internalGrpcPort, appMetricsPort] = (await freePorts(5)) as [
+          number,
           number,
           number,
           number,
           number,
         ];
         const appPort = (i === 0 ? this.opts.ports?.[appId] : undefined) ?? (await freePort());
-        const endpoints = { appId, appPort, daprHttpPort, daprGrpcPort, metricsPort, internalGrpcPort };
+        const endpoints = { appId, appPort, daprHttpPort, daprGrpcPort, metricsPort, internalGrpcPort, appMetricsPort };
         this.apps.set(key, { key, manifest, endpoints });
       }
     }
@@ -203,6 +206,7 @@ export class Stack {
         DAPR_HTTP_PORT: String(ep.daprHttpPort),
         DAPR_GRPC_PORT: String(ep.daprGrpcPort),
         OTEL_SERVICE_NAME: appId,
+        METRICS_PORT: String(ep.appMetricsPort),
         ...(db ? { DB_URL: `${this.opts.mariadbUrl ?? 'mysql://root@127.0.0.1:3306'}/${db}` } : {}),
         ...(this.issuer ? { ISSUER: this.issuer } : {}),
         APP_API_TOKEN: this.appToken,
