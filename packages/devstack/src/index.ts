@@ -8,3 +8,11 @@ export { renderDaprConfig, renderResources, setMetadata } from './resources';
 export { type AppEndpoints, Stack, type StackOptions } from './stack';
 export { type DevSecretsOptions, generateDevSecrets } from './secrets';
 export { findMailpitBinary, Mailpit, type MailpitOptions } from './mailpit';
+export {
+  findPrometheusBinary,
+  Prometheus,
+  type PrometheusOptions,
+  renderPrometheusConfig,
+  type ScrapeTarget,
+  stackScrapeTargets,
+} from './prometheus';
