@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const { Stack, Mailpit, checkInfra, generateDevSecrets, readManifest, InfraUnreachableError } = require('@dbcarts/devstack');
+const { Prometheus, stackScrapeTargets } = require('@dbcarts/devstack');
 const { Sidecar } = require('@dbcarts/dapr');
 const mysql = require('mysql2/promise');
 
@@ -98,6 +99,13 @@ async function main() {
     appEnv: { catalog: { SEED_CATALOG_PRODUCTS: process.env.SEED_CATALOG_PRODUCTS ?? '10000' } },
     env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
   });
+  // Metrics of every service and sidecar, when a Prometheus is installed (`apt-get install prometheus`).
+  const prometheus = await Prometheus.start({
+    logFile: join(devDir, 'logs', 'prometheus.log'),
+    dataDir: join(devDir, 'prometheus'),
+    targets: stackScrapeTargets(stack),
+    port: Number(process.env.PROMETHEUS_PORT ?? 9090),
+  }).catch((err) => say(`Prometheus did not start (${err.message}); the services still serve /metrics`));
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -105,6 +113,7 @@ async function main() {
     say('stopping every process started...');
     await stack.stop();
     await mailpit?.stop();
+    await prometheus?.stop();
     say('stopped.');
     process.exit(0);
   };
@@ -117,6 +126,11 @@ async function main() {
     `gateway:  http://127.0.0.1:${gatewayPort}  (try: curl http://127.0.0.1:${gatewayPort}/api/inventory/${seeded.sku ?? 'FSH-TEE-001'})`,
   );
   if (mailpit) say(`mail:     ${mailpit.url}/api/v1/messages  (Mailpit: every email the store sends; SMTP on :${mailpit.smtpPort})`);
+  say(
+    prometheus
+      ? `metrics:  ${prometheus.url}  (Prometheus: every service and sidecar; Grafana dashboard: deploy/grafana/)`
+      : 'metrics:  no prometheus on PATH (apt-get install prometheus); each service serves /metrics on its METRICS_PORT',
+  );
   say(`logs:     ${stack.logDir}/  (one file per service and per sidecar)`);
   say('press Ctrl-C to stop');
 }
