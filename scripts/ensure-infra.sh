@@ -24,4 +24,18 @@ ensure RabbitMQ 5672 rabbitmq-server -detached || status=1
 ensure PostgreSQL 5432 bash -c 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start' || status=1
 ensure NATS 4222 start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- \
   -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log || status=1
+# Prometheus (Debian's 2.42 package: a release download cannot be fetched here) for `npm start` and
+# the metrics test's scrape of every target; ~20 s the first time (apt-get update + install), then nothing.
+if ! command -v prometheus >/dev/null 2>&1; then
+  echo "[infra] installing prometheus (apt-get install prometheus)"
+  if (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus) \
+    >/tmp/dbcarts-apt-prometheus.log 2>&1; then
+    echo "[infra] prometheus $(prometheus --version 2>&1 | head -1 | awk '{print $3}') installed"
+  else
+    echo "[infra] prometheus did not install (see /tmp/dbcarts-apt-prometheus.log)" >&2
+    status=1
+  fi
+else
+  echo "[infra] prometheus on PATH ($(command -v prometheus))"
+fi
 exit $status

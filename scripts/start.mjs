@@ -98,6 +98,8 @@ async function main() {
     metadata: { secretsFile, ...mailpit?.metadata },
     appEnv: { catalog: { SEED_CATALOG_PRODUCTS: process.env.SEED_CATALOG_PRODUCTS ?? '10000' } },
     env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
+    // A service or sidecar that dies is named on the console (exit code, log file) and restarted with backoff.
+    supervise: { report: say },
   });
   // Metrics of every service and sidecar, when a Prometheus is installed (`apt-get install prometheus`).
   const prometheus = await Prometheus.start({

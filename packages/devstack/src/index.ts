@@ -3,7 +3,8 @@ export { checkInfra, type InfraDependency, InfraUnreachableError, LOCAL_INFRA } 
 export { readManifest, type ServiceManifest } from './manifest';
 export { freePort, freePorts } from './ports';
 export { deleteJetStream, ensureJetStream, JETSTREAM_SUBJECTS } from './jetstream';
-export { ManagedProcess, type ProcessSpec, waitForHttp } from './process';
+export { ManagedProcess, type ProcessExit, type ProcessSpec, waitForHttp } from './process';
+export { describeExit, type SuperviseOptions, Supervisor } from './supervisor';
 export { renderDaprConfig, renderResources, setMetadata } from './resources';
 export { type AppEndpoints, Stack, type StackOptions } from './stack';
 export { type DevSecretsOptions, generateDevSecrets } from './secrets';

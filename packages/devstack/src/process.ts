@@ -17,12 +17,24 @@ process.once('exit', () => {
   for (const p of live) p.kill('SIGKILL');
 });
 
+/** How a process ended; `expected` when stop() asked for it (a crash or a kill from outside is not). */
+export interface ProcessExit {
+  name: string;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  expected: boolean;
+  logFile: string;
+}
+
 /** A child process whose output goes to its own log file, stopped politely then firmly. */
 export class ManagedProcess {
   private child?: ChildProcess;
   private log?: WriteStream;
   private exited?: Promise<number | null>;
+  private stopRequested = false;
+  private readonly exitListeners: ((exit: ProcessExit) => void)[] = [];
   exitCode: number | null | undefined;
+  exitSignal: NodeJS.Signals | null = null;
 
   constructor(readonly spec: ProcessSpec) {}
 
@@ -38,21 +50,42 @@ export class ManagedProcess {
     child.stdout?.pipe(this.log, { end: false });
     child.stderr?.pipe(this.log, { end: false });
     this.exitCode = undefined;
+    this.exitSignal = null;
+    this.stopRequested = false;
     this.exited = new Promise((resolve) => {
-      child.once('exit', (code) => {
+      const ended = (code: number | null, signal: NodeJS.Signals | null) => {
+        if (this.exitCode !== undefined) return; // 'error' and 'exit' can both fire
         this.exitCode = code;
+        this.exitSignal = signal;
         live.delete(this);
         resolve(code);
-      });
+        const exit = { name: this.spec.name, code, signal, expected: this.stopRequested, logFile: this.spec.logFile };
+        for (const listener of this.exitListeners) listener(exit);
+      };
+      child.once('exit', ended);
       child.once('error', (err) => {
         this.log?.write(`spawn failed: ${err.message}\n`);
-        this.exitCode = -1;
-        live.delete(this);
-        resolve(-1);
+        ended(-1, null);
       });
     });
     live.add(this);
     return this;
+  }
+
+  /** Called on every exit of this process, also after a restart with start(). */
+  onExit(listener: (exit: ProcessExit) => void): this {
+    this.exitListeners.push(listener);
+    return this;
+  }
+
+  /** Resolves with the exit code once the process has ended (at once when it is not running). */
+  async waitForExit(): Promise<number | null | undefined> {
+    await this.exited;
+    return this.exitCode;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   get running(): boolean {
@@ -65,6 +98,7 @@ export class ManagedProcess {
 
   async stop(graceMs = 8000): Promise<void> {
     if (!this.child || !this.running) return this.closeLog();
+    this.stopRequested = true;
     this.kill(graceMs === 0 ? 'SIGKILL' : 'SIGTERM');
     const timer = setTimeout(() => this.kill('SIGKILL'), graceMs);
     await this.exited;

@@ -7,6 +7,7 @@ import { freePort, freePorts } from './ports';
 import { controlPlaneArgs, daprdArgs } from './dapr-args';
 import { ensureJetStream } from './jetstream';
 import { ManagedProcess, waitForHttp } from './process';
+import { type SuperviseOptions, Supervisor } from './supervisor';
 import { renderDaprConfig, renderResources } from './resources';
 
 export interface StackOptions {
@@ -35,6 +36,11 @@ export interface StackOptions {
   natsUrl?: string;
   scheduler?: boolean;
   daprLogLevel?: string;
+  /**
+   * Restart an app or sidecar that died on its own, with backoff, and report it (name, exit code,
+   * log file). Off by default: a test that kills a process means it. `npm start` turns it on.
+   */
+  supervise?: boolean | SuperviseOptions;
   timeoutMs?: number;
 }
 
@@ -70,13 +76,15 @@ export class Stack {
   /** Dapr app API token of this stack: sidecars send it, apps require it (no call around Dapr). */
   readonly appToken = randomBytes(24).toString('base64url');
   private readonly bins: DaprBinaries;
+  private readonly supervisor?: Supervisor;
 
   private constructor(readonly opts: StackOptions) {
     this.bins = findDaprBinaries(opts.repoRoot);
+    if (opts.supervise) this.supervisor = new Supervisor(opts.supervise === true ? {} : opts.supervise);
   }
 
   static async start(opts: StackOptions): Promise<Stack> {
-    const stack = new Stack(opts);
+    const stack = new Stack(withGatewayUpstreams(opts));
     try {
       await stack.boot();
     } catch (e) {
@@ -233,7 +241,20 @@ export class Stack {
       env: { DAPR_HOST_IP: '127.0.0.1', APP_API_TOKEN: this.appToken },
       logFile: join(this.logDir, `daprd-${logName}.log`),
     }).start();
+    // Each process comes back alone: the app beside a live sidecar, or the sidecar beside a live app.
+    for (const proc of [running.app, running.daprd]) {
+      this.supervisor?.watch(proc as ManagedProcess, async () => {
+        proc?.start();
+        await this.waitUntilServing(running);
+      });
+    }
+    await this.waitUntilServing(running);
+  }
 
+  /** Both answer, the app is ready, and it is routable through its sidecar (and placed, for actor hosts). */
+  private async waitUntilServing(running: RunningApp): Promise<void> {
+    const { manifest, endpoints: ep } = running;
+    const appId = manifest.appId;
     await Promise.all([
       waitForHttp(`http://127.0.0.1:${ep.appPort}/healthz`, running.app, this.timeout),
       waitForHttp(`http://127.0.0.1:${ep.daprHttpPort}/v1.0/healthz`, running.daprd, this.timeout),
@@ -279,10 +300,35 @@ export class Stack {
     await this.startInstance(key);
   }
 
+  /**
+   * Stops one app process the way Kubernetes replaces a container (SIGTERM, then its grace), leaving
+   * its sidecar running; startAppProcess starts it again with the same ports and environment.
+   */
+  async stopAppProcess(appId: string, instance = 0, graceMs = 30_000): Promise<number | null | undefined> {
+    const app = this.apps.get(instanceKey(appId, instance))?.app;
+    await app?.stop(graceMs);
+    return app?.exitCode;
+  }
+
+  async startAppProcess(appId: string, instance = 0): Promise<void> {
+    const running = this.apps.get(instanceKey(appId, instance));
+    if (!running?.app) throw new Error(`app ${appId} instance ${instance} is not part of this stack`);
+    running.app.start();
+    await this.waitUntilServing(running);
+  }
+
   async stop(): Promise<void> {
+    this.supervisor?.close();
     await Promise.all([...this.apps.keys()].map((key) => this.stopInstance(key)));
     await Promise.all([this.placement?.stop(), this.scheduler?.stop()]);
   }
+}
+
+/** The gateway's /readyz waits for the services it routes to: in a stack, the ones this stack runs. */
+function withGatewayUpstreams(opts: StackOptions): StackOptions {
+  if (!opts.apps.includes('gateway')) return opts;
+  const upstreams = opts.apps.filter((a) => a !== 'gateway').join(',');
+  return { ...opts, appEnv: { ...opts.appEnv, gateway: { READY_UPSTREAMS: upstreams, ...opts.appEnv?.gateway } } };
 }
 
 function instanceKey(appId: string, instance: number): string {

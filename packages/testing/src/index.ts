@@ -16,6 +16,8 @@ export interface TestStackOptions {
   /** DAPR_PROFILE-style overlays, e.g. ['state-mariadb']. */
   profiles?: string[];
   scheduler?: boolean;
+  /** Restart apps and sidecars that die on their own (as `npm start` does); off unless a test asks. */
+  supervise?: import('@dbcarts/devstack').SuperviseOptions;
   env?: Record<string, string>;
   appEnv?: Record<string, Record<string, string>>;
   nodeArgs?: Record<string, string[]>;
@@ -97,6 +99,7 @@ export class TestStack {
         dbPrefix,
         mariadbUrl: MARIADB_URL,
         natsUrl: NATS_URL,
+        supervise: opts.supervise,
         metadata: {
           redisDB: String(redisDb),
           secretsFile: join(runDir, 'secrets.json'),

@@ -13,6 +13,7 @@ import { BrowseProductsUseCase } from './app/browse-products.use-case';
 import { ProductEdgeCache } from './app/product-edge-cache';
 import { buildGatewayApp } from './http/gateway.app';
 import { JwksTokenVerifier } from './infra/jwks-token.verifier';
+import { UpstreamReadiness } from './infra/upstream-readiness';
 import {
   CLAIM_RATE_KEY,
   CLAIMS_PAUSED_KEY,
@@ -49,6 +50,8 @@ async function main(): Promise<void> {
       CHECKOUT_SYNC_WAIT_MS: env.int(2_000, 0),
       // How often the claims of waiting orders are renewed: well under the inventory's hold time.
       CHECKOUT_CLAIM_RENEW_MS: env.int(60_000, 100),
+      /** The services /readyz waits for (routable through the sidecar); a dev or test stack names the ones it runs. */
+      READY_UPSTREAMS: z.string().default('users,catalog,inventory,orders,promotions,notifications,payments'),
     }),
   );
   const log = createLogger('gateway', config.LOG_LEVEL);
@@ -104,6 +107,14 @@ async function main(): Promise<void> {
     renewEveryMs: config.CHECKOUT_CLAIM_RENEW_MS,
     onFailed: (c, err) => log.error({ err, customerId: c.customerId }, 'queued checkout failed without an answer'),
   });
+  const upstreams = new UpstreamReadiness(
+    config.READY_UPSTREAMS.split(',')
+      .map((a) => a.trim())
+      .filter(Boolean),
+    // The path a request takes: name resolution, the callee's sidecar, the callee (its cheap /healthz).
+    async (appId) => void (await sidecar.invokeService(appId, 'GET', 'healthz', { timeoutMs: 1_000 })),
+    { onChange: (appId, routable) => log.warn({ appId, routable }, 'upstream routability changed') },
+  );
   const app = buildGatewayApp({
     identity: { users, verifier, sidecarBaseUrl: sidecar.baseUrl },
     deps: { catalog, inventory, browse: new BrowseProductsUseCase(catalog), edge },
@@ -126,7 +137,7 @@ async function main(): Promise<void> {
       .map((o) => o.trim())
       .filter(Boolean),
     trustProxy: /^\d+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY,
-    readiness: { sidecar: () => sidecar.health() },
+    readiness: { sidecar: () => sidecar.health(), upstreams: upstreams.check },
   });
   await serve(app, {
     port: config.APP_PORT,

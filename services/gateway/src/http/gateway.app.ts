@@ -1,5 +1,5 @@
 import type { SubscriptionRouter } from '@dbcarts/dapr';
-import { createHttpApp, SIDECAR_PATHS } from '@dbcarts/http';
+import { createHttpApp, type ReadinessCheck, SIDECAR_PATHS } from '@dbcarts/http';
 import type { Logger } from '@dbcarts/logging';
 import type { NotificationsClient } from '@dbcarts/notifications/client';
 import type { OrdersClient } from '@dbcarts/orders/client';
@@ -29,7 +29,7 @@ export interface GatewayAppOptions {
   logger?: Logger;
   /** Absent: no limits at this layer (an edge in front enforces them). */
   rateLimit?: RateLimitOptions;
-  readiness?: Record<string, () => Promise<void>>;
+  readiness?: Record<string, ReadinessCheck>;
   /** Browser origins allowed to call the API (exact matches). */
   corsOrigins?: string[];
   /** express `trust proxy`: 'loopback' (default), a hop count, or addresses. */
