@@ -15,3 +15,4 @@ export {
 } from './subscriptions';
 export { LiveSetting, liveValue } from './live-setting';
 export { type PassThroughOptions, passThrough } from './pass-through';
+export { actorHostReadiness } from './actor-readiness';

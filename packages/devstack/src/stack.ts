@@ -310,11 +310,12 @@ export class Stack {
     return app?.exitCode;
   }
 
-  async startAppProcess(appId: string, instance = 0): Promise<void> {
+  /** `wait: false` returns once spawned (a test watching a start from outside). */
+  async startAppProcess(appId: string, instance = 0, wait = true): Promise<void> {
     const running = this.apps.get(instanceKey(appId, instance));
     if (!running?.app) throw new Error(`app ${appId} instance ${instance} is not part of this stack`);
     running.app.start();
-    await this.waitUntilServing(running);
+    if (wait) await this.waitUntilServing(running);
   }
 
   async stop(): Promise<void> {

@@ -111,8 +111,8 @@ async function main(): Promise<void> {
     config.READY_UPSTREAMS.split(',')
       .map((a) => a.trim())
       .filter(Boolean),
-    // The path a request takes: name resolution, the callee's sidecar, the callee (its cheap /healthz).
-    async (appId) => void (await sidecar.invokeService(appId, 'GET', 'healthz', { timeoutMs: 1_000 })),
+    // The path a request takes (name resolution, the callee's sidecar) to the callee's own /readyz.
+    async (appId) => void (await sidecar.invokeService(appId, 'GET', 'readyz', { timeoutMs: 1_500 })),
     { onChange: (appId, routable) => log.warn({ appId, routable }, 'upstream routability changed') },
   );
   const app = buildGatewayApp({

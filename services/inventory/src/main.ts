@@ -1,7 +1,7 @@
 import '@dbcarts/telemetry/register';
 import 'reflect-metadata';
 import { baseServiceEnv, env, loadConfig, z } from '@dbcarts/config';
-import { createActorHost, LiveSetting, liveValue, Sidecar } from '@dbcarts/dapr';
+import { actorHostReadiness, createActorHost, LiveSetting, liveValue, Sidecar } from '@dbcarts/dapr';
 import { createHttpApp, serve } from '@dbcarts/http';
 import { createLogger } from '@dbcarts/logging';
 import { container } from 'tsyringe';
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
     logger: log,
     // Reached only through Dapr: every route but the probes needs the sidecar's token.
     sidecarOnly: { token: config.APP_API_TOKEN },
-    readiness: { sidecar: () => sidecar.health() },
+    readiness: { sidecar: () => sidecar.health(), actors: actorHostReadiness(sidecar) },
     routes: (a) => {
       a.use(actors.router);
       a.use(

@@ -10,7 +10,7 @@ export interface UpstreamReadinessOptions {
 
 /**
  * The gateway's /readyz check on the services it routes to, through its own sidecar (name
- * resolution, the callee's sidecar, the callee's /healthz): the same path a request takes. Until every
+ * resolution, the callee's sidecar, the callee's own /readyz): the same path a request takes. Until every
  * upstream has answered once the gateway is not ready, so a stack (or a rollout) does not send it
  * traffic that would meet 503s from services not yet routable. Afterwards an upstream that stops
  * answering makes the check `degraded`, not failed: the gateway still serves everything else (taking

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PaymentDeclinedError, PaymentUnavailableError } from '../../domain/payment.errors';
 import { GuardedProvider } from './guarded-provider';
 import { TEST_TOKENS, TestPaymentProvider } from './test-provider';
@@ -88,6 +88,73 @@ describe('guarded provider (timeout + circuit breaker)', () => {
     await expect(p.authorize(input('c', TEST_TOKENS.visa), { idempotencyKey: 'c:authorize' })).resolves.toHaveProperty(
       'ref',
     );
+  });
+});
+
+describe('guarded provider on a fake clock (the production numbers: 4 s timeout, 5 failures, 10 s half-open)', () => {
+  it('opens after 5 timeouts, answers at once while open, lets one trial through after 10 s, and closes on its success', async () => {
+    vi.useFakeTimers();
+    try {
+      const inner = new TestPaymentProvider();
+      const states: string[] = [];
+      const p = new GuardedProvider(inner, {
+        timeoutMs: 4_000,
+        breakerFailures: 5,
+        halfOpenMs: 10_000,
+        onStateChange: (_name, state) => states.push(state),
+      });
+      for (let i = 0; i < 5; i++) {
+        const timedOut = failure(p.authorize(input(`t${i}`, TEST_TOKENS.timeout), { idempotencyKey: `t${i}:a` }));
+        await vi.advanceTimersByTimeAsync(4_000);
+        expect(await timedOut).toMatchObject({ code: 'PAYMENT.UNAVAILABLE', reached: true });
+      }
+      expect(states).toEqual(['open']);
+      // Open: refused without calling the provider (nothing held), at no cost in time.
+      const refused = await failure(p.authorize(input('o1', TEST_TOKENS.visa), { idempotencyKey: 'o1:a' }));
+      expect(refused).toMatchObject({ code: 'PAYMENT.UNAVAILABLE', reached: false });
+      await vi.advanceTimersByTimeAsync(9_000);
+      expect(await failure(p.authorize(input('o2', TEST_TOKENS.visa), { idempotencyKey: 'o2:a' }))).toMatchObject({
+        reached: false,
+      });
+      expect(inner.held()).toBe(0);
+      // After the half-open delay the next call is the trial: it succeeds and closes the breaker.
+      await vi.advanceTimersByTimeAsync(1_000);
+      await expect(
+        p.authorize(input('trial', TEST_TOKENS.visa), { idempotencyKey: 'trial:a' }),
+      ).resolves.toHaveProperty('ref');
+      expect(states).toEqual(['open', 'half-open', 'closed']);
+      await expect(
+        p.authorize(input('after', TEST_TOKENS.visa), { idempotencyKey: 'after:a' }),
+      ).resolves.toHaveProperty('ref');
+      expect(inner.held()).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a failed trial opens it again for another half-open delay', async () => {
+    vi.useFakeTimers();
+    try {
+      const p = new GuardedProvider(new TestPaymentProvider(), {
+        timeoutMs: 4_000,
+        breakerFailures: 5,
+        halfOpenMs: 10_000,
+      });
+      for (let i = 0; i < 5; i++) {
+        const f = failure(p.authorize(input(`t${i}`, TEST_TOKENS.timeout), { idempotencyKey: `t${i}:a` }));
+        await vi.advanceTimersByTimeAsync(4_000);
+        await f;
+      }
+      await vi.advanceTimersByTimeAsync(10_000);
+      const trial = failure(p.authorize(input('trial', TEST_TOKENS.timeout), { idempotencyKey: 'trial:a' }));
+      await vi.advanceTimersByTimeAsync(4_000);
+      expect(await trial).toMatchObject({ reached: true });
+      expect(await failure(p.authorize(input('next', TEST_TOKENS.visa), { idempotencyKey: 'next:a' }))).toMatchObject({
+        reached: false,
+      });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
