@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { shutdownSettings } from '@dbcarts/http';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 
@@ -81,4 +82,30 @@ describe('resiliency.yaml', () => {
       expect(doc, name).toContain(`\`${name}\``);
     }
   });
+});
+
+describe('shutdown budget of every Deployment in deploy/k8s', () => {
+  const k8sDir = join(root, 'deploy', 'k8s');
+  const deployments = readdirSync(k8sDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .flatMap((f) => parseAllDocuments(readFileSync(join(k8sDir, f), 'utf8')).map((d) => d.toJS()))
+    .filter((d) => d?.kind === 'Deployment');
+
+  it.each(deployments.map((d) => [d.metadata.name, d]))(
+    '%s: the app drains, then its sidecar, within terminationGracePeriodSeconds',
+    (_name, d) => {
+      const pod = d.spec.template;
+      const env = Object.fromEntries(
+        (pod.spec.containers[0].env ?? []).map((e: { name: string; value?: string }) => [e.name, e.value]),
+      );
+      const s = shutdownSettings(env);
+      const appSeconds = (s.SHUTDOWN_DELAY_MS + s.SHUTDOWN_GRACE_MS + s.SHUTDOWN_FLUSH_MS + 1000) / 1000;
+      const block = Number.parseInt(pod.metadata.annotations['dapr.io/block-shutdown-duration'] ?? '0', 10);
+      const sidecarGrace = Number(pod.metadata.annotations['dapr.io/graceful-shutdown-seconds'] ?? 5);
+      const grace = pod.spec.terminationGracePeriodSeconds ?? 30;
+      expect(s.SHUTDOWN_DELAY_MS, 'endpoints need a few seconds to drop the pod').toBeGreaterThanOrEqual(3000);
+      expect(block, 'the sidecar serves the app until it has drained').toBeGreaterThanOrEqual(appSeconds);
+      expect(block + sidecarGrace).toBeLessThanOrEqual(grace);
+    },
+  );
 });
