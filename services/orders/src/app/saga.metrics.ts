@@ -16,9 +16,10 @@ const duration = histogram<'outcome'>({
 });
 
 // Codes are our own stable error codes (a bounded set); anything else is folded into one label.
+const FOLDED = 'OTHER';
 const codeOf = (r: StoredResponse): string => {
   const code = (r.body as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[A-Z_]+\.[A-Z_]+$/.test(code) ? code : 'OTHER';
+  return typeof code === 'string' && /^[A-Z_]+\.[A-Z_]+$/.test(code) ? code : FOLDED;
 };
 
 /** Runs the saga and records how it ended; a throw (the sweep finishes that order) is `unfinished`. */
