@@ -310,6 +310,12 @@ export class Stack {
     return app?.exitCode;
   }
 
+  /** The processes of one instance (a test that kills one from outside, as a crash would). */
+  processes(appId: string, instance = 0): { app?: ManagedProcess; daprd?: ManagedProcess } {
+    const running = this.apps.get(instanceKey(appId, instance));
+    return { app: running?.app, daprd: running?.daprd };
+  }
+
   /** `wait: false` returns once spawned (a test watching a start from outside). */
   async startAppProcess(appId: string, instance = 0, wait = true): Promise<void> {
     const running = this.apps.get(instanceKey(appId, instance));
