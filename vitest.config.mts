@@ -33,6 +33,20 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        extends: true,
+        test: {
+          name: 'faults',
+          include: ['tests/faults/**/*.fault.test.ts'],
+          // Each file starts a stack behind its own Toxiproxy and injects a fault under load: one at a
+          // time, after the other projects (a later group), so no other stack competes for the cores.
+          globalSetup: ['tests/faults/support/results.global.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          testTimeout: 300_000,
+          hookTimeout: 240_000,
+        },
+      },
     ],
   },
 });

@@ -1,0 +1,78 @@
+import { expect } from 'vitest';
+import type { FaultStack } from './fault-stack';
+import { eventsApplied, orderInvariants, settled } from './invariants';
+import { type Attempt, burst, checkout, customers, type Payment, stockedSkus, tally } from './load';
+import { type Check, type Invariant, record, type ScenarioResult } from './report';
+
+// The shape of every checkout scenario: stock a few SKUs, start a burst of real checkouts through
+// the gateway, inject the fault while it runs, wait until every order is terminal and every event
+// left the outbox, then read the invariants from stored state and print the row.
+
+export interface CheckoutScenario {
+  scenario: string;
+  injection: string;
+  orders: number;
+  concurrency: number;
+  spreadMs: number;
+  skus?: number;
+  /** Units per SKU: fewer than the orders want, so some are refused for stock. */
+  onHand: number;
+  /** How checkouts pay (the test provider by default). */
+  payment?: Payment;
+  /** Runs alongside the burst; the burst started `0` ms before. */
+  fault: () => Promise<void>;
+  /** How long orders may take to settle after the burst (recovery sweeps, outbox retries). */
+  settleMs: number;
+  /** Scenario-specific checks after the common ones, folded into the invariant they belong to. */
+  extra?: () => Promise<Partial<Record<Invariant, Check>>>;
+}
+
+export interface CheckoutOutcome {
+  result: ScenarioResult;
+  attempts: Attempt[];
+}
+
+export async function runCheckoutScenario(fs: FaultStack, s: CheckoutScenario): Promise<CheckoutOutcome> {
+  const started = Date.now();
+  const skus = await stockedSkus(fs.api, fs.admin, s.skus ?? 2, s.onHand);
+  const buyers = await customers(fs.api, 4, 'fault');
+  const [attempts] = await Promise.all([
+    burst(
+      s.orders,
+      s.concurrency,
+      (i, key) =>
+        checkout(fs.api, skus[i % skus.length] as string, buyers[i % buyers.length]?.token as string, key, s.payment),
+      s.spreadMs,
+    ),
+    s.fault(),
+  ]);
+  await settled(fs, s.settleMs);
+  await eventsApplied(fs, 30_000);
+  // Every kept order shipped, each twice at once (a retried request, a double click): one capture.
+  const placed = await fs.sql<{ id: string }>("SELECT id FROM `{orders}`.orders WHERE status = 'confirmed'");
+  const shipped = await burst(placed.length * 2, 8, (i) =>
+    fs.api('POST', `/api/admin/orders/${placed[i >> 1]?.id}/ship`, undefined, fs.admin),
+  );
+  expect(shipped.filter((a) => a.outcome === 'indeterminate').map((a) => a.answer?.status ?? a.error)).toEqual([]);
+  await eventsApplied(fs, 30_000);
+  const acknowledged = attempts.filter((a) => a.outcome === 'acknowledged').map((a) => a.answer?.body?.id as string);
+  const checks = await orderInvariants(fs, acknowledged, Object.fromEntries(skus.map((sku) => [sku, s.onHand])));
+  for (const [name, c] of Object.entries((await s.extra?.()) ?? {}) as [Invariant, Check][]) {
+    const base = checks[name];
+    checks[name] = base ? { ok: base.ok && c.ok, detail: `${base.detail}; ${c.detail}` } : c;
+  }
+  const result: ScenarioResult = {
+    scenario: s.scenario,
+    injection: s.injection,
+    tally: tally(attempts),
+    checks,
+    seconds: (Date.now() - started) / 1000,
+  };
+  record(result);
+  return { result, attempts };
+}
+
+/** Every check held, each failure named with what it compared. */
+export function expectAllHeld(result: ScenarioResult): void {
+  for (const [name, c] of Object.entries(result.checks)) expect(c?.ok, `${name}: ${c?.detail}`).toBe(true);
+}
