@@ -60,8 +60,9 @@ export async function serve(app: Express, opts: ServeOptions): Promise<Server> {
   // GET /metrics on METRICS_PORT (a listener of its own: the app's port may be public); exit closes it.
   await serveMetricsFromEnv(opts.host);
   let stopping = false;
-  server.on('request', (_req, res) => {
-    if (stopping) res.setHeader('Connection', 'close');
+  // Before express's own listener: a route may answer synchronously, and a header after that throws.
+  server.prependListener('request', (_req, res) => {
+    if (stopping && !res.headersSent) res.setHeader('Connection', 'close');
   });
   const shutdown = async (signal: string) => {
     if (stopping) return;
