@@ -32,7 +32,8 @@ describe('fault 1: kill -9 of orders between the order commit and the publish', 
     let unpublishedAtKill = 0;
     const { result } = await runCheckoutScenario(fs, {
       scenario: '1 kill -9 orders between commit and publish',
-      injection: 'SIGKILL of orders + its daprd mid-burst (poll-only outbox relay, 5 s)',
+      injection: () =>
+        `SIGKILL of orders + its daprd mid-burst, ${unpublishedAtKill} committed events unpublished (poll-only relay, 5 s)`,
       orders: 60,
       concurrency: 6,
       spreadMs: 12_000,

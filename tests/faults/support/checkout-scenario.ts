@@ -10,7 +10,8 @@ import { type Check, type Invariant, record, type ScenarioResult } from './repor
 
 export interface CheckoutScenario {
   scenario: string;
-  injection: string;
+  /** Evaluated when the row is printed, so it can name what the fault met (e.g. events waiting). */
+  injection: string | (() => string);
   orders: number;
   concurrency: number;
   spreadMs: number;
@@ -63,7 +64,7 @@ export async function runCheckoutScenario(fs: FaultStack, s: CheckoutScenario): 
   }
   const result: ScenarioResult = {
     scenario: s.scenario,
-    injection: s.injection,
+    injection: typeof s.injection === 'string' ? s.injection : s.injection(),
     tally: tally(attempts),
     checks,
     seconds: (Date.now() - started) / 1000,
