@@ -87,6 +87,22 @@ describe('fault 8: the same webhook 5 times, out of order, one bad signature', (
       // Our own capture (shipment) of the first three races the provider's notices.
       Promise.all(payments.slice(0, 3).map((p) => client.capture(p.orderId).catch(() => undefined))),
     ]);
+    // A delivery that met a step in flight is answered 503 + Retry-After (PAYMENT.IN_PROGRESS), which
+    // tells the provider to send it again later: the provider's redelivery, until each is taken.
+    let open = attempts
+      .map((a, i) => ({ a, d: deliveries[i] as Delivery }))
+      .filter(({ a }) => a.outcome === 'indeterminate');
+    const busy = open.map(({ a }) => `${a.answer?.status} ${a.answer?.body?.code}`);
+    for (let round = 0; round < 5 && open.length; round++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      const again = await Promise.all(open.map(({ d }) => deliver(d)));
+      open = open.filter((_, j) => (again[j]?.status ?? 500) >= 500);
+    }
+    expect(open).toEqual([]);
+    expect(
+      busy.every((b) => b === '503 PAYMENT.IN_PROGRESS'),
+      busy.join(', '),
+    ).toBe(true);
     expect(attempts.filter((a) => a.outcome === 'failed')).toHaveLength(PAYMENTS * 2);
     for (const a of attempts.filter((x) => x.outcome === 'failed')) {
       expect(a.answer?.body?.code).toBe('WEBHOOK.INVALID_SIGNATURE');
