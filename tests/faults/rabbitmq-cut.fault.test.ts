@@ -28,7 +28,8 @@ describe('fault 2: RabbitMQ cut during a burst of checkouts, then back', () => {
     let heldDuringCut = 0;
     const { result } = await runCheckoutScenario(fs, {
       scenario: '2 RabbitMQ gone 10 s during checkouts',
-      injection: 'Toxiproxy proxy disabled 10 s (AMQP connections cut, new ones refused)',
+      injection: () =>
+        `Toxiproxy proxy disabled 10 s (AMQP connections cut, new ones refused); up to ${heldDuringCut} events waited in the outbox`,
       orders: 60,
       concurrency: 6,
       spreadMs: 16_000,
