@@ -1,6 +1,6 @@
 export type { Counter, Gauge, Histogram } from 'prom-client';
 export { red, redMetrics, routeTemplate, statusClass, UNMATCHED } from './red';
-export { RED_COUNT, RED_DURATION, RedSeries } from './red-series';
+export { MAX_ROUTES, OVERFLOW, RED_COUNT, RED_DURATION, RedSeries } from './red-series';
 export {
   collectProcessMetrics,
   counter,

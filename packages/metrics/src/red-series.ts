@@ -20,6 +20,7 @@ type MetricValue = { labels: Record<string, string | number>; value: number; met
 export class RedSeries {
   private readonly byMethod = new Map<string, Map<string, Map<string, Series>>>();
   private readonly bounds: readonly number[];
+  private readonly routes = new Set<string>();
 
   constructor(
     readonly countName: string,
@@ -50,6 +51,11 @@ export class RedSeries {
     }
     let byClass = byRoute.get(route);
     if (!byClass) {
+      // A last guard on cardinality: route labels come from code, but one mistake (a router mounted
+      // under a path parameter puts its raw values in baseUrl) must not grow the series without bound.
+      if (route !== OVERFLOW && !this.routes.has(route) && this.routes.size >= MAX_ROUTES)
+        return this.record(method, OVERFLOW, statusClass, seconds);
+      this.routes.add(route);
       byClass = new Map();
       byRoute.set(route, byClass);
     }
@@ -107,6 +113,10 @@ export class RedSeries {
     };
   }
 }
+
+/** Distinct route labels kept at most; any further one is counted as OVERFLOW. */
+export const MAX_ROUTES = 500;
+export const OVERFLOW = 'overflow';
 
 export const RED_COUNT = `${METRIC_PREFIX}http_server_requests_total`;
 export const RED_DURATION = `${METRIC_PREFIX}http_server_request_duration_seconds`;

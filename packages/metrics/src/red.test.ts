@@ -3,6 +3,7 @@ import express, { Router } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { red, redMetrics, statusClass, UNMATCHED } from './red';
+import { MAX_ROUTES, OVERFLOW, RedSeries } from './red-series';
 import { registry, setServiceLabel } from './registry';
 import { startMetricsServer } from './server';
 
@@ -103,5 +104,15 @@ describe('metrics listener', () => {
   it('answers nothing else', async () => {
     expect((await fetch(`${base}/`)).status).toBe(404);
     expect((await fetch(`${base}/metrics`, { method: 'POST' })).status).toBe(404);
+  });
+});
+
+describe('RedSeries', () => {
+  it('keeps at most MAX_ROUTES route labels; any further route is counted as overflow', () => {
+    const s = new RedSeries('test_overflow_total', 'test_overflow_seconds');
+    for (let i = 0; i < MAX_ROUTES + 100; i++) s.record('GET', `/r/${i}`, '2xx', 0.001);
+    const series = [...s.series()];
+    expect(series).toHaveLength(MAX_ROUTES + 1);
+    expect(series.find((x) => x.labels.route === OVERFLOW)?.count).toBe(100);
   });
 });
