@@ -348,6 +348,8 @@ async function main() {
   const stack = await startStack({
     apps: APPS,
     nodeArgs,
+    // CHECKOUT_TRACING=0.1: every service and sidecar traces 10 % of new traces into a Jaeger of the run's own.
+    tracing: process.env.CHECKOUT_TRACING ? { sampleRate: Number(process.env.CHECKOUT_TRACING) } : undefined,
     appEnv: {
       catalog: { SEED_CATALOG_PRODUCTS: '50' },
       // Tokens outlive the run (default 300 s); one load generator is one address for the throttles.

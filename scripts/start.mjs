@@ -6,7 +6,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
-const { Stack, Mailpit, checkInfra, generateDevSecrets, readManifest, InfraUnreachableError } = require('@dbcarts/devstack');
+const {
+  Stack,
+  Mailpit,
+  Jaeger,
+  checkInfra,
+  generateDevSecrets,
+  readManifest,
+  InfraUnreachableError,
+} = require('@dbcarts/devstack');
 const { Prometheus, stackScrapeTargets } = require('@dbcarts/devstack');
 const { Sidecar } = require('@dbcarts/dapr');
 const mysql = require('mysql2/promise');
@@ -14,8 +22,12 @@ const mysql = require('mysql2/promise');
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const devDir = join(root, '.dev');
 const APPS = ['inventory', 'catalog', 'users', 'payments', 'promotions', 'orders', 'notifications', 'gateway'];
-const MAILPIT = { smtpPort: Number(process.env.MAILPIT_SMTP_PORT ?? 1025), httpPort: Number(process.env.MAILPIT_HTTP_PORT ?? 8025) };
+const MAILPIT = {
+  smtpPort: Number(process.env.MAILPIT_SMTP_PORT ?? 1025),
+  httpPort: Number(process.env.MAILPIT_HTTP_PORT ?? 8025),
+};
 const gatewayPort = Number(process.env.GATEWAY_PORT ?? 8080);
+const TRACING_SAMPLE_RATE = Number(process.env.TRACING_SAMPLE_RATE ?? 1);
 const profiles = (process.env.DAPR_PROFILE ?? '')
   .split(',')
   .map((s) => s.trim())
@@ -68,6 +80,27 @@ async function seedStock(stack) {
   return { products: page.total ?? 0, seeded, sku: page.items?.[0]?.sku };
 }
 
+/**
+ * Jaeger for the services' and sidecars' spans, unless TRACING=off. A dev stack samples every new
+ * trace by default (you want to see the request you just made); production samples 10 % (deploy/k8s).
+ */
+async function startJaeger() {
+  if (process.env.TRACING === 'off') return undefined;
+  try {
+    const jaeger = await Jaeger.start({
+      repoRoot: root,
+      logFile: join(devDir, 'logs', 'jaeger.log'),
+      configFile: join(devDir, 'jaeger.yaml'),
+      otlpHttpPort: Number(process.env.JAEGER_OTLP_PORT ?? 4318),
+      queryPort: Number(process.env.JAEGER_QUERY_PORT ?? 16686),
+    });
+    return jaeger;
+  } catch (err) {
+    say(`tracing off: ${err instanceof Error ? err.message : err} (TRACING=off skips Jaeger)`);
+    return undefined;
+  }
+}
+
 async function main() {
   const manifests = APPS.map((a) => readManifest(root, a));
   const infra = [...new Set(manifests.flatMap((m) => m.infra))];
@@ -81,6 +114,7 @@ async function main() {
         ...MAILPIT,
       })
     : undefined;
+  const jaeger = await startJaeger();
   say('checking Redis, MariaDB, RabbitMQ...');
   await checkInfra(infra);
   const secretsFile = ensureDevSecrets();
@@ -96,6 +130,7 @@ async function main() {
     profiles,
     ports: Object.fromEntries(manifests.map((m) => [m.appId, m.appId === 'gateway' ? gatewayPort : m.devPort])),
     metadata: { secretsFile, ...mailpit?.metadata },
+    tracing: jaeger ? { otlpAddress: jaeger.otlpAddress, sampleRate: TRACING_SAMPLE_RATE } : undefined,
     appEnv: { catalog: { SEED_CATALOG_PRODUCTS: process.env.SEED_CATALOG_PRODUCTS ?? '10000' } },
     env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
     // A service or sidecar that dies is named on the console (exit code, log file) and restarted with backoff.
@@ -116,6 +151,7 @@ async function main() {
     await stack.stop();
     await mailpit?.stop();
     await prometheus?.stop();
+    await jaeger?.stop();
     say('stopped.');
     process.exit(0);
   };
@@ -127,7 +163,15 @@ async function main() {
   say(
     `gateway:  http://127.0.0.1:${gatewayPort}  (try: curl http://127.0.0.1:${gatewayPort}/api/inventory/${seeded.sku ?? 'FSH-TEE-001'})`,
   );
-  if (mailpit) say(`mail:     ${mailpit.url}/api/v1/messages  (Mailpit: every email the store sends; SMTP on :${mailpit.smtpPort})`);
+  if (mailpit)
+    say(
+      `mail:     ${mailpit.url}/api/v1/messages  (Mailpit: every email the store sends; SMTP on :${mailpit.smtpPort})`,
+    );
+  if (jaeger) {
+    say(
+      `traces:   ${jaeger.queryUrl}/api/traces?service=gateway&limit=20  (Jaeger query API; ${TRACING_SAMPLE_RATE * 100}% of new traces sampled, TRACING_SAMPLE_RATE; TRACING=off for none)`,
+    );
+  }
   say(
     prometheus
       ? `metrics:  ${prometheus.url}  (Prometheus: every service and sidecar; Grafana dashboard: deploy/grafana/)`

@@ -223,9 +223,17 @@ export class Sidecar {
    * overrides as `metadata.cloudevent.<field>`; a plain `metadata.id` is ignored (every publish then
    * got a random id, so a re-published outbox row looked like a new event to every consumer).
    */
-  async publish(pubsub: string, topic: string, data: unknown, opts: { id?: string } = {}): Promise<void> {
+  async publish(
+    pubsub: string,
+    topic: string,
+    data: unknown,
+    opts: { id?: string; traceparent?: string } = {},
+  ): Promise<void> {
     const meta = opts.id ? `?metadata.cloudevent.id=${encodeURIComponent(opts.id)}` : '';
-    await this.request('pubsub', 'POST', `/v1.0/publish/${pubsub}/${topic}${meta}`, { body: data });
+    // A traceparent given (an outbox row's, written by an earlier request) wins over the current one:
+    // the sidecar puts it into the CloudEvent and the consumers' spans join that request's trace.
+    const headers = opts.traceparent ? { traceparent: opts.traceparent } : undefined;
+    await this.request('pubsub', 'POST', `/v1.0/publish/${pubsub}/${topic}${meta}`, { body: data, headers });
   }
 
   /**

@@ -23,6 +23,7 @@ export {
   type OutboxRelayOptions,
   outboxMigration,
   outboxTableSql,
+  outboxTraceparentMigration,
   type Publish,
 } from './outbox';
 export {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { currentTraceparent } from '@dbcarts/telemetry';
 import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { countPublished, measureOutbox } from './outbox-metrics';
 
@@ -17,7 +18,8 @@ export interface OutboxMessage {
   data: unknown;
 }
 
-export type Publish = (pubsub: string, topic: string, data: unknown, id: string) => Promise<void>;
+/** `traceparent`: the trace of the transaction that wrote the row, so its consumers join that trace. */
+export type Publish = (pubsub: string, topic: string, data: unknown, id: string, traceparent?: string) => Promise<void>;
 
 /** The table, created by each service's own migration (it lives in that service's database). */
 export function outboxTableSql(table = 'outbox'): string {
@@ -44,12 +46,39 @@ export function outboxMigration(name: string, table = 'outbox'): new () => Migra
   };
 }
 
+/**
+ * Adds the trace context column to an outbox made before it existed: a row published later, by a
+ * relay outside any request, still carries the trace of the request that wrote it (the consumers'
+ * spans then join the order's trace instead of starting traces of their own).
+ */
+export function outboxTraceparentMigration(name: string, table = 'outbox'): new () => MigrationInterface {
+  return class implements MigrationInterface {
+    name = name;
+    async up(q: QueryRunner): Promise<void> {
+      await q.query(`ALTER TABLE \`${table}\` ADD COLUMN IF NOT EXISTS traceparent VARCHAR(55) NULL`);
+    }
+    async down(q: QueryRunner): Promise<void> {
+      await q.query(`ALTER TABLE \`${table}\` DROP COLUMN traceparent`);
+    }
+  };
+}
+
 /** Adds messages to the outbox inside the caller's transaction (pass its EntityManager). */
 export async function appendToOutbox(manager: EntityManager, messages: OutboxMessage[], table = 'outbox') {
   if (!messages.length) return;
-  const values = messages.map(() => '(?, ?, ?, ?)').join(', ');
-  const params = messages.flatMap((m) => [m.id ?? randomUUID(), m.pubsub, m.topic, JSON.stringify(m.data ?? null)]);
-  await manager.query(`INSERT INTO \`${table}\` (event_id, pubsub, topic, payload) VALUES ${values}`, params);
+  const traceparent = currentTraceparent() ?? null;
+  const values = messages.map(() => '(?, ?, ?, ?, ?)').join(', ');
+  const params = messages.flatMap((m) => [
+    m.id ?? randomUUID(),
+    m.pubsub,
+    m.topic,
+    JSON.stringify(m.data ?? null),
+    traceparent,
+  ]);
+  await manager.query(
+    `INSERT INTO \`${table}\` (event_id, pubsub, topic, payload, traceparent) VALUES ${values}`,
+    params,
+  );
 }
 
 export interface OutboxRelayOptions {
@@ -68,6 +97,7 @@ interface Row {
   pubsub: string;
   topic: string;
   payload: string;
+  traceparent: string | null;
 }
 
 /**
@@ -144,14 +174,14 @@ export class OutboxRelay {
   private async publishBatch(runner: QueryRunner): Promise<number> {
     const table = this.opts.table ?? 'outbox';
     const rows: Row[] = await runner.query(
-      `SELECT seq, event_id, pubsub, topic, payload FROM \`${table}\` ORDER BY seq LIMIT ?`,
+      `SELECT seq, event_id, pubsub, topic, payload, traceparent FROM \`${table}\` ORDER BY seq LIMIT ?`,
       [this.opts.batch ?? 100],
     );
     const published: string[] = [];
     try {
       for (const row of rows) {
         // Stops at the first refusal: a later row never overtakes an earlier one.
-        await this.publish(row.pubsub, row.topic, JSON.parse(row.payload), row.event_id);
+        await this.publish(row.pubsub, row.topic, JSON.parse(row.payload), row.event_id, row.traceparent ?? undefined);
         published.push(row.seq);
       }
     } finally {

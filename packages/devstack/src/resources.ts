@@ -54,10 +54,32 @@ export function setMetadata(yaml: string, values: Record<string, string>): strin
   return out;
 }
 
-/** Copies dapr/config.yaml with the name-resolution database pointed at this stack's own file. */
-export function renderDaprConfig(repoRoot: string, outFile: string, nameResolutionDb: string): string {
-  const text = readFileSync(join(repoRoot, 'dapr', 'config.yaml'), 'utf8');
-  writeFileSync(outFile, text.replace(/(connectionString:\s*).*/, `$1${JSON.stringify(nameResolutionDb)}`));
+/** Where a stack's sidecars send spans, and the share of new traces they sample. */
+export interface TracingTarget {
+  /** host:port of an OTLP/HTTP receiver. */
+  otlpAddress: string;
+  /** 0..1; a call that arrives with a trace context follows its caller's decision. */
+  sampleRate: number;
+}
+
+/**
+ * Copies dapr/config.yaml with the name-resolution database pointed at this stack's own file and,
+ * when the stack traces, the sampling rate and collector set (the file samples nothing by default).
+ */
+export function renderDaprConfig(
+  repoRoot: string,
+  outFile: string,
+  nameResolutionDb: string,
+  tracing?: TracingTarget,
+): string {
+  let text = readFileSync(join(repoRoot, 'dapr', 'config.yaml'), 'utf8');
+  text = text.replace(/(connectionString:\s*).*/, `$1${JSON.stringify(nameResolutionDb)}`);
+  if (tracing) {
+    text = text
+      .replace(/(samplingRate:\s*).*/, `$1${JSON.stringify(String(tracing.sampleRate))}`)
+      .replace(/(endpointAddress:\s*).*/, `$1${JSON.stringify(tracing.otlpAddress)}`);
+  }
+  writeFileSync(outFile, text);
   return outFile;
 }
 

@@ -1,6 +1,7 @@
 import { currentRequestContext } from '@dbcarts/logging';
 import { context, propagation, trace } from '@opentelemetry/api';
 import type { NodeSDK } from '@opentelemetry/sdk-node';
+import { createSdk } from './sdk';
 
 let sdk: NodeSDK | undefined;
 
@@ -15,24 +16,7 @@ export function startTelemetry(serviceName: string): void {
   // With no collector, the SDK would only build spans to drop them (it cost ~30% of a cached read
   // here): trace context is then passed through from the incoming traceparent instead (below).
   if (sdk || process.env.OTEL_SDK_DISABLED === 'true' || (!endpoint && !process.env.OTEL_TRACES_SAMPLER)) return;
-  // Loaded only here: the SDK and what it pulls in (metrics, OTLP transformers, gRPC, protobuf) cost
-  // ~85 MB RSS per service and ~10 s of a 2-core dev start (scripts/footprint.mjs), for nothing while it
-  // is off. require, not import(): it must patch http and express synchronously, before they load.
-  const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
-  const { OTLPTraceExporter } =
-    require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
-  const { HttpInstrumentation } =
-    require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
-  const { ExpressInstrumentation } =
-    require('@opentelemetry/instrumentation-express') as typeof import('@opentelemetry/instrumentation-express');
-  sdk = new NodeSDK({
-    serviceName,
-    traceExporter: endpoint ? new OTLPTraceExporter() : undefined,
-    instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => req.url === '/healthz' }),
-      new ExpressInstrumentation(),
-    ],
-  });
+  sdk = createSdk(serviceName, endpoint);
   sdk.start();
 }
 
@@ -52,6 +36,11 @@ export function currentTraceId(traceparent?: string): string | undefined {
   }
   const tp = traceparent ?? currentRequestContext()?.traceparent;
   return tp ? TRACEPARENT.exec(tp)?.[1] : undefined;
+}
+
+/** The W3C traceparent of the active span (or of the incoming request when the SDK is off). */
+export function currentTraceparent(): string | undefined {
+  return traceHeaders().traceparent;
 }
 
 /** W3C trace headers to pass on through Dapr calls made with fetch. */

@@ -4,7 +4,15 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Sidecar } from '@dbcarts/dapr';
-import { checkInfra, deleteJetStream, generateDevSecrets, LOCAL_INFRA, readManifest, Stack } from '@dbcarts/devstack';
+import {
+  checkInfra,
+  deleteJetStream,
+  generateDevSecrets,
+  Jaeger,
+  LOCAL_INFRA,
+  readManifest,
+  Stack,
+} from '@dbcarts/devstack';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import { startTestMailpit, type TestMailpit } from './mailpit';
@@ -27,6 +35,8 @@ export interface TestStackOptions {
   replicas?: Record<string, number>;
   /** Component metadata to set, `file.yaml#name` → value (e.g. point `cache` at its own Redis). */
   metadata?: Record<string, string>;
+  /** A Jaeger of the run's own receives every app's and sidecar's spans; 1 samples every new trace. */
+  tracing?: { sampleRate: number };
 }
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -59,6 +69,8 @@ export class TestStack {
     private readonly stream?: string,
     /** The run's Mailpit, when an app's manifest asks for one (`"infra": ["mailpit"]`). */
     readonly mailpit?: TestMailpit,
+    /** The run's Jaeger (`tracing` option): its query API at `jaeger.queryUrl`. */
+    readonly jaeger?: Jaeger,
   ) {}
 
   static async start(opts: TestStackOptions): Promise<TestStack> {
@@ -88,8 +100,16 @@ export class TestStack {
     const stream = opts.profiles?.includes('pubsub-nats') ? `dbcarts_${runId}` : undefined;
     let stack: Stack;
     let mailpit: TestMailpit | undefined;
+    let jaeger: Jaeger | undefined;
     try {
       if (manifests.some((m) => m.mailpit)) mailpit = await startTestMailpit(repoRoot, runDir);
+      if (opts.tracing) {
+        jaeger = await Jaeger.start({
+          repoRoot,
+          logFile: join(runDir, 'jaeger.log'),
+          configFile: join(runDir, 'jaeger.yaml'),
+        });
+      }
       stack = await Stack.start({
         repoRoot,
         apps: opts.apps,
@@ -119,13 +139,16 @@ export class TestStack {
         // TEST_DAPR_LOG_LEVEL=debug: the sidecars say why they retried or refused (they log warnings only by default).
         daprLogLevel: process.env.TEST_DAPR_LOG_LEVEL,
         replicas: opts.replicas,
+        tracing:
+          jaeger && opts.tracing ? { otlpAddress: jaeger.otlpAddress, sampleRate: opts.tracing.sampleRate } : undefined,
       });
     } catch (e) {
       await mailpit?.stop();
+      await jaeger?.stop();
       await cleanup(runId, redisDb, databases, vhost, stream);
       throw e;
     }
-    return new TestStack(stack, runId, redisDb, databases, vhost, secrets, stream, mailpit);
+    return new TestStack(stack, runId, redisDb, databases, vhost, secrets, stream, mailpit, jaeger);
   }
 
   /** The run's own MariaDB database of a service, by the name its manifest gives (e.g. `catalog`). */
@@ -169,6 +192,7 @@ export class TestStack {
     try {
       await this.stack.stop();
       await this.mailpit?.stop();
+      await this.jaeger?.stop();
     } finally {
       await cleanup(this.runId, this.redisDb, this.databases, this.vhost, this.stream);
     }

@@ -40,9 +40,13 @@ async function main(): Promise<void> {
   });
 
   // Product writes commit their catalog.product-changed rows; the relay publishes them after.
-  const relay = new OutboxRelay(ds, (pubsub, topic, data, id) => sidecar.publish(pubsub, topic, data, { id }), {
-    onError: (err) => log.warn({ err }, 'outbox relay: publish failed; retrying'),
-  });
+  const relay = new OutboxRelay(
+    ds,
+    (pubsub, topic, data, id, traceparent) => sidecar.publish(pubsub, topic, data, { id, traceparent }),
+    {
+      onError: (err) => log.warn({ err }, 'outbox relay: publish failed; retrying'),
+    },
+  );
   relay.start();
   container.register(CATALOG.Products, { useValue: new TypeormProductRepository(ds, () => relay.wake()) });
   container.register(CATALOG.Cache, { useValue: new DaprProductCacheAdapter(sidecar) });

@@ -66,10 +66,14 @@ async function main(): Promise<void> {
   await ds.initialize();
   await underMigrationLock(ds, () => ds.runMigrations({ transaction: 'each' }));
 
-  const relay = new OutboxRelay(ds, (pubsub, topic, data, id) => sidecar.publish(pubsub, topic, data, { id }), {
-    pollMs: config.OUTBOX_POLL_MS,
-    onError: (err) => log.warn({ err }, 'outbox relay: publish failed; retrying'),
-  });
+  const relay = new OutboxRelay(
+    ds,
+    (pubsub, topic, data, id, traceparent) => sidecar.publish(pubsub, topic, data, { id, traceparent }),
+    {
+      pollMs: config.OUTBOX_POLL_MS,
+      onError: (err) => log.warn({ err }, 'outbox relay: publish failed; retrying'),
+    },
+  );
   const wake = config.OUTBOX_WAKE_ON_COMMIT ? () => relay.wake() : () => undefined;
   container.register(ORDERS.Orders, { useValue: new SqlOrderRepository(ds, wake) });
   container.register(ORDERS.Stock, { useValue: new InventoryStockAdapter(createInventoryClient(sidecar)) });

@@ -57,9 +57,13 @@ async function main(): Promise<void> {
   });
 
   // Step changes commit their payments.* rows; the relay publishes them after, with the row's event id.
-  const relay = new OutboxRelay(ds, (pubsub, topic, data, id) => sidecar.publish(pubsub, topic, data, { id }), {
-    onError: (err) => log.warn({ err }, 'outbox relay: publish failed; retrying'),
-  });
+  const relay = new OutboxRelay(
+    ds,
+    (pubsub, topic, data, id, traceparent) => sidecar.publish(pubsub, topic, data, { id, traceparent }),
+    {
+      onError: (err) => log.warn({ err }, 'outbox relay: publish failed; retrying'),
+    },
+  );
   relay.start();
 
   const timeoutMs = config.PAYMENT_PROVIDER_TIMEOUT_MS;

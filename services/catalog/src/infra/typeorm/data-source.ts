@@ -6,6 +6,7 @@ import { CreateCatalog1764000000000 } from './migrations/1764000000000-create-ca
 import { ProductDetails1764100000000 } from './migrations/1764100000000-product-details';
 import { AvailabilityReadModel1764200000000 } from './migrations/1764200000000-availability-read-model';
 import { Outbox1764300000000 } from './migrations/1764300000000-outbox';
+import { OutboxTraceparent1764400000000 } from './migrations/1764400000000-outbox-traceparent';
 import { ProductEntity } from './product.entity';
 
 // Every query bounded (DEFAULT_DATABASE_BOUNDS); a database that does not answer is the catalog being unavailable.
@@ -26,6 +27,7 @@ export function createCatalogDataSource(url: string): DataSource {
       ProductDetails1764100000000,
       AvailabilityReadModel1764200000000,
       Outbox1764300000000,
+      OutboxTraceparent1764400000000,
     ],
     migrationsTableName: 'catalog_migrations',
     synchronize: false,

@@ -3,6 +3,7 @@ import { DependencyUnavailableError } from '@dbcarts/errors';
 import { DataSource } from 'typeorm';
 import { CreateOrders1765000000000 } from './migrations/1765000000000-create-orders';
 import { DeadLetters1765100000000 } from './migrations/1765100000000-dead-letters';
+import { OutboxTraceparent1765200000000 } from './migrations/1765200000000-outbox-traceparent';
 
 // Every query bounded (DEFAULT_DATABASE_BOUNDS); a database that does not answer is orders being unavailable.
 const OrdersDataSource = withQueryBounds(DataSource, {
@@ -17,7 +18,7 @@ export function createOrdersDataSource(url: string): DataSource {
     type: 'mysql',
     url,
     entities: [],
-    migrations: [CreateOrders1765000000000, DeadLetters1765100000000],
+    migrations: [CreateOrders1765000000000, DeadLetters1765100000000, OutboxTraceparent1765200000000],
     migrationsTableName: 'orders_migrations',
     synchronize: false,
     timezone: 'Z',

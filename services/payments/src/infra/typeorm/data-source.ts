@@ -5,6 +5,7 @@ import { CreatePayments1765100000000 } from './migrations/1765100000000-create-p
 import { Outbox1765100000001 } from './migrations/1765100000001-outbox';
 import { WebhookEvents1765100000002 } from './migrations/1765100000002-webhook-events';
 import { CaptureRef1765100000003 } from './migrations/1765100000003-capture-ref';
+import { OutboxTraceparent1765100000004 } from './migrations/1765100000004-outbox-traceparent';
 
 // Every query bounded like the other services' (DEFAULT_DATABASE_BOUNDS): a database that does not
 // answer is payments being unavailable, never a request hanging on it.
@@ -24,7 +25,13 @@ export function createPaymentsDataSource(url: string, poolSize = DEFAULT_DATABAS
     type: 'mysql',
     url,
     entities: [],
-    migrations: [CreatePayments1765100000000, Outbox1765100000001, WebhookEvents1765100000002, CaptureRef1765100000003],
+    migrations: [
+      CreatePayments1765100000000,
+      Outbox1765100000001,
+      WebhookEvents1765100000002,
+      CaptureRef1765100000003,
+      OutboxTraceparent1765100000004,
+    ],
     migrationsTableName: 'payments_migrations',
     synchronize: false,
     timezone: 'Z',
