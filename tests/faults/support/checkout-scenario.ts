@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { FaultStack } from './fault-stack';
 import { eventsApplied, orderInvariants, settled } from './invariants';
-import { type Attempt, burst, checkout, customers, type Payment, stockedSkus, tally } from './load';
+import { type Attempt, burst, checkout, classify, customers, type Payment, stockedSkus, tally } from './load';
 import { type Check, type Invariant, record, type ScenarioResult } from './report';
 
 // The shape of every checkout scenario: stock a few SKUs, start a burst of real checkouts through
@@ -49,6 +49,19 @@ export async function runCheckoutScenario(fs: FaultStack, s: CheckoutScenario): 
   ]);
   await settled(fs, s.settleMs);
   await eventsApplied(fs, 30_000);
+  // Each unanswered checkout resolved as its client would: the same request under the same key
+  // answers what became of it (a replay), once every order settled.
+  const open = attempts.map((a, i) => ({ a, i })).filter(({ a }) => a.outcome === 'indeterminate');
+  const replays = await Promise.all(
+    open.map(({ a, i }) =>
+      checkout(fs.api, skus[i % skus.length] as string, buyers[i % buyers.length]?.token as string, a.key, s.payment),
+    ),
+  );
+  const lateIds = replays.filter((r) => r.status === 201).map((r) => r.body?.id as string);
+  // A stored answer replayed is definite whatever its status (a 503 ORDER.ABANDONED says the order was undone).
+  const unresolved = replays.filter(
+    (r) => classify(r) === 'indeterminate' && r.headers.get('idempotent-replayed') !== 'true',
+  );
   // Every kept order shipped, each twice at once (a retried request, a double click): one capture.
   const placed = await fs.sql<{ id: string }>("SELECT id FROM `{orders}`.orders WHERE status = 'confirmed'");
   const shipped = await burst(placed.length * 2, 8, (i) =>
@@ -58,6 +71,19 @@ export async function runCheckoutScenario(fs: FaultStack, s: CheckoutScenario): 
   await eventsApplied(fs, 30_000);
   const acknowledged = attempts.filter((a) => a.outcome === 'acknowledged').map((a) => a.answer?.body?.id as string);
   const checks = await orderInvariants(fs, acknowledged, Object.fromEntries(skus.map((sku) => [sku, s.onHand])));
+  const lost = checks['no lost acknowledged order'] as Check;
+  const lateLost = lateIds.filter((id) => !acknowledged.includes(id));
+  checks['no lost acknowledged order'] = {
+    ok: lost.ok && unresolved.length === 0,
+    detail: `${lost.detail}; ${open.length} unanswered, on retry with their key: ${lateIds.length} placed, ${replays.length - lateIds.length - unresolved.length} refused, ${unresolved.length} still unknown`,
+  };
+  if (lateLost.length) {
+    const late = await orderInvariants(fs, lateLost, {});
+    checks['no lost acknowledged order'] = {
+      ok: (checks['no lost acknowledged order'] as Check).ok && (late['no lost acknowledged order'] as Check).ok,
+      detail: `${checks['no lost acknowledged order']?.detail}; late: ${late['no lost acknowledged order']?.detail}`,
+    };
+  }
   for (const [name, c] of Object.entries((await s.extra?.()) ?? {}) as [Invariant, Check][]) {
     const base = checks[name];
     checks[name] = base ? { ok: base.ok && c.ok, detail: `${base.detail}; ${c.detail}` } : c;
