@@ -46,4 +46,16 @@ describe('supervision', () => {
     },
     90_000,
   );
+
+  it('kill -9 of placement: named, restarted on its ports, the stack keeps answering', async () => {
+    lines.length = 0;
+    process.kill(stack.stack.placementProcess?.pid as number, 'SIGKILL');
+    await within(5_000, async () => lines.length > 0);
+    expect(lines[0]).toMatch(
+      /^placement exited unexpectedly \(killed by SIGKILL \(exit code 137\)\); log: .*placement\.log;/,
+    );
+    await within(60_000, async () => lines.some((l) => l.startsWith('placement restarted and answering')));
+    expect(stack.stack.placementProcess?.running).toBe(true);
+    expect(await catalogAnswers()).toBe(true);
+  }, 90_000);
 });
