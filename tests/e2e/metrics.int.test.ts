@@ -156,11 +156,12 @@ describe('metrics', () => {
     expect([...queried].filter((n) => !names.has(n as string))).toEqual([]);
   });
 
-  it('a Prometheus of the stack scrapes every app and every sidecar (up == 1) and reads the saga counter', async () => {
+  it('a Prometheus of the stack scrapes every app, sidecar and control-plane process (up == 1) and reads the saga counter', async () => {
     // ensure-infra.sh installs it (CI included): a missing binary is a failure, not a skip.
     expect(findPrometheusBinary(), 'prometheus on PATH (bash scripts/ensure-infra.sh)').toBeDefined();
     const targets = stackScrapeTargets(stack.stack);
-    expect(targets).toHaveLength(APPS.length * 2);
+    // Every app and its sidecar, placement and the scheduler (inventory's reminders need it).
+    expect(targets).toHaveLength(APPS.length * 2 + 2);
     const prometheus = await Prometheus.start({
       logFile: join(stack.stack.logDir, 'prometheus.log'),
       dataDir: mkdtempSync(join(tmpdir(), 'dbcarts-prometheus-')),

@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { renderPrometheusConfig } from './prometheus';
 
 describe('renderPrometheusConfig', () => {
-  it('puts every app on the dbcarts job (/metrics) and every sidecar on the daprd job (/), labelled by app', () => {
+  it('puts every app on the dbcarts job (/metrics) and every sidecar on the daprd job (/), placement and scheduler on dapr-control-plane (/), labelled by app', () => {
     const config = JSON.parse(
       renderPrometheusConfig(
         [
           { job: 'dbcarts', app: 'gateway', address: '127.0.0.1:4001' },
           { job: 'daprd', app: 'gateway', address: '127.0.0.1:4002' },
           { job: 'dbcarts', app: 'orders#1', address: '127.0.0.1:4003' },
+          { job: 'dapr-control-plane', app: 'placement', address: '127.0.0.1:4004' },
         ],
         2,
       ),
@@ -27,6 +28,11 @@ describe('renderPrometheusConfig', () => {
         job_name: 'daprd',
         metrics_path: '/',
         static_configs: [{ targets: ['127.0.0.1:4002'], labels: { app: 'gateway' } }],
+      },
+      {
+        job_name: 'dapr-control-plane',
+        metrics_path: '/',
+        static_configs: [{ targets: ['127.0.0.1:4004'], labels: { app: 'placement' } }],
       },
     ]);
   });

@@ -22,9 +22,9 @@ export interface PrometheusOptions {
 }
 
 export interface ScrapeTarget {
-  /** `dbcarts` (an app's own metrics) or `daprd` (its sidecar's). */
-  job: 'dbcarts' | 'daprd';
-  /** The Dapr app id; a replica is `app#1`. */
+  /** `dbcarts` (an app's own metrics), `daprd` (its sidecar's), `dapr-control-plane` (placement, scheduler). */
+  job: 'dbcarts' | 'daprd' | 'dapr-control-plane';
+  /** The Dapr app id (a replica is `app#1`), or the control-plane process's name. */
   app: string;
   address: string;
 }
@@ -47,9 +47,14 @@ export function findPrometheusBinary(): string | undefined {
   return undefined;
 }
 
-/** Every app instance's metrics listener and its sidecar's, as scrape targets. */
+/** Every app instance's metrics listener and its sidecar's, and placement's and the scheduler's. */
 export function stackScrapeTargets(stack: Stack): ScrapeTarget[] {
-  return stack.opts.apps.flatMap((appId) =>
+  const controlPlane = Object.entries(stack.controlPlaneMetricsPorts).map(([app, port]) => ({
+    job: 'dapr-control-plane' as const,
+    app,
+    address: `127.0.0.1:${port}`,
+  }));
+  const apps = stack.opts.apps.flatMap((appId) =>
     Array.from({ length: stack.opts.replicas?.[appId] ?? 1 }, (_, i) => {
       const ep = stack.endpoints(appId, i);
       const app = i === 0 ? appId : `${appId}#${i}`;
@@ -59,13 +64,14 @@ export function stackScrapeTargets(stack: Stack): ScrapeTarget[] {
       ];
     }).flat(),
   );
+  return [...apps, ...controlPlane];
 }
 
 /** The scrape configuration: JSON, which is YAML too, so no YAML writer is needed. */
 export function renderPrometheusConfig(targets: ScrapeTarget[], intervalSeconds = 5): string {
   const job = (name: ScrapeTarget['job']) => ({
     job_name: name,
-    metrics_path: name === 'daprd' ? '/' : '/metrics',
+    metrics_path: name === 'dbcarts' ? '/metrics' : '/',
     static_configs: targets
       .filter((t) => t.job === name)
       .map((t) => ({ targets: [t.address], labels: { app: t.app } })),
@@ -73,7 +79,7 @@ export function renderPrometheusConfig(targets: ScrapeTarget[], intervalSeconds 
   return `${JSON.stringify(
     {
       global: { scrape_interval: `${intervalSeconds}s`, scrape_timeout: `${Math.min(intervalSeconds, 5)}s` },
-      scrape_configs: [job('dbcarts'), job('daprd')],
+      scrape_configs: [job('dbcarts'), job('daprd'), job('dapr-control-plane')],
     },
     null,
     2,

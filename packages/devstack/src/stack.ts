@@ -71,6 +71,8 @@ export class Stack {
   private scheduler?: ManagedProcess;
   private placementPort = 0;
   private schedulerPort = 0;
+  /** Metrics ports of placement and the scheduler (once started), for a scraper. */
+  readonly controlPlaneMetricsPorts: Record<string, number> = {};
   private readonly apps = new Map<string, RunningApp>();
   private resourcesDir = '';
   private configFile = '';
@@ -168,23 +170,20 @@ export class Stack {
   private async startPlacement(): Promise<void> {
     const [port, raft, health, metrics] = (await freePorts(4)) as [number, number, number, number];
     this.placementPort = port;
+    this.controlPlaneMetricsPorts.placement = metrics;
     this.placement = new ManagedProcess({
       name: 'placement',
       command: this.bins.placement,
       args: [...controlPlaneArgs('p0', port, health, metrics), '--initial-cluster', `p0=127.0.0.1:${raft}`],
       logFile: join(this.logDir, 'placement.log'),
     }).start();
-    const healthy = () => waitForHttp(`http://127.0.0.1:${health}/healthz`, this.placement, this.timeout);
-    this.supervisor?.watch(this.placement, async () => {
-      this.placement?.start();
-      await healthy();
-    });
-    await healthy();
+    await waitForHttp(`http://127.0.0.1:${health}/healthz`, this.placement, this.timeout);
   }
 
   private async startScheduler(): Promise<void> {
     const [port, health, metrics, client, peer] = (await freePorts(5)) as [number, number, number, number, number];
     this.schedulerPort = port;
+    this.controlPlaneMetricsPorts.scheduler = metrics;
     this.scheduler = new ManagedProcess({
       name: 'scheduler',
       command: this.bins.scheduler,
@@ -199,12 +198,7 @@ export class Stack {
       ],
       logFile: join(this.logDir, 'scheduler.log'),
     }).start();
-    const healthy = () => waitForHttp(`http://127.0.0.1:${health}/healthz`, this.scheduler, this.timeout);
-    this.supervisor?.watch(this.scheduler, async () => {
-      this.scheduler?.start();
-      await healthy();
-    });
-    await healthy();
+    await waitForHttp(`http://127.0.0.1:${health}/healthz`, this.scheduler, this.timeout);
   }
 
   /** Starts (or restarts) one instance of an app and its sidecar, and waits until both answer. */
@@ -322,10 +316,6 @@ export class Stack {
     const app = this.apps.get(instanceKey(appId, instance))?.app;
     await app?.stop(graceMs);
     return app?.exitCode;
-  }
-
-  get placementProcess(): ManagedProcess | undefined {
-    return this.placement;
   }
 
   /** The processes of one instance (a test that kills one from outside, as a crash would). */
