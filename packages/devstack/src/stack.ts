@@ -177,7 +177,12 @@ export class Stack {
       args: [...controlPlaneArgs('p0', port, health, metrics), '--initial-cluster', `p0=127.0.0.1:${raft}`],
       logFile: join(this.logDir, 'placement.log'),
     }).start();
-    await waitForHttp(`http://127.0.0.1:${health}/healthz`, this.placement, this.timeout);
+    const healthy = () => waitForHttp(`http://127.0.0.1:${health}/healthz`, this.placement, this.timeout);
+    this.supervisor?.watch(this.placement, async () => {
+      this.placement?.start();
+      await healthy();
+    });
+    await healthy();
   }
 
   private async startScheduler(): Promise<void> {
@@ -198,7 +203,12 @@ export class Stack {
       ],
       logFile: join(this.logDir, 'scheduler.log'),
     }).start();
-    await waitForHttp(`http://127.0.0.1:${health}/healthz`, this.scheduler, this.timeout);
+    const healthy = () => waitForHttp(`http://127.0.0.1:${health}/healthz`, this.scheduler, this.timeout);
+    this.supervisor?.watch(this.scheduler, async () => {
+      this.scheduler?.start();
+      await healthy();
+    });
+    await healthy();
   }
 
   /** Starts (or restarts) one instance of an app and its sidecar, and waits until both answer. */
@@ -316,6 +326,10 @@ export class Stack {
     const app = this.apps.get(instanceKey(appId, instance))?.app;
     await app?.stop(graceMs);
     return app?.exitCode;
+  }
+
+  get placementProcess(): ManagedProcess | undefined {
+    return this.placement;
   }
 
   /** The processes of one instance (a test that kills one from outside, as a crash would). */
