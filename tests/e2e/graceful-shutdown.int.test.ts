@@ -130,8 +130,9 @@ describe('SIGTERM to orders during a checkout burst', () => {
     const tally: Record<string, Record<string, number>> = {};
     for (const a of attempts) {
       const key = `${a.answer?.status} ${a.answer?.body?.code ?? ''}`.trim();
-      const p = (tally[phase(a)] ??= {});
+      const p = tally[phase(a)] ?? {};
       p[key] = (p[key] ?? 0) + 1;
+      tally[phase(a)] = p;
     }
     console.log(
       `[graceful-shutdown] ${attempts.length} attempts, ${acked()} acknowledged; SIGTERM→exit ${down - sigterm} ms; ` +
