@@ -1,7 +1,17 @@
 import { expect } from 'vitest';
 import type { FaultStack } from './fault-stack';
 import { eventsApplied, orderInvariants, settled } from './invariants';
-import { type Attempt, burst, checkout, classify, customers, type Payment, stockedSkus, tally } from './load';
+import {
+  answersByCode,
+  type Attempt,
+  burst,
+  checkout,
+  classify,
+  customers,
+  type Payment,
+  stockedSkus,
+  tally,
+} from './load';
 import { type Check, type Invariant, record, type ScenarioResult } from './report';
 
 // The shape of every checkout scenario: stock a few SKUs, start a burst of real checkouts through
@@ -94,6 +104,7 @@ export async function runCheckoutScenario(fs: FaultStack, s: CheckoutScenario): 
     tally: tally(attempts),
     checks,
     seconds: (Date.now() - started) / 1000,
+    notes: `answers: ${answersByCode(attempts)}`,
   };
   record(result);
   return { result, attempts };

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { startDrop } from '../../support/api';
 import type { FaultStack } from './fault-stack';
 import { dropInvariants, stockOf } from './invariants';
-import { type Attempt, burst, claim, stockedSkus, tally } from './load';
+import { answersByCode, type Attempt, burst, claim, stockedSkus, tally } from './load';
 import { record, type ScenarioResult } from './report';
 
 // The shape of every drop scenario: one SKU with a running drop, a burst of claims (one customer
@@ -81,6 +81,7 @@ export async function runDropScenario(fs: FaultStack, s: DropScenario): Promise<
     tally: tally(attempts),
     checks,
     seconds: (Date.now() - started) / 1000,
+    notes: `answers: ${answersByCode(attempts)}`,
   };
   record(result);
   return { result, attempts, answeredAt };

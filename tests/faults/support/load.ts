@@ -110,3 +110,13 @@ export async function customers(api: Api, n: number, prefix: string): Promise<{ 
   const run = randomUUID().slice(0, 8);
   return Promise.all(Array.from({ length: n }, (_, i) => newCustomer(api, `${prefix}-${run}-${i}`)));
 }
+
+/** How the answers went, by status and problem code: `201 ×537, 409 FLASH_SALE.SOLD_OUT ×899, ...`. */
+export function answersByCode(attempts: readonly Attempt[]): string {
+  const counts = new Map<string, number>();
+  for (const a of attempts) {
+    const k = a.answer ? `${a.answer.status}${a.answer.body?.code ? ` ${a.answer.body.code}` : ''}` : 'no answer';
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  return [...counts].map(([k, n]) => `${k} ×${n}`).join(', ');
+}

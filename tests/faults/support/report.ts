@@ -38,6 +38,8 @@ export interface ScenarioResult {
   /** Invariants this scenario exercises; the others print as "-". */
   checks: Partial<Record<Invariant, Check>>;
   seconds: number;
+  /** Printed under the row: e.g. the answers by status and code. */
+  notes?: string;
 }
 
 export const RESULTS_FILE =
@@ -84,7 +86,8 @@ export function record(r: ScenarioResult): void {
   const details = Object.entries(r.checks)
     .map(([name, c]) => `  ${c?.ok ? 'held  ' : 'BROKEN'} ${name}${c?.detail ? `: ${c.detail}` : ''}`)
     .join('\n');
-  process.stdout.write(`\n[fault] ${r.scenario}\n${tableHeader()}${tableRow(r)}${details}\n`);
+  const notes = r.notes ? `\n  ${r.notes}` : '';
+  process.stdout.write(`\n[fault] ${r.scenario}\n${tableHeader()}${tableRow(r)}${details}${notes}\n`);
 }
 
 export function readResults(): string {
