@@ -56,7 +56,8 @@ describe('fault 5: payment provider slow, then failing, then back', () => {
     let backAt = Infinity;
     const { result, attempts } = await runCheckoutScenario(fs, {
       scenario: '5 payment provider slow, failing, back',
-      injection: `Toxiproxy to stripe-mock: latency 3 s (timeout ${TIMEOUT_MS} ms) 7 s, proxy disabled 6 s, restored`,
+      injection: () =>
+        `Toxiproxy to stripe-mock: latency 3 s (timeout ${TIMEOUT_MS} ms) 7 s, proxy disabled 6 s, restored; breaker states seen: ${[...states].map((v) => ['closed', 'half-open', 'open'][v]).join(', ')}`,
       payment: { provider: 'stripe', token: 'pm_card_visa' },
       orders: 70,
       concurrency: 4,
