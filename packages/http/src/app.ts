@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger, type Logger, runWithRequestContext } from '@dbcarts/logging';
-import { redMetrics, setServiceLabel } from '@dbcarts/metrics';
-import { currentTraceId } from '@dbcarts/telemetry';
+import { redMetrics, routeTemplate, setServiceLabel, UNMATCHED } from '@dbcarts/metrics';
+import { currentTraceId, requestTracing } from '@dbcarts/telemetry';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { DEFAULT_REQUEST_DEADLINE_MS, requestDeadline } from './deadline';
@@ -51,6 +51,8 @@ export function createHttpApp(opts: AppOptions): Express {
   // RED metrics of every request, first so they time everything after; GET /metrics is served on
   // METRICS_PORT by serve(), never on this (possibly public) app.
   setServiceLabel(opts.service);
+  // The request's server span first, so everything after (metrics, logs, sidecar calls) is inside it.
+  app.use(requestTracing((req) => matchedRoute(req as Request)));
   app.use(redMetrics());
   app.use(helmet({ contentSecurityPolicy: false }));
 
@@ -105,4 +107,10 @@ export function createHttpApp(opts: AppOptions): Express {
 
 function notFound(req: Request, res: Response): void {
   sendProblem(res, problem(404, 'ROUTE.NOT_FOUND', 'Not found', `No route for ${req.method} ${req.path}`));
+}
+
+/** The route template a request matched, for its span's name; none when no route did (404s, 429s). */
+function matchedRoute(req: Request): string | undefined {
+  const route = routeTemplate(req);
+  return route === UNMATCHED ? undefined : route;
 }

@@ -1,6 +1,8 @@
 import { currentRequestContext } from '@dbcarts/logging';
 import { context, propagation, trace } from '@opentelemetry/api';
 import type { NodeSDK } from '@opentelemetry/sdk-node';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tracedRequests } from './request-tracing';
 import { createSdk } from './sdk';
 
 let sdk: NodeSDK | undefined;
@@ -18,6 +20,16 @@ export function startTelemetry(serviceName: string): void {
   if (sdk || process.env.OTEL_SDK_DISABLED === 'true' || (!endpoint && !process.env.OTEL_TRACES_SAMPLER)) return;
   sdk = createSdk(serviceName, endpoint);
   sdk.start();
+}
+
+/**
+ * The first middleware of every service's app: each request's server span (request-tracing.ts), or
+ * nothing at all while tracing is off. `routeOf` names the span by the matched route's template.
+ */
+export function requestTracing(
+  routeOf: (req: IncomingMessage) => string | undefined,
+): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
+  return sdk ? tracedRequests(routeOf) : (_req, _res, next) => next();
 }
 
 /** Flushes and stops telemetry; the service's shutdown sequence calls it last. */

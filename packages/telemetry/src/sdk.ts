@@ -4,21 +4,21 @@ import type { NodeSDK } from '@opentelemetry/sdk-node';
 type Tracing = typeof import('@opentelemetry/sdk-node').tracing;
 type Sampler = InstanceType<Tracing['ParentBasedSampler']>;
 
-const UNTRACED = /^\/(healthz|readyz|metrics)(\?|$)/;
-
 /**
  * The SDK as every service runs it. Loaded only here, when tracing is on: the SDK and what it pulls in
  * cost ~85 MB RSS per service and ~10 s of a 2-core dev start (scripts/footprint.mjs), for nothing
- * while it is off. require, not import(): it must patch http, express and mysql2 synchronously,
- * before they load.
+ * while it is off. require, not import(): it must patch mysql2 synchronously, before it loads.
+ * Every service's server spans come from requestTracing (request-tracing.ts); the SDK adds the
+ * database statements inside them.
  *
  * Why the SDK once cost ~30 % of a cached read here (issue 12), and what this leaves out because of it:
  * - NodeSDK's defaults export METRICS and LOGS over OTLP too (OTEL_METRICS_EXPORTER/OTEL_LOGS_EXPORTER
  *   default to otlp): every request then also fed the HTTP instrumentation's duration histograms.
  *   Metrics are prom-client's (@dbcarts/metrics); logs are pino's. Here: traces only.
  * - express instrumentation makes a span per middleware layer (helmet, request id, deadline, json,
- *   guard... ~10 per request): only the request handler's span is kept, and the route template still
- *   names the HTTP span ("POST /api/orders").
+ *   guard... ~10 per request), and with the http instrumentation it did its work for every request,
+ *   sampled or not (profiled: ~75 % of a cached read's CPU at 10 %). Neither is used: the server span
+ *   is ours (request-tracing.ts), made after the sampler decided.
  * - the default sampler is always-on: every request built and exported a trace. Here a ratio
  *   (OTEL_TRACES_SAMPLER_ARG, 0.1 in deploy/k8s) decides for traces that start here, and a request
  *   that arrives with a trace context follows its caller's decision (parent-based), so a trace is
@@ -30,10 +30,6 @@ export function createSdk(serviceName: string, endpoint: string | undefined): No
   const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { OTLPTraceExporter } =
     require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
-  const { HttpInstrumentation } =
-    require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
-  const { ExpressInstrumentation, ExpressLayerType } =
-    require('@opentelemetry/instrumentation-express') as typeof import('@opentelemetry/instrumentation-express');
   const { MySQL2Instrumentation } =
     require('@opentelemetry/instrumentation-mysql2') as typeof import('@opentelemetry/instrumentation-mysql2');
 
@@ -45,12 +41,6 @@ export function createSdk(serviceName: string, endpoint: string | undefined): No
     logRecordProcessors: [],
     resourceDetectors: [],
     instrumentations: [
-      new HttpInstrumentation({
-        // Probes and scrapes are not requests anyone traces; outgoing calls are the sidecar's spans.
-        ignoreIncomingRequestHook: (req) => UNTRACED.test(req.url ?? ''),
-        disableOutgoingRequestInstrumentation: true,
-      }),
-      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER] }),
       // Each statement a span of its own, so a slow checkout shows WHICH commit or lock wait was slow.
       // Masked: the statement's text is recorded, never its values (emails, addresses, hashes).
       new MySQL2Instrumentation({ maskStatement: true }),

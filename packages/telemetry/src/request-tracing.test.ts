@@ -1,0 +1,85 @@
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { tracing } from '@opentelemetry/sdk-node';
+import express from 'express';
+import request from 'supertest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { tracedRequests } from './request-tracing';
+import { requestSampler } from './sdk';
+
+// The real API, sampler and span processing, with spans kept in memory instead of sent to Jaeger.
+const exporter = new tracing.InMemorySpanExporter();
+let ratio = 1;
+const provider = new tracing.BasicTracerProvider({
+  sampler: { shouldSample: (...a) => requestSampler(ratio).shouldSample(...a), toString: () => 'test' },
+  spanProcessors: [new tracing.SimpleSpanProcessor(exporter)],
+});
+
+beforeAll(() => {
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  trace.setGlobalTracerProvider(provider);
+});
+afterAll(() => {
+  trace.disable();
+  context.disable();
+  propagation.disable();
+});
+beforeEach(() => exporter.reset());
+
+/** An app whose handler answers with the traceparent it would send on to its sidecar. */
+function app() {
+  const a = express();
+  a.use(tracedRequests((req) => (req as express.Request).route?.path));
+  const onward = () => {
+    const carrier: Record<string, string> = {};
+    propagation.inject(context.active(), carrier);
+    return carrier.traceparent ?? '';
+  };
+  a.get('/api/products/:id', (_req, res) => res.json({ onward: onward() }));
+  a.get('/boom/:id', (_req, res) => res.status(503).json({ onward: onward() }));
+  a.get('/healthz', (_req, res) => res.json({ onward: onward() }));
+  return a;
+}
+const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+
+describe('requestTracing', () => {
+  it('a sampled request is one server span named by its route template, child of the caller', async () => {
+    const res = await request(app()).get('/api/products/p-123').set('traceparent', `00-${TRACE}-00f067aa0ba902b7-01`);
+    const [span] = exporter.getFinishedSpans();
+    expect(span?.name).toBe('GET /api/products/:id');
+    expect(span?.spanContext().traceId).toBe(TRACE);
+    expect(span?.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
+    expect(span?.attributes).toMatchObject({ 'http.route': '/api/products/:id', 'http.response.status_code': 200 });
+    // what goes on to the sidecar is this span, sampled: the sidecars and services after it join the trace
+    expect(res.body.onward).toBe(`00-${TRACE}-${span?.spanContext().spanId}-01`);
+  });
+
+  it('an unsampled request records nothing, yet passes its trace id on, marked unsampled', async () => {
+    ratio = 0;
+    try {
+      const res = await request(app()).get('/api/products/p-1');
+      expect(exporter.getFinishedSpans()).toHaveLength(0);
+      expect(res.body.onward).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+      // the caller's "not sampled" is followed whatever this service's own ratio
+      ratio = 1;
+      const followed = await request(app())
+        .get('/api/products/p-2')
+        .set('traceparent', `00-${TRACE}-00f067aa0ba902b7-00`);
+      expect(exporter.getFinishedSpans()).toHaveLength(0);
+      expect(followed.body.onward).toMatch(new RegExp(`^00-${TRACE}-[0-9a-f]{16}-00$`));
+    } finally {
+      ratio = 1;
+    }
+  });
+
+  it('a 5xx marks the span as an error; probes are not traced', async () => {
+    await request(app()).get('/boom/1');
+    expect(exporter.getFinishedSpans()[0]?.status.code).toBe(2); // SpanStatusCode.ERROR
+    exporter.reset();
+    const probe = await request(app()).get('/healthz');
+    expect(exporter.getFinishedSpans()).toHaveLength(0);
+    expect(probe.body.onward).toBe('');
+  });
+});
