@@ -45,13 +45,13 @@ describe('fault 1: kill -9 of orders between the order commit and the publish', 
         while (Date.now() < deadline) {
           const [row] = await fs.sql<{ n: number }>('SELECT COUNT(*) AS n FROM `{orders}`.outbox');
           unpublishedAtKill = Number(row?.n);
-          if (unpublishedAtKill >= 4) break;
+          if (unpublishedAtKill >= 10) break;
           await new Promise((r) => setTimeout(r, 100));
         }
         await fs.stack.restartApp('orders', 'crash');
       },
     });
-    expect(unpublishedAtKill).toBeGreaterThanOrEqual(4); // the window was hit
+    expect(unpublishedAtKill).toBeGreaterThanOrEqual(10); // the window was hit, for 5 orders at least
     expect(result.tally.acknowledged).toBeGreaterThan(0);
     expectAllHeld(result);
   }, 300_000);
