@@ -14,13 +14,6 @@ const KILL_PLACEMENT_AT_MS = 20_000;
 const PLACEMENT_DOWN_MS = 3000;
 let fs: FaultStack;
 
-// The stack keeps its processes to itself; a crash of ONE of them (not app + sidecar, which
-// restartApp does) needs its handle. ManagedProcess.start() runs it again with the same arguments.
-interface StackInternals {
-  apps: Map<string, { daprd?: ManagedProcess }>;
-  placement?: ManagedProcess;
-}
-
 beforeAll(async () => {
   fs = await startFaultStack({
     apps: ['users', 'catalog', 'inventory', 'gateway'],
@@ -47,7 +40,6 @@ async function crash(p: ManagedProcess | undefined, downMs: number, ready: () =>
 
 describe('fault 4: inventory daprd killed mid-burst and restarted; placement restarted', () => {
   it('no oversell, every acknowledged claim held once; claims succeed again after both restarts', async () => {
-    const internals = fs.stack.stack as unknown as StackInternals;
     const sidecar = `http://127.0.0.1:${fs.stack.stack.endpoints('inventory').daprHttpPort}/v1.0`;
     const actorHostReady = async () => {
       const meta = (await (await fetch(`${sidecar}/metadata`)).json()) as {
@@ -65,9 +57,9 @@ describe('fault 4: inventory daprd killed mid-burst and restarted; placement res
       fault: async () => {
         const t0 = Date.now();
         await new Promise((r) => setTimeout(r, KILL_DAPRD_AT_MS));
-        await crash(internals.apps.get('inventory')?.daprd, DAPRD_DOWN_MS, actorHostReady);
+        await crash(fs.stack.stack.processes('inventory').daprd, DAPRD_DOWN_MS, actorHostReady);
         await new Promise((r) => setTimeout(r, Math.max(0, t0 + KILL_PLACEMENT_AT_MS - Date.now())));
-        await crash(internals.placement, PLACEMENT_DOWN_MS, actorHostReady);
+        await crash(fs.stack.stack.placementProcess, PLACEMENT_DOWN_MS, actorHostReady);
         backAt = Date.now();
       },
     });
