@@ -88,8 +88,8 @@ describe.each(['state-postgres', 'state-mariadb'])('with DAPR_PROFILE=%s', (prof
 });
 
 // The same for the message broker: inventory's availability events reach the catalog's read model
-// over Redis Streams and over NATS JetStream instead of RabbitMQ.
-describe.each(['pubsub-redis', 'pubsub-nats'])('with DAPR_PROFILE=%s', (profile) => {
+// over Redis Streams, NATS JetStream and Kafka (kfake, a broker of the run's own) instead of RabbitMQ.
+describe.each(['pubsub-redis', 'pubsub-nats', 'pubsub-kafka'])('with DAPR_PROFILE=%s', (profile) => {
   let stack: TestStack;
   let gw: string;
 

@@ -10,6 +10,7 @@ export { type AppEndpoints, Stack, type StackOptions } from './stack';
 export { type DevSecretsOptions, generateDevSecrets } from './secrets';
 export { findMailpitBinary, Mailpit, type MailpitOptions } from './mailpit';
 export { findJaegerBinary, Jaeger, type JaegerOptions } from './jaeger';
+export { findKfakeBinary, Kfake, type KfakeOptions } from './kfake';
 export {
   findPrometheusBinary,
   Prometheus,

@@ -9,6 +9,7 @@ import {
   deleteJetStream,
   generateDevSecrets,
   Jaeger,
+  Kfake,
   LOCAL_INFRA,
   readManifest,
   Stack,
@@ -71,6 +72,8 @@ export class TestStack {
     readonly mailpit?: TestMailpit,
     /** The run's Jaeger (`tracing` option): its query API at `jaeger.queryUrl`. */
     readonly jaeger?: Jaeger,
+    /** The run's Kafka broker (pubsub-kafka profile), stopped at the end. */
+    readonly kfake?: Kfake,
   ) {}
 
   static async start(opts: TestStackOptions): Promise<TestStack> {
@@ -101,8 +104,11 @@ export class TestStack {
     let stack: Stack;
     let mailpit: TestMailpit | undefined;
     let jaeger: Jaeger | undefined;
+    let kfake: Kfake | undefined;
     try {
       if (manifests.some((m) => m.mailpit)) mailpit = await startTestMailpit(repoRoot, runDir);
+      if (opts.profiles?.includes('pubsub-kafka'))
+        kfake = await Kfake.start({ repoRoot, logFile: join(runDir, 'kfake.log') });
       if (opts.tracing) {
         jaeger = await Jaeger.start({
           repoRoot,
@@ -130,6 +136,7 @@ export class TestStack {
           tablePrefix: `${dbPrefix}`,
           streamName: stream ?? `dbcarts_${runId}`,
           ...mailpit?.server.metadata,
+          ...kfake?.metadata,
           ...opts.metadata,
         },
         // Apps that talk to Redis directly (the gateway's shared rate limiter) use the run's database too.
@@ -145,10 +152,11 @@ export class TestStack {
     } catch (e) {
       await mailpit?.stop();
       await jaeger?.stop();
+      await kfake?.stop();
       await cleanup(runId, redisDb, databases, vhost, stream);
       throw e;
     }
-    return new TestStack(stack, runId, redisDb, databases, vhost, secrets, stream, mailpit, jaeger);
+    return new TestStack(stack, runId, redisDb, databases, vhost, secrets, stream, mailpit, jaeger, kfake);
   }
 
   /** The run's own MariaDB database of a service, by the name its manifest gives (e.g. `catalog`). */
@@ -193,6 +201,7 @@ export class TestStack {
       await this.stack.stop();
       await this.mailpit?.stop();
       await this.jaeger?.stop();
+      await this.kfake?.stop();
     } finally {
       await cleanup(this.runId, this.redisDb, this.databases, this.vhost, this.stream);
     }
