@@ -31,11 +31,15 @@ const serviceNames = readdirSync(join(root, 'services'), { withFileTypes: true }
   .filter((e) => e.isDirectory() && existsSync(join(root, 'services', e.name, 'package.json')))
   .map((e) => e.name);
 
-const k8sDir = join(root, 'deploy', 'k8s');
+// The kustomize base holds whole resources; the overlays hold patches (checked built, in
+// deploy-overlays.test.ts), so only their parsing is checked here.
+const k8sDir = join(root, 'deploy', 'k8s', 'base');
 const k8sFiles = yamlFilesUnder(k8sDir);
+const overlayFiles = yamlFilesUnder(join(root, 'deploy', 'k8s', 'overlays'));
 const componentFiles = yamlFilesUnder(join(root, 'components'));
 const allFiles = [
   ...k8sFiles,
+  ...overlayFiles,
   ...componentFiles,
   join(root, 'dapr.yaml'),
   join(root, 'tye.yaml'),
@@ -67,7 +71,7 @@ interface Deployment {
   spec: { template: { metadata: { annotations?: Record<string, unknown> }; spec: { containers: Container[] } } };
 }
 
-describe('deploy/k8s', () => {
+describe('deploy/k8s/base', () => {
   const docs = docsOf(k8sFiles);
   const deployments = docs.filter((d) => d.kind === 'Deployment') as unknown as Deployment[];
   const configurations = docs

@@ -8,7 +8,7 @@ import { parse, parseAllDocuments } from 'yaml';
 // eroding one edit at a time.
 const root = join(__dirname, '..', '..');
 const local = readFileSync(join(root, 'components', 'default', 'resiliency.yaml'), 'utf8');
-const k8s = readFileSync(join(root, 'deploy', 'k8s', 'resiliency.yaml'), 'utf8');
+const k8s = readFileSync(join(root, 'deploy', 'k8s', 'base', 'resiliency.yaml'), 'utf8');
 const body = (text: string) => text.slice(text.indexOf('apiVersion:'));
 
 interface Target {
@@ -33,7 +33,7 @@ const spec = parse(local).spec as {
 function componentNames(): string[] {
   const dir = join(root, 'components', 'default');
   const files = readdirSync(dir).map((f) => join(dir, f));
-  files.push(join(root, 'deploy', 'k8s', 'components.yaml'));
+  files.push(join(root, 'deploy', 'k8s', 'base', 'components.yaml'));
   const docs = files.flatMap((f) => parseAllDocuments(readFileSync(f, 'utf8')).map((d) => d.toJS()));
   return [...new Set(docs.filter((d) => d?.kind === 'Component').map((d) => d.metadata.name as string))].sort();
 }
@@ -85,7 +85,7 @@ describe('resiliency.yaml', () => {
 });
 
 describe('shutdown budget of every Deployment in deploy/k8s', () => {
-  const k8sDir = join(root, 'deploy', 'k8s');
+  const k8sDir = join(root, 'deploy', 'k8s', 'base');
   const deployments = readdirSync(k8sDir)
     .filter((f) => f.endsWith('.yaml'))
     .flatMap((f) => parseAllDocuments(readFileSync(join(k8sDir, f), 'utf8')).map((d) => d.toJS()))
