@@ -1,5 +1,6 @@
 // `npm start`: the whole stack on this machine. Placement, one daprd per service, the services from
 // their tsc build, a seeded demo catalog. Ctrl-C stops every process it started.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -10,6 +11,7 @@ const {
   Stack,
   Mailpit,
   Jaeger,
+  Kfake,
   checkInfra,
   generateDevSecrets,
   readManifest,
@@ -101,6 +103,23 @@ async function startJaeger() {
   }
 }
 
+/**
+ * With DAPR_PROFILE=pubsub-kafka: KAFKA_BROKERS names a Kafka cluster to use; without it a local
+ * kfake (tools/kfake, in memory: events are gone when it stops) is built when missing and started
+ * on KAFKA_PORT (9092).
+ */
+async function startKafka() {
+  if (!profiles.includes('pubsub-kafka')) return undefined;
+  if (process.env.KAFKA_BROKERS) return { metadata: { brokers: process.env.KAFKA_BROKERS }, external: true };
+  const built = spawnSync('bash', [join(root, 'scripts', 'build-kfake.sh')], { stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('kfake did not build (bash scripts/build-kfake.sh); or set KAFKA_BROKERS');
+  return Kfake.start({
+    repoRoot: root,
+    logFile: join(devDir, 'logs', 'kfake.log'),
+    port: Number(process.env.KAFKA_PORT ?? 9092),
+  });
+}
+
 async function main() {
   const manifests = APPS.map((a) => readManifest(root, a));
   const infra = [...new Set(manifests.flatMap((m) => m.infra))];
@@ -115,6 +134,7 @@ async function main() {
       })
     : undefined;
   const jaeger = await startJaeger();
+  const kafka = await startKafka();
   say('checking Redis, MariaDB, RabbitMQ...');
   await checkInfra(infra);
   const secretsFile = ensureDevSecrets();
@@ -129,7 +149,7 @@ async function main() {
     runDir: devDir,
     profiles,
     ports: Object.fromEntries(manifests.map((m) => [m.appId, m.appId === 'gateway' ? gatewayPort : m.devPort])),
-    metadata: { secretsFile, ...mailpit?.metadata },
+    metadata: { secretsFile, ...mailpit?.metadata, ...kafka?.metadata },
     tracing: jaeger ? { otlpAddress: jaeger.otlpAddress, sampleRate: TRACING_SAMPLE_RATE } : undefined,
     appEnv: { catalog: { SEED_CATALOG_PRODUCTS: process.env.SEED_CATALOG_PRODUCTS ?? '10000' } },
     env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
@@ -152,6 +172,7 @@ async function main() {
     await mailpit?.stop();
     await prometheus?.stop();
     await jaeger?.stop();
+    await kafka?.stop?.();
     say('stopped.');
     process.exit(0);
   };
@@ -177,6 +198,10 @@ async function main() {
       ? `metrics:  ${prometheus.url}  (Prometheus: every service and sidecar; Grafana dashboard: deploy/grafana/)`
       : 'metrics:  no prometheus on PATH (apt-get install prometheus); each service serves /metrics on its METRICS_PORT',
   );
+  if (kafka)
+    say(
+      `kafka:    ${kafka.metadata.brokers}  (pubsub and broadcast; ${kafka.external ? 'KAFKA_BROKERS' : 'kfake, in memory'})`,
+    );
   say(`logs:     ${stack.logDir}/  (one file per service and per sidecar)`);
   say('press Ctrl-C to stop');
 }
