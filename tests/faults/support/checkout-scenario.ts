@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import type { ApiAnswer } from '../../support/api';
 import type { FaultStack } from './fault-stack';
 import { eventsApplied, orderInvariants, settled } from './invariants';
 import {
@@ -62,16 +63,11 @@ export async function runCheckoutScenario(fs: FaultStack, s: CheckoutScenario): 
   // Each unanswered checkout resolved as its client would: the same request under the same key
   // answers what became of it (a replay), once every order settled.
   const open = attempts.map((a, i) => ({ a, i })).filter(({ a }) => a.outcome === 'indeterminate');
-  const replays = await Promise.all(
-    open.map(({ a, i }) =>
-      checkout(fs.api, skus[i % skus.length] as string, buyers[i % buyers.length]?.token as string, a.key, s.payment),
-    ),
+  const replays = await resolveByReplay(open, (a, i) =>
+    checkout(fs.api, skus[i % skus.length] as string, buyers[i % buyers.length]?.token as string, a.key, s.payment),
   );
   const lateIds = replays.filter((r) => r.status === 201).map((r) => r.body?.id as string);
-  // A stored answer replayed is definite whatever its status (a 503 ORDER.ABANDONED says the order was undone).
-  const unresolved = replays.filter(
-    (r) => classify(r) === 'indeterminate' && r.headers.get('idempotent-replayed') !== 'true',
-  );
+  const unresolved = replays.filter(unknown);
   // Every kept order shipped, each twice at once (a retried request, a double click): one capture.
   const placed = await fs.sql<{ id: string }>("SELECT id FROM `{orders}`.orders WHERE status = 'confirmed'");
   const shipped = await burst(placed.length * 2, 8, (i) =>
@@ -85,7 +81,7 @@ export async function runCheckoutScenario(fs: FaultStack, s: CheckoutScenario): 
   const lateLost = lateIds.filter((id) => !acknowledged.includes(id));
   checks['no lost acknowledged order'] = {
     ok: lost.ok && unresolved.length === 0,
-    detail: `${lost.detail}; ${open.length} unanswered, on retry with their key: ${lateIds.length} placed, ${replays.length - lateIds.length - unresolved.length} refused, ${unresolved.length} still unknown`,
+    detail: `${lost.detail}; ${open.length} unanswered, on retry with their key: ${lateIds.length} placed, ${replays.length - lateIds.length - unresolved.length} refused, ${unresolved.length} still unknown${unresolved.length ? ` (${unresolved.map((r) => `${r.status} ${r.body?.code}`).join(', ')})` : ''}`,
   };
   if (lateLost.length) {
     const late = await orderInvariants(fs, lateLost, {});
@@ -113,4 +109,33 @@ export async function runCheckoutScenario(fs: FaultStack, s: CheckoutScenario): 
 /** Every check held, each failure named with what it compared. */
 export function expectAllHeld(result: ScenarioResult): void {
   for (const [name, c] of Object.entries(result.checks)) expect(c?.ok, `${name}: ${c?.detail}`).toBe(true);
+}
+
+/**
+ * A stored answer replayed is definite whatever its status (a 503 ORDER.ABANDONED says the order was
+ * undone); 409 IDEMPOTENCY.IN_PROGRESS and an unreplayed 5xx are not.
+ */
+const unknown = (r: ApiAnswer) =>
+  r.body?.code === 'IDEMPOTENCY.IN_PROGRESS' ||
+  (classify(r) === 'indeterminate' && r.headers.get('idempotent-replayed') !== 'true');
+
+/** Retries each open request under its key (up to 5 rounds, 2 s apart, as a client would) until definite. */
+async function resolveByReplay(
+  open: { a: Attempt; i: number }[],
+  send: (a: Attempt, i: number) => Promise<ApiAnswer>,
+): Promise<ApiAnswer[]> {
+  const answers: ApiAnswer[] = [];
+  let pending = open.map((o, j) => ({ ...o, j }));
+  for (let round = 0; round < 5 && pending.length; round++) {
+    if (round) await new Promise((r) => setTimeout(r, 2000));
+    await Promise.all(
+      pending.map(async (p) => {
+        answers[p.j] = await send(p.a, p.i).catch(
+          (e): ApiAnswer => ({ status: 0, headers: new Headers(), text: String(e), body: { code: 'TRANSPORT' } }),
+        );
+      }),
+    );
+    pending = pending.filter((p) => unknown(answers[p.j] as ApiAnswer));
+  }
+  return answers;
 }

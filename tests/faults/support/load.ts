@@ -34,6 +34,8 @@ const DEFINITE_503 = new Set([
  */
 export function classify(answer: ApiAnswer): Outcome {
   if (answer.status >= 200 && answer.status < 300 && answer.status !== 202) return 'acknowledged';
+  // Another attempt under the key still runs (a sidecar retried the request after a crash): unknown.
+  if (answer.body?.code === 'IDEMPOTENCY.IN_PROGRESS') return 'indeterminate';
   if (answer.status >= 400 && answer.status < 500 && answer.status !== 408) return 'failed';
   if (answer.status === 503 && DEFINITE_503.has(answer.body?.code)) return 'failed';
   return 'indeterminate';
