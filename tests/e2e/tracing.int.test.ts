@@ -99,6 +99,7 @@ describe('tracing (Jaeger, OTLP from every service and sidecar)', () => {
       /^gateway: POST \/api\/orders/, // the gateway's own span, named by route template
       /^gateway \(daprd\): /, // its sidecar's invocation of orders
       /^orders: POST /, // the orders service handling the checkout
+      /^orders: COMMIT$/, // its database statements (packages/db), inside its span
       /^inventory: PUT \/actors\//, // the SKU actor's turn in the inventory service
       /^payments: POST /, // the authorization
       /^orders: POST \/events\/orders\.confirmed/, // the invoice consumer, after the outbox relay published

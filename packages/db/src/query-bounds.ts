@@ -1,3 +1,4 @@
+import { statementSpan } from '@dbcarts/telemetry';
 import type { QueryRunner } from 'typeorm';
 
 /**
@@ -99,14 +100,18 @@ function bound(runner: QueryRunner, owner: object, opts: QueryBoundsOptions): Qu
         reject(new QueryTimeout(`no answer within ${opts.queryTimeoutMs} ms`));
       }, opts.queryTimeoutMs);
     });
+    const span = statementSpan(String(args[0]));
     const running = query(...args);
     running.catch(() => undefined); // settles after an abandon, when nobody awaits it any more
+    let failed: unknown;
     try {
       return await Promise.race([running, stalled]);
     } catch (e) {
+      failed = e;
       throw isUnavailable(e) ? opts.unavailable(reasonOf(e)) : e;
     } finally {
       clearTimeout(timer);
+      span?.end(failed);
     }
   }) as QueryRunner['query'];
   return runner;

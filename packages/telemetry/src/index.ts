@@ -1,5 +1,5 @@
 import { currentRequestContext } from '@dbcarts/logging';
-import { context, propagation, trace } from '@opentelemetry/api';
+import { context, propagation, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { NodeSDK } from '@opentelemetry/sdk-node';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tracedRequests } from './request-tracing';
@@ -31,6 +31,35 @@ export function requestTracing(
 ): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
   return sdk ? tracedRequests(routeOf) : (_req, _res, next) => next();
 }
+
+/**
+ * A span for one database statement, child of the request's span — only when that request is being
+ * traced (otherwise nothing is made: one context lookup). Named by its verb (`SELECT`, `COMMIT`); the
+ * statement text is kept with literals masked (our statements carry their values as parameters,
+ * which are never recorded). `end(err)` closes it. packages/db calls it for every bounded query.
+ */
+export function statementSpan(sql: string): { end(err?: unknown): void } | undefined {
+  // Without the SDK there is no active span: nothing is made either.
+  if (!trace.getActiveSpan()?.isRecording()) return undefined;
+  const text = sql.length > 2_000 ? `${sql.slice(0, 2_000)}…` : sql;
+  const span: Span = trace.getTracer('dbcarts-db').startSpan(
+    /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? 'SQL',
+    {
+      kind: SpanKind.CLIENT,
+      attributes: { 'db.system.name': 'mariadb', 'db.query.text': text.replace(LITERALS, '?') },
+    },
+    context.active(),
+  );
+  return {
+    end(err?: unknown) {
+      if (err) span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error)?.name ?? 'error' });
+      span.end();
+    },
+  };
+}
+
+// Numbers and quoted strings written into a statement's text (not its parameters): never recorded.
+const LITERALS = /\b\d+\b|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g;
 
 /** Flushes and stops telemetry; the service's shutdown sequence calls it last. */
 export async function stopTelemetry(): Promise<void> {

@@ -5,6 +5,7 @@ import { tracing } from '@opentelemetry/sdk-node';
 import express from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { statementSpan } from './index';
 import { tracedRequests } from './request-tracing';
 import { requestSampler } from './sdk';
 
@@ -40,6 +41,12 @@ function app() {
   a.get('/api/products/:id', (_req, res) => res.json({ onward: onward() }));
   a.get('/boom/:id', (_req, res) => res.status(503).json({ onward: onward() }));
   a.get('/healthz', (_req, res) => res.json({ onward: onward() }));
+  a.get('/orders/:id', async (_req, res) => {
+    const statement = statementSpan("SELECT * FROM orders WHERE id = ? AND note = 'secret' LIMIT 10");
+    await new Promise((r) => setTimeout(r, 5));
+    statement?.end();
+    res.json({ made: !!statement });
+  });
   return a;
 }
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -81,5 +88,23 @@ describe('requestTracing', () => {
     const probe = await request(app()).get('/healthz');
     expect(exporter.getFinishedSpans()).toHaveLength(0);
     expect(probe.body.onward).toBe('');
+  });
+});
+
+describe('statementSpan', () => {
+  it('a statement of a traced request is a child span named by its verb, literals masked', async () => {
+    await request(app()).get('/orders/o-1').set('traceparent', `00-${TRACE}-00f067aa0ba902b7-01`);
+    const spans = exporter.getFinishedSpans();
+    const server = spans.find((s) => s.name === 'GET /orders/:id');
+    const sql = spans.find((s) => s.name === 'SELECT');
+    expect(sql?.parentSpanContext?.spanId).toBe(server?.spanContext().spanId);
+    expect(sql?.attributes['db.query.text']).toBe('SELECT * FROM orders WHERE id = ? AND note = ? LIMIT ?');
+  });
+
+  it('makes nothing for a request that is not sampled, or outside any request', async () => {
+    const res = await request(app()).get('/orders/o-2').set('traceparent', `00-${TRACE}-00f067aa0ba902b7-00`);
+    expect(res.body.made).toBe(false);
+    expect(exporter.getFinishedSpans()).toHaveLength(0);
+    expect(statementSpan('SELECT 1')).toBeUndefined();
   });
 });

@@ -7,9 +7,9 @@ type Sampler = InstanceType<Tracing['ParentBasedSampler']>;
 /**
  * The SDK as every service runs it. Loaded only here, when tracing is on: the SDK and what it pulls in
  * cost ~85 MB RSS per service and ~10 s of a 2-core dev start (scripts/footprint.mjs), for nothing
- * while it is off. require, not import(): it must patch mysql2 synchronously, before it loads.
- * Every service's server spans come from requestTracing (request-tracing.ts); the SDK adds the
- * database statements inside them.
+ * while it is off.
+ * Every service's server spans come from requestTracing (request-tracing.ts) and its database
+ * statements from statementSpan (index.ts, called by packages/db for every bounded query).
  *
  * Why the SDK once cost ~30 % of a cached read here (issue 12), and what this leaves out because of it:
  * - NodeSDK's defaults export METRICS and LOGS over OTLP too (OTEL_METRICS_EXPORTER/OTEL_LOGS_EXPORTER
@@ -18,7 +18,9 @@ type Sampler = InstanceType<Tracing['ParentBasedSampler']>;
  * - express instrumentation makes a span per middleware layer (helmet, request id, deadline, json,
  *   guard... ~10 per request), and with the http instrumentation it did its work for every request,
  *   sampled or not (profiled: ~75 % of a cached read's CPU at 10 %). Neither is used: the server span
- *   is ours (request-tracing.ts), made after the sampler decided.
+ *   is ours (request-tracing.ts), made after the sampler decided. The mysql2 instrumentation, tried
+ *   next, made a span per statement of unsampled requests too and hooked every require() at run time
+ *   (require-in-the-middle, shimmer: 3-10 % of each service's CPU in bench/checkout's profiles).
  * - the default sampler is always-on: every request built and exported a trace. Here a ratio
  *   (OTEL_TRACES_SAMPLER_ARG, 0.1 in deploy/k8s) decides for traces that start here, and a request
  *   that arrives with a trace context follows its caller's decision (parent-based), so a trace is
@@ -30,8 +32,6 @@ export function createSdk(serviceName: string, endpoint: string | undefined): No
   const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { OTLPTraceExporter } =
     require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
-  const { MySQL2Instrumentation } =
-    require('@opentelemetry/instrumentation-mysql2') as typeof import('@opentelemetry/instrumentation-mysql2');
 
   return new NodeSDK({
     serviceName,
@@ -40,11 +40,9 @@ export function createSdk(serviceName: string, endpoint: string | undefined): No
     metricReaders: [],
     logRecordProcessors: [],
     resourceDetectors: [],
-    instrumentations: [
-      // Each statement a span of its own, so a slow checkout shows WHICH commit or lock wait was slow.
-      // Masked: the statement's text is recorded, never its values (emails, addresses, hashes).
-      new MySQL2Instrumentation({ maskStatement: true }),
-    ],
+    // No instrumentation library: the server spans are request-tracing.ts's, the database statements
+    // packages/db's (statementSpan); both cost nothing for a request that is not sampled.
+    instrumentations: [],
   });
 }
 
