@@ -2,11 +2,10 @@
 // product read through the gateway, with and without a valid access token, next to a bare express
 // hello-world in the same run. Goal: token checking + rate limiting cost <= 15% of the anonymous read.
 //   npm run bench:gateway [-- --quick]
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Redis } from 'ioredis';
 import { startBaselineServer } from './baseline-server.mjs';
+import { listenerPid, processCpuMs } from './lib/cpu.mjs';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
@@ -16,25 +15,11 @@ const QUICK = process.argv.includes('--quick');
 const SECONDS = Number(process.env.GATEWAY_SECONDS ?? (QUICK ? 4 : 10));
 const log = (m) => console.error(`[bench] ${m}`);
 
-/** The pid listening on a port (the gateway instance under load). */
-function listenerPid(port) {
-  const out = execFileSync('ss', ['-Hltnp', `sport = :${port}`], { encoding: 'utf8' });
-  const pid = /pid=(\d+)/.exec(out)?.[1];
-  if (!pid) throw new Error(`no listener on ${port}`);
-  return Number(pid);
-}
-
-/** CPU time (user + system, ms) a process has used: /proc/<pid>/stat, in clock ticks of 10 ms. */
-function cpuMs(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
 // Requests/s depend on the load generator too (it shares the two cores); the gateway's own CPU time
 // per request does not, so both are reported.
 const run = async (url, headers = {}) => {
   const pid = listenerPid(new URL(url).port);
-  const cpuBefore = cpuMs(pid);
+  const cpuBefore = processCpuMs(pid);
   const r = await new Promise((resolve, reject) =>
     autocannon({ url, connections: 64, duration: SECONDS, headers }, (err, res) => (err ? reject(err) : resolve(res))),
   );
@@ -44,7 +29,7 @@ const run = async (url, headers = {}) => {
     p99: r.latency.p99,
     errors: r.errors + r.timeouts + r.non2xx,
     statuses: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([k, v]) => [k, v.count])),
-    cpuUsPerReq: ((cpuMs(pid) - cpuBefore) * 1000) / Math.max(1, r.requests.total),
+    cpuUsPerReq: ((processCpuMs(pid) - cpuBefore) * 1000) / Math.max(1, r.requests.total),
   };
 };
 

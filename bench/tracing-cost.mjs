@@ -8,10 +8,10 @@
 //     and a stack whose services and sidecars trace at 10 % into a Jaeger (CHECKOUT_TRACING=0.1). Each
 //     run checks its own stored state (no oversell, one payment per order...), as that bench does.
 //   npm run bench:tracing-cost [-- --quick]   (TRACING_COST_SKIP_CHECKOUT=1: the read only)
-import { execFileSync, fork, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { fork, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { listenerPid, processCpuMs } from './lib/cpu.mjs';
 
 const require = createRequire(import.meta.url);
 const SELF = fileURLToPath(import.meta.url);
@@ -44,18 +44,6 @@ if (process.argv.includes('--load-worker')) {
   });
 }
 
-function listenerPid(port) {
-  const out = execFileSync('ss', ['-Hltnp', `sport = :${port}`], { encoding: 'utf8' });
-  const pid = /pid=(\d+)/.exec(out)?.[1];
-  if (!pid) throw new Error(`no listener on ${port}`);
-  return Number(pid);
-}
-
-function cpuMs(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
 async function cachedRead() {
   const { startStack } = require('@dbcarts/testing');
   log('cached read: users, catalog, two gateways (#0 traced at 10 %, #1 SDK off) and a Jaeger...');
@@ -77,10 +65,10 @@ async function cachedRead() {
     const url = (i) => `${stack.appUrl('gateway', i)}/api/products/${id}`;
     const run = async (i, duration) => {
       const pid = listenerPid(new URL(url(i)).port);
-      const before = cpuMs(pid);
+      const before = processCpuMs(pid);
       worker.send({ url: url(i), duration });
       const r = await next();
-      return { ...r, cpuUsPerReq: ((cpuMs(pid) - before) * 1000) / Math.max(1, r.total) };
+      return { ...r, cpuUsPerReq: ((processCpuMs(pid) - before) * 1000) / Math.max(1, r.total) };
     };
     for (const i of [0, 1]) await run(i, 3); // warm-up: JIT, the edge cache, the sampler
     const rounds = { on: [], off: [] };

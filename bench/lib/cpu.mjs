@@ -1,6 +1,7 @@
 // CPU time of every process of a bench run, from /proc: this process's descendants by role (service,
 // sidecar by app id, load generator) and the machine's shared servers (MariaDB, Redis, RabbitMQ), so a
 // bench can say how many ms of CPU one unit of work cost in each process.
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 const SHARED = { mariadbd: 'mariadb (shared)', mysqld: 'mariadb (shared)', 'redis-server': 'redis (shared)' };
@@ -73,4 +74,18 @@ export function cpuSummary(delta, orders, top = 8, unit = 'order') {
     .map(([k, v]) => `${k} ${(v / Math.max(1, orders)).toFixed(2)}`);
   const util = ((100 * delta.busyMs) / Math.max(1, delta.wallCpuMs)).toFixed(0);
   return `machine ${util}% busy (other users' processes ${((100 * delta.othersMs) / Math.max(1, delta.wallCpuMs)).toFixed(0)}%); CPU ms/${unit}: ${per.join(', ')}`;
+}
+
+/** The pid listening on a port (e.g. the gateway instance under load). */
+export function listenerPid(port) {
+  const out = execFileSync('ss', ['-Hltnp', `sport = :${port}`], { encoding: 'utf8' });
+  const pid = /pid=(\d+)/.exec(out)?.[1];
+  if (!pid) throw new Error(`no listener on ${port}`);
+  return Number(pid);
+}
+
+/** CPU time (user + system, ms) a process has used: /proc/<pid>/stat, in clock ticks of 10 ms. */
+export function processCpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }

@@ -35,3 +35,21 @@ function isExecutable(path: string): boolean {
     return false;
   }
 }
+
+/** The first of `candidates` that is an executable file; undefined when none is. */
+export function firstExecutable(candidates: (string | undefined)[]): string | undefined {
+  return candidates.find((path): path is string => !!path && isExecutable(path));
+}
+
+/**
+ * A tool the project builds into .dapr/bin (Mailpit, Jaeger, ...): `envVar` first, then the build.
+ * Throws with the command that builds it when neither exists.
+ */
+export function findToolBinary(repoRoot: string, name: string, envVar: string, buildScript: string): string {
+  const candidates = [process.env[envVar], join(repoRoot, '.dapr', 'bin', name)];
+  const found = firstExecutable(candidates);
+  if (found) return found;
+  throw new Error(
+    `${name} not found in ${candidates.filter(Boolean).join(', ')}. Run \`bash ${buildScript}\` to build it.`,
+  );
+}

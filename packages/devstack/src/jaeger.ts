@@ -1,5 +1,5 @@
-import { accessSync, constants, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { findToolBinary } from './binaries';
 import { freePorts } from './ports';
 import { ManagedProcess, waitForHttp } from './process';
 
@@ -24,19 +24,7 @@ export interface JaegerOptions {
 
 /** JAEGER_BIN, then the project's build (.dapr/bin/jaeger). */
 export function findJaegerBinary(repoRoot: string): string {
-  const candidates = [process.env.JAEGER_BIN, join(repoRoot, '.dapr', 'bin', 'jaeger')];
-  for (const path of candidates) {
-    if (!path) continue;
-    try {
-      accessSync(path, constants.X_OK);
-      return path;
-    } catch {
-      // next candidate
-    }
-  }
-  throw new Error(
-    `Jaeger not found in ${candidates.filter(Boolean).join(', ')}. Run \`bash scripts/build-jaeger.sh\` to build it.`,
-  );
+  return findToolBinary(repoRoot, 'jaeger', 'JAEGER_BIN', 'scripts/build-jaeger.sh');
 }
 
 export class Jaeger {

@@ -1,5 +1,4 @@
-import { accessSync, constants } from 'node:fs';
-import { join } from 'node:path';
+import { findToolBinary } from './binaries';
 import { freePorts } from './ports';
 import { ManagedProcess, waitForHttp } from './process';
 
@@ -23,19 +22,7 @@ export interface MailpitOptions {
 
 /** MAILPIT_BIN, then the project's build (.dapr/bin/mailpit). */
 export function findMailpitBinary(repoRoot: string): string {
-  const candidates = [process.env.MAILPIT_BIN, join(repoRoot, '.dapr', 'bin', 'mailpit')];
-  for (const path of candidates) {
-    if (!path) continue;
-    try {
-      accessSync(path, constants.X_OK);
-      return path;
-    } catch {
-      // next candidate
-    }
-  }
-  throw new Error(
-    `Mailpit not found in ${candidates.filter(Boolean).join(', ')}. Run \`bash scripts/build-mailpit.sh\` to build it.`,
-  );
+  return findToolBinary(repoRoot, 'mailpit', 'MAILPIT_BIN', 'scripts/build-mailpit.sh');
 }
 
 export class Mailpit {

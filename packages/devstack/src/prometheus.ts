@@ -1,5 +1,6 @@
-import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
+import { firstExecutable } from './binaries';
 import { freePort } from './ports';
 import { ManagedProcess, waitForHttp } from './process';
 import type { Stack } from './stack';
@@ -31,20 +32,10 @@ export interface ScrapeTarget {
 
 /** PROMETHEUS_BIN, then `prometheus` on PATH; undefined when neither exists. */
 export function findPrometheusBinary(): string | undefined {
-  const candidates = [
+  return firstExecutable([
     process.env.PROMETHEUS_BIN,
     ...(process.env.PATH ?? '').split(delimiter).map((dir) => dir && join(dir, 'prometheus')),
-  ];
-  for (const path of candidates) {
-    if (!path) continue;
-    try {
-      accessSync(path, constants.X_OK);
-      return path;
-    } catch {
-      // next candidate
-    }
-  }
-  return undefined;
+  ]);
 }
 
 /** Every app instance's metrics listener and its sidecar's, and placement's and the scheduler's. */
