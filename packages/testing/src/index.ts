@@ -46,6 +46,12 @@ const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.
 const NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 const RABBITMQ_USER = process.env.TEST_RABBITMQ_USER ?? 'guest';
 const LEASE_TTL_S = 3600;
+/** TEST_DAPR_PROFILE (comma-separated, e.g. pubsub-kafka): the profiles of every stack that names none,
+ * so the suite runs on another component. */
+const TEST_PROFILES = (process.env.TEST_DAPR_PROFILE ?? '')
+  .split(',')
+  .map((p) => p.trim())
+  .filter(Boolean);
 /** The admin account every test stack's users service creates from its secret store. */
 export const TEST_ADMIN = { email: 'admin@dbcarts.test', password: 'test-admin-password-1' };
 const TEST_ADMIN_PASSWORD = TEST_ADMIN.password;
@@ -100,14 +106,15 @@ export class TestStack {
     // Dropped at the end too: the state-mariadb profile creates this schema itself.
     databases.push(`${dbPrefix}state`);
 
-    const stream = opts.profiles?.includes('pubsub-nats') ? `dbcarts_${runId}` : undefined;
+    const profiles = opts.profiles ?? TEST_PROFILES;
+    const stream = profiles.includes('pubsub-nats') ? `dbcarts_${runId}` : undefined;
     let stack: Stack;
     let mailpit: TestMailpit | undefined;
     let jaeger: Jaeger | undefined;
     let kfake: Kfake | undefined;
     try {
       if (manifests.some((m) => m.mailpit)) mailpit = await startTestMailpit(repoRoot, runDir);
-      if (opts.profiles?.includes('pubsub-kafka'))
+      if (profiles.includes('pubsub-kafka'))
         kfake = await Kfake.start({ repoRoot, logFile: join(runDir, 'kfake.log') });
       if (opts.tracing) {
         jaeger = await Jaeger.start({
@@ -120,7 +127,7 @@ export class TestStack {
         repoRoot,
         apps: opts.apps,
         runDir,
-        profiles: opts.profiles,
+        profiles,
         scheduler: opts.scheduler,
         dbPrefix,
         mariadbUrl: MARIADB_URL,
