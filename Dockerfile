@@ -15,7 +15,9 @@ COPY packages ./packages
 COPY services ./services
 COPY scripts/build.mjs ./scripts/build.mjs
 COPY tsconfig.base.json ./
-RUN --mount=type=cache,target=/root/.npm npm ci --no-audit
+# No install scripts: the two packages that have one are the `node` devDependency (it would download a
+# second Node; the image has one) and protobufjs (a version notice).
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --ignore-scripts
 RUN node scripts/build.mjs
 
 FROM ${NODE_IMAGE} AS prune
