@@ -104,7 +104,8 @@ export function buildGatewayApp(opts: GatewayAppOptions): Express {
     },
   });
   // Whose X-Forwarded-For to believe: only proxies on loopback by default (a client cannot pick the
-  // address it is limited under); `TRUST_PROXY=1` behind one load balancer hop in a cluster.
+  // address it is limited under). `TRUST_PROXY=0` (no hop) behind a network load balancer that keeps
+  // the client's address and adds no header (deploy/k8s overlays); `<n>` behind n proxies that set it.
   app.set('trust proxy', opts.trustProxy ?? 'loopback');
   return app;
 }
