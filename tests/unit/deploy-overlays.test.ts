@@ -123,6 +123,13 @@ describe.each(overlays)('overlays/%s built by kustomize', (env) => {
     expect(new Set(tokens).size).toBe(m.appIds.length);
   });
 
+  it('keeps the per-app Dapr Configurations equal to dbcarts but for their secret scopes', () => {
+    const m = get(env);
+    const withoutSecrets = (name: string) => ({ ...m.named('Configuration', name)?.spec, secrets: undefined });
+    for (const name of ['dbcarts-users', 'dbcarts-payments'])
+      expect(withoutSecrets(name), name).toEqual(withoutSecrets('dbcarts'));
+  });
+
   it('lets every NetworkPolicy select pods, and every in-namespace peer name pods that exist', () => {
     const m = get(env);
     const pods = m.appIds.map((app) => m.podOf(app).labels);
