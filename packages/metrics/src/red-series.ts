@@ -53,8 +53,10 @@ export class RedSeries {
     if (!byClass) {
       // A last guard on cardinality: route labels come from code, but one mistake (a router mounted
       // under a path parameter puts its raw values in baseUrl) must not grow the series without bound.
-      if (route !== OVERFLOW && !this.routes.has(route) && this.routes.size >= MAX_ROUTES)
-        return this.record(method, OVERFLOW, statusClass, seconds);
+      if (route !== OVERFLOW && !this.routes.has(route) && this.routes.size >= MAX_ROUTES) {
+        this.record(method, OVERFLOW, statusClass, seconds);
+        return;
+      }
       this.routes.add(route);
       byClass = new Map();
       byRoute.set(route, byClass);
