@@ -35,6 +35,8 @@ export interface CheckoutScenario {
   fault: () => Promise<void>;
   /** How long orders may take to settle after the burst (recovery sweeps, outbox retries). */
   settleMs: number;
+  /** Runs once every order settled and shipped, before the invariants are read (e.g. an operator's remedy). */
+  beforeChecks?: () => Promise<void>;
   /** Scenario-specific checks after the common ones, folded into the invariant they belong to. */
   extra?: () => Promise<Partial<Record<Invariant, Check>>>;
 }
@@ -75,6 +77,7 @@ export async function runCheckoutScenario(fs: FaultStack, s: CheckoutScenario): 
   );
   expect(shipped.filter((a) => a.outcome === 'indeterminate').map((a) => a.answer?.status ?? a.error)).toEqual([]);
   await eventsApplied(fs, 30_000);
+  await s.beforeChecks?.();
   const acknowledged = attempts.filter((a) => a.outcome === 'acknowledged').map((a) => a.answer?.body?.id as string);
   const checks = await orderInvariants(fs, acknowledged, Object.fromEntries(skus.map((sku) => [sku, s.onHand])));
   const lost = checks['no lost acknowledged order'] as Check;

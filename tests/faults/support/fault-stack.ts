@@ -40,6 +40,8 @@ export interface FaultStack {
   proxies: { statestore?: ToxiProxy; rabbitmq?: ToxiProxy; ordersDb?: ToxiProxy };
   api: Api;
   admin: string;
+  /** The RabbitMQ vhost of the proxied broker link (`through.rabbitmq`). */
+  vhost?: string;
   /** The orders service's database (the proxied one when `through.ordersDb`). */
   ordersDb: string;
   /** A query on a direct connection; `{orders}` / `{payments}` name the stack's databases. */
@@ -112,6 +114,7 @@ export async function startFaultStack(opts: FaultStackOptions): Promise<FaultSta
     api,
     admin,
     ordersDb,
+    vhost: opts.through?.rabbitmq ? vhost : undefined,
     sql: async <T>(query: string, params: unknown[] = []) => {
       const named = query
         .replaceAll('{orders}', ordersDb)
@@ -151,10 +154,10 @@ async function teardown(
   }
 }
 
-function rabbitmqctl(args: string[]): Promise<void> {
+export function rabbitmqctl(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('rabbitmqctl', args, { timeout: 30_000 }, (err, _out, stderr) =>
-      err ? reject(new Error(`rabbitmqctl ${args.join(' ')} failed: ${stderr || err.message}`)) : resolve(),
+    execFile('rabbitmqctl', args, { timeout: 30_000 }, (err, out, stderr) =>
+      err ? reject(new Error(`rabbitmqctl ${args.join(' ')} failed: ${stderr || err.message}`)) : resolve(out),
     );
   });
 }
