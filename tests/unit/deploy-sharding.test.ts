@@ -1,0 +1,109 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse, type YAMLMap } from 'yaml';
+
+// The ShardingSphere-Proxy configurations (deploy/k8s/sharding) against the schemas the services'
+// migrations create: every table placed on purpose, generated keys only where the schema lets the
+// database make them, and the files' own account of which tables still lack the shard key kept true.
+
+const root = join(__dirname, '..', '..');
+// biome-ignore lint/suspicious/noExplicitAny: the proxy's YAML is inspected field by field
+type Doc = Record<string, any>;
+
+/** Tables and their columns as the migrations leave them (CREATE TABLE plus ALTER TABLE ADD COLUMN). */
+function schemaOf(service: string): Map<string, Set<string>> {
+  const dir = join(root, 'services', service, 'src', 'infra', 'typeorm', 'migrations');
+  let sql = readdirSync(dir)
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('\n');
+  // The shared tables of packages/db, made by helpers the migrations call.
+  const helper = (file: string, table: string) =>
+    readFileSync(join(root, 'packages', 'db', 'src', file), 'utf8').replaceAll(/\$\{table\}/g, table);
+  if (/outbox(TableSql|Migration)\(/.test(sql)) sql += helper('outbox.ts', 'outbox');
+  if (/deadLetter(TableSql|Migration)\(/.test(sql)) sql += helper('dead-letters.ts', 'dead_letters');
+  const tables = new Map<string, Set<string>>();
+  for (const [, name, body] of sql.matchAll(/CREATE TABLE (?:IF NOT EXISTS )?\\?`?(\w+)\\?`? \(([\s\S]*?)\) ENGINE/g)) {
+    const cols = body
+      .split('\n')
+      .map((l) => /^\s*(\w+)\s+[A-Z]/.exec(l)?.[1])
+      .filter((c): c is string => !!c && !['KEY', 'PRIMARY', 'UNIQUE', 'CONSTRAINT', 'CHECK'].includes(c));
+    tables.set(name, new Set(cols));
+  }
+  for (const [, name, col] of sql.matchAll(/ALTER TABLE \\?`?(\w+)\\?`? ADD COLUMN (?:IF NOT EXISTS )?(\w+)/g))
+    tables.get(name)?.add(col);
+  return tables;
+}
+
+/** ShardingSphere's rule tags (!SHARDING, !SINGLE) parsed as plain maps, remembered by tag. */
+function configOf(file: string) {
+  const text = readFileSync(join(root, 'deploy', 'k8s', 'sharding', file), 'utf8');
+  const customTags = ['SHARDING', 'SINGLE', 'BROADCAST'].map((t) => ({
+    tag: `!${t}`,
+    collection: 'map' as const,
+    resolve: (m: YAMLMap) => Object.assign(m.toJSON() as Doc, { tag: t }),
+  }));
+  const doc = parse(text, { customTags }) as Doc;
+  const rule = (tag: string) => (doc.rules as Doc[]).find((r) => r.tag === tag) as Doc;
+  // The header's table "name  customer_id  yes" / "name  NO": what the file says the schema has.
+  const claims = new Map(
+    [...text.matchAll(/^#\s{3}(\w+)\s+(customer_id\s+yes|NO)/gm)].map(([, t, v]) => [t, v.startsWith('customer_id')]),
+  );
+  return { doc, sharding: rule('SHARDING'), single: rule('SINGLE'), claims };
+}
+
+const cases = [
+  { service: 'orders', file: 'config-sharding.yaml' },
+  { service: 'payments', file: 'config-sharding-payments.yaml' },
+] as const;
+
+describe.each(cases)('deploy/k8s/sharding/$file ($service)', ({ service, file }) => {
+  const schema = schemaOf(service);
+  const { doc, sharding, single, claims } = configOf(file);
+  const sharded = Object.keys(sharding.tables);
+  const singles = (single.tables as string[]).map((t) => t.split('.')[1]);
+
+  it('names the service database and places every table of its schema, sharded or single', () => {
+    expect(doc.databaseName).toBe(`dbcarts_${service}`);
+    expect(schema.size).toBeGreaterThan(3);
+    expect([...sharded, ...singles].sort()).toEqual([...schema.keys(), `${service}_migrations`].sort());
+  });
+
+  it('shards by customer_id with one HASH_MOD over both data sources, the shard key required on DML', () => {
+    expect(Object.keys(doc.dataSources)).toEqual(['ds_0', 'ds_1']);
+    expect(sharding.defaultDatabaseStrategy.standard.shardingColumn).toBe('customer_id');
+    expect(sharding.shardingAlgorithms[sharding.defaultDatabaseStrategy.standard.shardingAlgorithmName]).toEqual({
+      type: 'HASH_MOD',
+      props: { 'sharding-count': 2 },
+    });
+    for (const t of sharded) expect(sharding.tables[t].actualDataNodes, t).toBe(`ds_\${0..1}.${t}`);
+    expect(sharding.bindingTables).toEqual([sharded.join(',')]);
+    expect(sharding.auditors.sharding_key_required.type).toBe('DML_SHARDING_CONDITIONS');
+  });
+
+  it('generates keys only for AUTO_INCREMENT columns (unique across shards instead of per shard)', () => {
+    const generated = sharded.filter((t) => sharding.tables[t].keyGenerateStrategy);
+    expect(generated.length).toBeGreaterThan(0);
+    const sources = readdirSync(join(root, 'services', service, 'src', 'infra', 'typeorm', 'migrations'))
+      .map((f) => readFileSync(join(root, 'services', service, 'src', 'infra', 'typeorm', 'migrations', f), 'utf8'))
+      .join('\n')
+      .concat(readFileSync(join(root, 'packages', 'db', 'src', 'outbox.ts'), 'utf8'));
+    for (const t of generated) {
+      const col = sharding.tables[t].keyGenerateStrategy.column;
+      expect(schema.get(t)?.has(col), `${t}.${col}`).toBe(true);
+      expect(sources, `${t}.${col} AUTO_INCREMENT`).toMatch(
+        new RegExp(`\\b${col} BIGINT UNSIGNED NOT NULL AUTO_INCREMENT`),
+      );
+    }
+  });
+
+  it("keeps its account of which sharded tables lack customer_id equal to the schema's", () => {
+    expect([...claims.keys()].sort()).toEqual([...sharded].sort());
+    for (const t of sharded) expect(claims.get(t), `${t} has customer_id`).toBe(schema.get(t)?.has('customer_id'));
+  });
+});
+
+it('shards orders and payments alike, so an order and its payment sit on shards of the same index', () => {
+  const [orders, payments] = cases.map((c) => configOf(c.file).sharding);
+  expect(payments.shardingAlgorithms.customer_hash).toEqual(orders.shardingAlgorithms.customer_hash);
+});
