@@ -13,7 +13,7 @@ import { type Check, record } from './support/report';
 // for each payment BOTH outcomes announced (captured and released: a capture and a cancellation
 // crossing), while our own capture of some of them races the webhooks. Whichever comes first wins,
 // once: each payment ends captured or voided, never both, its ledger balanced, each event recorded once.
-const PAYMENTS = 8;
+const PAYMENTS = 20;
 const COPIES = 5;
 const AMOUNT = 2500;
 
@@ -43,23 +43,24 @@ describe('fault 8: the same webhook 5 times, out of order, one bad signature', (
     const started = Date.now();
     const client = createPaymentsClient(fs.stack.sidecar('payments'));
     const secret = fs.stack.secrets['stripe-webhook-secret'] as string;
-    const payments: { orderId: string; ref: string }[] = [];
-    for (let i = 0; i < PAYMENTS; i++) {
-      const orderId = randomUUID();
-      const p = await client.authorize({
-        orderId,
-        customerId: 'cust-faults',
-        amount: { amount: AMOUNT, currency: 'EUR' },
-        provider: 'stripe',
-        token: 'pm_card_visa',
-      });
-      expect(p.status).toBe('authorized');
-      const [row] = await fs.sql<{ provider_ref: string }>(
-        'SELECT provider_ref FROM `{payments}`.payments WHERE order_id = ?',
-        [orderId],
-      );
-      payments.push({ orderId, ref: row?.provider_ref as string });
-    }
+    const payments = await Promise.all(
+      Array.from({ length: PAYMENTS }, async () => {
+        const orderId = randomUUID();
+        const p = await client.authorize({
+          orderId,
+          customerId: 'cust-faults',
+          amount: { amount: AMOUNT, currency: 'EUR' },
+          provider: 'stripe',
+          token: 'pm_card_visa',
+        });
+        expect(p.status).toBe('authorized');
+        const [row] = await fs.sql<{ provider_ref: string }>(
+          'SELECT provider_ref FROM `{payments}`.payments WHERE order_id = ?',
+          [orderId],
+        );
+        return { orderId, ref: row?.provider_ref as string };
+      }),
+    );
 
     const deliveries: Delivery[] = [];
     const eventIds: string[] = [];
@@ -84,8 +85,14 @@ describe('fault 8: the same webhook 5 times, out of order, one bad signature', (
 
     const [attempts] = await Promise.all([
       burst(deliveries.length, 8, (i) => deliver(deliveries[i] as Delivery)),
-      // Our own capture (shipment) of the first three races the provider's notices.
-      Promise.all(payments.slice(0, 3).map((p) => client.capture(p.orderId).catch(() => undefined))),
+      // Our own capture (a shipment) of every payment races the provider's notices, at random moments
+      // of the burst, twice (a retried request).
+      Promise.all(
+        [...payments, ...payments].map(async (p) => {
+          await new Promise((r) => setTimeout(r, Math.random() * 1500));
+          await client.capture(p.orderId).catch(() => undefined);
+        }),
+      ),
     ]);
     // A delivery that met a step in flight is answered 503 + Retry-After (PAYMENT.IN_PROGRESS), which
     // tells the provider to send it again later: the provider's redelivery, until each is taken.

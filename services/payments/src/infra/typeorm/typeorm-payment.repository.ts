@@ -85,13 +85,15 @@ export class TypeormPaymentRepository implements PaymentRepositoryPort {
   async claim(p: Payment, step: Step, leaseMs: number, call?: CallStart): Promise<ClaimedPayment | undefined> {
     const attempt = p.attempt + 1;
     const callId = await this.ds.transaction(async (m) => {
-      // The attempt read is the compare-and-set: any claim since then bumped it, so of concurrent
-      // claimers exactly one matches. A live lease (someone at the provider) is never taken over.
+      // The attempt and status read are the compare-and-set: any claim since then bumped the attempt,
+      // so of concurrent claimers exactly one matches; a provider's webhook moves the status without
+      // claiming (a void applied between this read and the claim once let a capture book on top of
+      // it: tests/faults/webhook-redelivery.fault.test.ts). A live lease is never taken over.
       const result = await m.query(
         `UPDATE payments SET step = ?, attempt = attempt + 1, lease_until = ${LEASE},
            provider_reached = IF(? = 'authorize', 1, provider_reached)
-         WHERE order_id = ? AND attempt = ? AND (step IS NULL OR lease_until < NOW(3))`,
-        [step, leaseMs * 1000, step, p.orderId, p.attempt],
+         WHERE order_id = ? AND attempt = ? AND status = ? AND (step IS NULL OR lease_until < NOW(3))`,
+        [step, leaseMs * 1000, step, p.orderId, p.attempt, p.status],
       );
       if (affected(result) !== 1) return null;
       return call ? logCallStart(m, p.orderId, attempt, call) : undefined;
