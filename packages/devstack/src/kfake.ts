@@ -1,5 +1,5 @@
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { findToolBinary } from './binaries';
 import { freePort } from './ports';
 import { ManagedProcess } from './process';
 
@@ -21,19 +21,7 @@ export interface KfakeOptions {
 
 /** KFAKE_BIN, then the project's build (.dapr/bin/kfake). */
 export function findKfakeBinary(repoRoot: string): string {
-  const candidates = [process.env.KFAKE_BIN, join(repoRoot, '.dapr', 'bin', 'kfake')];
-  for (const path of candidates) {
-    if (!path) continue;
-    try {
-      accessSync(path, constants.X_OK);
-      return path;
-    } catch {
-      // next candidate
-    }
-  }
-  throw new Error(
-    `kfake not found in ${candidates.filter(Boolean).join(', ')}. Run \`bash scripts/build-kfake.sh\` to build it.`,
-  );
+  return findToolBinary(repoRoot, 'kfake', 'KFAKE_BIN', 'scripts/build-kfake.sh');
 }
 
 export class Kfake {
