@@ -16,36 +16,24 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${JAEGER_BIN_DIR:-$root/.dapr/bin}"
 force="${1:-}"
 
-say() { printf '[jaeger-build] %s\n' "$*" >&2; }
-
 has_version() { # dir → true when the binary is there and was built from our version
   [ -x "$1/jaeger" ] && [ "$(cat "$1/.jaeger-version" 2>/dev/null)" = "$JAEGER_VERSION" ]
 }
 
+TOOL="Jaeger $JAEGER_VERSION"
+# shellcheck source=lib/go-tool.sh
+source "$root/scripts/lib/go-tool.sh"
 if [ "${TRACING:-}" = "off" ] && [ "$force" != "--force" ]; then
   say "TRACING=off: not building Jaeger"
   exit 0
 fi
-
-if [ "$force" != "--force" ] && has_version "$out"; then
-  say "Jaeger $JAEGER_VERSION present in $out"
-  exit 0
-fi
-
-command -v go >/dev/null || { say "Go is needed to build Jaeger (https://go.dev/dl)"; exit 1; }
+tool_begin "$force"
 export CGO_ENABLED=0 GOFLAGS=-mod=mod
-start=$(date +%s)
-( while sleep 15; do say "still building... $(( $(date +%s) - start ))s"; done ) &
-beat=$!
-trap 'kill $beat 2>/dev/null || true' EXIT
-
 say "building Jaeger $JAEGER_VERSION (a cold build downloads its modules and takes 3-5 minutes on 2 cores)"
 src=$(cd /tmp && GOFLAGS= go mod download -json "github.com/jaegertracing/jaeger@v$JAEGER_VERSION" |
   sed -n 's/.*"Dir": "\(.*\)",/\1/p')
 [ -n "$src" ] || { say "go mod download failed"; exit 1; }
-mkdir -p "$out"
 # The module cache is read-only; building in it writes nothing there (-o points outside).
 (cd "$src" && go build -trimpath -ldflags "-s -w" -o "$out/jaeger" ./cmd/jaeger 2>&1 | sed 's/^/[go] /' >&2) || true
-[ -x "$out/jaeger" ] || { say "build of Jaeger failed"; exit 1; }
-printf '%s\n' "$JAEGER_VERSION" > "$out/.jaeger-version"
-say "Jaeger $JAEGER_VERSION built into $out in $(( $(date +%s) - start ))s"
+[ -x "$out/jaeger" ] && printf '%s\n' "$JAEGER_VERSION" > "$out/.jaeger-version"
+tool_end

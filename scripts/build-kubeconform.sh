@@ -12,29 +12,17 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${KUBECONFORM_BIN_DIR:-$root/.dapr/bin}"
 force="${1:-}"
 
-say() { printf '[kubeconform-build] %s\n' "$*" >&2; }
-
 has_version() { # dir → true when the binary is there and reports our version
   [ -x "$1/kubeconform" ] && "$1/kubeconform" -v 2>/dev/null | grep -q "$KUBECONFORM_VERSION"
 }
 
-if [ "$force" != "--force" ] && has_version "$out"; then
-  say "kubeconform $KUBECONFORM_VERSION present in $out"
-  exit 0
-fi
-
-command -v go >/dev/null || { say "Go is needed to build kubeconform (https://go.dev/dl)"; exit 1; }
-start=$(date +%s)
-# A heartbeat so a long cold build never looks hung.
-( while sleep 15; do say "still building... $(( $(date +%s) - start ))s"; done ) &
-beat=$!
-trap 'kill $beat 2>/dev/null || true' EXIT
-
-mkdir -p "$out"
+TOOL="kubeconform $KUBECONFORM_VERSION"
+# shellcheck source=lib/go-tool.sh
+source "$root/scripts/lib/go-tool.sh"
+tool_begin "$force"
 say "building kubeconform $KUBECONFORM_VERSION (a cold build downloads its modules: a minute or two on 2 cores)"
 # Its releases stamp the version with -X main.version; `go install module@version` does not, so the
 # same flag here (otherwise `kubeconform -v` prints "development").
-(cd /tmp && CGO_ENABLED=0 GOBIN="$out" go install -trimpath -ldflags "-s -w -X main.version=v$KUBECONFORM_VERSION" \
-  "github.com/yannh/kubeconform/cmd/kubeconform@v$KUBECONFORM_VERSION" 2>&1 | sed 's/^/[go] /' >&2) || true
-has_version "$out" || { say "build of kubeconform failed"; exit 1; }
-say "kubeconform $KUBECONFORM_VERSION built into $out in $(( $(date +%s) - start ))s"
+go_install_tool "$out" "-s -w -X main.version=v$KUBECONFORM_VERSION" \
+  "github.com/yannh/kubeconform/cmd/kubeconform@v$KUBECONFORM_VERSION"
+tool_end

@@ -14,30 +14,17 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${KUSTOMIZE_BIN_DIR:-$root/.dapr/bin}"
 force="${1:-}"
 
-say() { printf '[kustomize-build] %s\n' "$*" >&2; }
-
 has_version() { # dir → true when the binary is there and reports our version
   [ -x "$1/kustomize" ] && "$1/kustomize" version 2>/dev/null | grep -q "v$KUSTOMIZE_VERSION"
 }
 
-if [ "$force" != "--force" ] && has_version "$out"; then
-  say "kustomize $KUSTOMIZE_VERSION present in $out"
-  exit 0
-fi
-
-command -v go >/dev/null || { say "Go is needed to build kustomize (https://go.dev/dl)"; exit 1; }
-start=$(date +%s)
-# A heartbeat so a long cold build never looks hung.
-( while sleep 15; do say "still building... $(( $(date +%s) - start ))s"; done ) &
-beat=$!
-trap 'kill $beat 2>/dev/null || true' EXIT
-
-mkdir -p "$out"
+TOOL="kustomize $KUSTOMIZE_VERSION"
+# shellcheck source=lib/go-tool.sh
+source "$root/scripts/lib/go-tool.sh"
+tool_begin "$force"
 say "building kustomize $KUSTOMIZE_VERSION (a cold build downloads its modules and takes a few minutes on 2 cores)"
 # `go install module@version` builds outside any local module, with the versions kustomize's go.mod
 # pins; pure Go, so no C toolchain. The module version lands in the binary's build info, which
 # `kustomize version` reports.
-(cd /tmp && CGO_ENABLED=0 GOBIN="$out" go install -trimpath -ldflags "-s -w" \
-  "sigs.k8s.io/kustomize/kustomize/v5@v$KUSTOMIZE_VERSION" 2>&1 | sed 's/^/[go] /' >&2) || true
-has_version "$out" || { say "build of kustomize failed"; exit 1; }
-say "kustomize $KUSTOMIZE_VERSION built into $out in $(( $(date +%s) - start ))s"
+go_install_tool "$out" "-s -w" "sigs.k8s.io/kustomize/kustomize/v5@v$KUSTOMIZE_VERSION"
+tool_end

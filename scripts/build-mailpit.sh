@@ -14,31 +14,18 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${MAILPIT_BIN_DIR:-$root/.dapr/bin}"
 force="${1:-}"
 
-say() { printf '[mailpit-build] %s\n' "$*" >&2; }
-
 has_version() { # dir → true when the binary is there and reports our version (no online release check)
   [ -x "$1/mailpit" ] &&
     "$1/mailpit" version --no-release-check 2>/dev/null | grep -q " v$MAILPIT_VERSION "
 }
 
-if [ "$force" != "--force" ] && has_version "$out"; then
-  say "Mailpit $MAILPIT_VERSION present in $out"
-  exit 0
-fi
-
-command -v go >/dev/null || { say "Go is needed to build Mailpit (https://go.dev/dl)"; exit 1; }
-start=$(date +%s)
-# A heartbeat so a long cold build never looks hung.
-( while sleep 15; do say "still building... $(( $(date +%s) - start ))s"; done ) &
-beat=$!
-trap 'kill $beat 2>/dev/null || true' EXIT
-
-mkdir -p "$out"
+TOOL="Mailpit $MAILPIT_VERSION"
+# shellcheck source=lib/go-tool.sh
+source "$root/scripts/lib/go-tool.sh"
+tool_begin "$force"
 say "building Mailpit $MAILPIT_VERSION (a cold build downloads its modules and takes a few minutes on 2 cores)"
 # `go install module@version` builds outside any local module, with the versions Mailpit's go.mod pins;
 # pure Go (modernc SQLite), so no C toolchain. The version is stamped the way Mailpit's releases do it.
-(cd /tmp && CGO_ENABLED=0 GOBIN="$out" go install -trimpath \
-  -ldflags "-s -w -X github.com/axllent/mailpit/config.Version=v$MAILPIT_VERSION" \
-  "github.com/axllent/mailpit@v$MAILPIT_VERSION" 2>&1 | sed 's/^/[go] /' >&2) || true
-has_version "$out" || { say "build of Mailpit failed"; exit 1; }
-say "Mailpit $MAILPIT_VERSION built into $out in $(( $(date +%s) - start ))s"
+go_install_tool "$out" "-s -w -X github.com/axllent/mailpit/config.Version=v$MAILPIT_VERSION" \
+  "github.com/axllent/mailpit@v$MAILPIT_VERSION"
+tool_end

@@ -12,35 +12,22 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${TOXIPROXY_BIN_DIR:-$root/.dapr/bin}"
 force="${1:-}"
 
-say() { printf '[toxiproxy-build] %s\n' "$*" >&2; }
-
 has_version() { # dir → true when the binary is there and reports our version
   [ -x "$1/toxiproxy-server" ] &&
     "$1/toxiproxy-server" -version 2>/dev/null | grep -q "version $TOXIPROXY_VERSION\b"
 }
 
-if [ "$force" != "--force" ] && has_version "$out"; then
-  say "Toxiproxy $TOXIPROXY_VERSION present in $out"
-  exit 0
-fi
-
-command -v go >/dev/null || { say "Go is needed to build Toxiproxy (https://go.dev/dl)"; exit 1; }
-start=$(date +%s)
-# A heartbeat so a long cold build never looks hung.
-( while sleep 15; do say "still building... $(( $(date +%s) - start ))s"; done ) &
-beat=$!
-trap 'kill $beat 2>/dev/null || true' EXIT
-
-mkdir -p "$out"
+TOOL="Toxiproxy $TOXIPROXY_VERSION"
+# shellcheck source=lib/go-tool.sh
+source "$root/scripts/lib/go-tool.sh"
+tool_begin "$force"
 say "building Toxiproxy $TOXIPROXY_VERSION (a cold build downloads its modules, about a minute on 2 cores)"
 # `go install module@version` builds outside any local module with the versions Toxiproxy's go.mod
 # pins; pure Go. The binary is named after its package folder (`server`), so it goes to a scratch
 # GOBIN and is moved to the name Toxiproxy's releases use. The version is stamped as its Makefile does.
 tmp_bin="$(mktemp -d)"
-(cd /tmp && CGO_ENABLED=0 GOBIN="$tmp_bin" go install -trimpath \
-  -ldflags "-s -w -X github.com/Shopify/toxiproxy/v2.Version=$TOXIPROXY_VERSION" \
-  "github.com/Shopify/toxiproxy/v2/cmd/server@v$TOXIPROXY_VERSION" 2>&1 | sed 's/^/[go] /' >&2) || true
+go_install_tool "$tmp_bin" "-s -w -X github.com/Shopify/toxiproxy/v2.Version=$TOXIPROXY_VERSION" \
+  "github.com/Shopify/toxiproxy/v2/cmd/server@v$TOXIPROXY_VERSION"
 [ -x "$tmp_bin/server" ] && mv -f "$tmp_bin/server" "$out/toxiproxy-server"
 rm -rf "$tmp_bin"
-has_version "$out" || { say "build of Toxiproxy failed"; exit 1; }
-say "Toxiproxy $TOXIPROXY_VERSION built into $out in $(( $(date +%s) - start ))s"
+tool_end
