@@ -7,8 +7,11 @@ export default class SummaryReporter implements Reporter {
     let failed = unhandledErrors.length;
     let skipped = 0;
     for (const m of modules) {
-      if (m.state() === 'failed' && [...m.children.allTests()].length === 0) failed++; // a file that failed to load
-      for (const t of m.children.allTests()) {
+      const tests = [...m.children.allTests()];
+      // A file that failed with no failed test of its own (it did not load, or a beforeAll threw and its
+      // tests were skipped) is a failure too: this line once read "0 failed" for a run vitest failed.
+      if (m.state() === 'failed' && !tests.some((t) => t.result().state === 'failed')) failed++;
+      for (const t of tests) {
         const state = t.result().state;
         if (state === 'passed') passed++;
         else if (state === 'failed') failed++;
