@@ -1,5 +1,5 @@
 import type { Sidecar } from '@dbcarts/dapr';
-import { type Problem, UpstreamProblemError } from '@dbcarts/errors';
+import { DependencyUnavailableError, type Problem, UpstreamProblemError } from '@dbcarts/errors';
 import type { CartDto, OrderDto } from '../contract';
 
 export type { CartDto, OrderDto, OrderEvent, ShippingAddress } from '../contract';
@@ -61,6 +61,19 @@ export function createOrdersClient(sidecar: Sidecar, appId = ORDERS_APP_ID, time
       headers: { 'idempotency-key': key },
       timeoutMs,
     });
+    // Only the orders service's own answers are relayed: a success with no order, or a failure that is
+    // not its problem+json (its sidecar's error, an empty reply while it shut down), is orders being
+    // unavailable — the caller answers 503 + Retry-After and the client retries under the same key.
+    const answer = res.body as { code?: unknown } | string | null | undefined;
+    const own =
+      res.status < 400
+        ? answer !== undefined && answer !== ''
+        : typeof answer === 'object' && answer !== null && typeof answer.code === 'string';
+    if (!own) {
+      throw new DependencyUnavailableError('orders', `HTTP ${res.status} without an answer of its own`, {
+        publicName: 'The orders service',
+      });
+    }
     return { status: res.status, body: res.body, replayed: res.headers.get('idempotent-replayed') === 'true' };
   };
   return {
