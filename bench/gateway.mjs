@@ -6,31 +6,23 @@ import { createRequire } from 'node:module';
 import { Redis } from 'ioredis';
 import { startBaselineServer } from './baseline-server.mjs';
 import { listenerPid, processCpuMs } from './lib/cpu.mjs';
+import { startLoadWorker } from './lib/load-worker.mjs';
 
 const require = createRequire(import.meta.url);
-const autocannon = require('autocannon');
 const { startStack, TEST_ADMIN } = require('@dbcarts/testing');
 
 const QUICK = process.argv.includes('--quick');
 const SECONDS = Number(process.env.GATEWAY_SECONDS ?? (QUICK ? 4 : 10));
 const log = (m) => console.error(`[bench] ${m}`);
 
-// Requests/s depend on the load generator too (it shares the two cores); the gateway's own CPU time
-// per request does not, so both are reported.
+// Requests/s depend on the load generator too (a child process, but on the same two cores); the
+// gateway's own CPU time per request does not, so both are reported.
+let load;
 const run = async (url, headers = {}) => {
   const pid = listenerPid(new URL(url).port);
   const cpuBefore = processCpuMs(pid);
-  const r = await new Promise((resolve, reject) =>
-    autocannon({ url, connections: 64, duration: SECONDS, headers }, (err, res) => (err ? reject(err) : resolve(res))),
-  );
-  return {
-    opsPerS: Math.round(r.requests.average),
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    errors: r.errors + r.timeouts + r.non2xx,
-    statuses: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([k, v]) => [k, v.count])),
-    cpuUsPerReq: ((processCpuMs(pid) - cpuBefore) * 1000) / Math.max(1, r.requests.total),
-  };
+  const r = await load.run({ url, connections: 64, duration: SECONDS, headers });
+  return { ...r, cpuUsPerReq: ((processCpuMs(pid) - cpuBefore) * 1000) / Math.max(1, r.total) };
 };
 
 async function main() {
@@ -50,6 +42,7 @@ async function main() {
     replicas: { gateway: 3 },
   });
   const hello = await startBaselineServer('hello.server.mjs');
+  load = await startLoadWorker();
   const port = hello.port;
   try {
     const gw = stack.appUrl('gateway');
@@ -125,6 +118,7 @@ async function main() {
       }),
     );
   } finally {
+    load.stop();
     hello.stop();
     await stack.stop();
   }

@@ -8,10 +8,11 @@
 //     and a stack whose services and sidecars trace at 10 % into a Jaeger (CHECKOUT_TRACING=0.1). Each
 //     run checks its own stored state (no oversell, one payment per order...), as that bench does.
 //   npm run bench:tracing-cost [-- --quick]   (TRACING_COST_SKIP_CHECKOUT=1: the read only)
-import { fork, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { listenerPid, processCpuMs } from './lib/cpu.mjs';
+import { startLoadWorker } from './lib/load-worker.mjs';
 
 const require = createRequire(import.meta.url);
 const SELF = fileURLToPath(import.meta.url);
@@ -21,28 +22,10 @@ const RATE = Number(process.env.TRACING_COST_SAMPLE_RATE ?? 0.1);
 const CHECKOUT_LEVEL = process.env.TRACING_COST_CHECKOUT_LEVEL ?? '16';
 const log = (m) => console.error(`[bench] ${m}`);
 
-if (process.argv.includes('--load-worker')) {
-  // The load generator's own process: one autocannon run per message.
-  const autocannon = require('autocannon');
-  process.on('message', ({ url, duration }) => {
-    autocannon({ url, connections: 64, duration }, (err, r) => {
-      if (err) throw err;
-      process.send({
-        total: r.requests.total,
-        opsPerS: Math.round(r.requests.average),
-        p50: r.latency.p50,
-        p99: r.latency.p99,
-        errors: r.errors + r.timeouts + r.non2xx,
-      });
-    });
-  });
-  process.send('ready');
-} else {
-  main().catch((e) => {
-    console.error(e);
-    process.exit(1);
-  });
-}
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
 
 async function cachedRead() {
   const { startStack } = require('@dbcarts/testing');
@@ -57,17 +40,14 @@ async function cachedRead() {
     },
     replicas: { gateway: 2 },
   });
-  const worker = fork(SELF, ['--load-worker'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const next = () => new Promise((resolve) => worker.once('message', resolve));
-  await next();
+  const load = await startLoadWorker();
   try {
     const id = (await (await fetch(`${stack.appUrl('gateway')}/api/products?pageSize=1`)).json()).items[0].id;
     const url = (i) => `${stack.appUrl('gateway', i)}/api/products/${id}`;
     const run = async (i, duration) => {
       const pid = listenerPid(new URL(url(i)).port);
       const before = processCpuMs(pid);
-      worker.send({ url: url(i), duration });
-      const r = await next();
+      const r = await load.run({ url: url(i), connections: 64, duration });
       return { ...r, cpuUsPerReq: ((processCpuMs(pid) - before) * 1000) / Math.max(1, r.total) };
     };
     // Warm-up: a gateway's first seconds under load cost it up to twice its settled CPU per request
@@ -89,7 +69,7 @@ async function cachedRead() {
     const services = (await (await fetch(`${stack.jaeger.queryUrl}/api/services`)).json()).data ?? [];
     return { on: avg(rounds.on), off: avg(rounds.off), jaegerServices: services };
   } finally {
-    worker.kill();
+    load.stop();
     await stack.stop();
   }
 }
