@@ -19,15 +19,26 @@ export async function rows<T>(db: Db, sql: string, params: unknown[] = []): Prom
   return r as T[];
 }
 
-/** The coupon's global counter and its redemptions by status, from the database. */
+/**
+ * The coupon's global counter and its redemptions by status, from the database, read in one
+ * snapshot: two plain reads can straddle a sweep's commit (a CI run read `used` 2 before the last
+ * two expiries committed and then counted all 10 expired).
+ */
 export async function stored(db: Db, code: string) {
-  const [p] = await rows<{ id: string; used: number }>(db, 'SELECT id, used FROM promotions WHERE code = ?', [code]);
+  await db.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+  let p: { id: string; used: number } | undefined;
+  let byStatus: { status: string; n: number }[] = [];
+  try {
+    [p] = await rows<{ id: string; used: number }>(db, 'SELECT id, used FROM promotions WHERE code = ?', [code]);
+    if (p) {
+      byStatus = await rows(db, 'SELECT status, COUNT(*) AS n FROM redemptions WHERE coupon_id = ? GROUP BY status', [
+        p.id,
+      ]);
+    }
+  } finally {
+    await db.query('COMMIT');
+  }
   if (!p) throw new Error(`no promotion ${code}`);
-  const byStatus = await rows<{ status: string; n: number }>(
-    db,
-    'SELECT status, COUNT(*) AS n FROM redemptions WHERE coupon_id = ? GROUP BY status',
-    [p.id],
-  );
   return {
     id: p.id,
     used: Number(p.used),
