@@ -1,8 +1,8 @@
 import type { Sidecar } from '@dbcarts/dapr';
 import { DependencyUnavailableError, type Problem, UpstreamProblemError } from '@dbcarts/errors';
-import type { CartDto, OrderDto } from '../contract';
+import type { CartDto, OrderDto, OrderLineFactsDto } from '../contract';
 
-export type { CartDto, OrderDto, OrderEvent, ShippingAddress } from '../contract';
+export type { CartDto, OrderDto, OrderEvent, OrderLineFactsDto, ShippingAddress } from '../contract';
 export {
   AdminOrderQuery,
   CartItemBody,
@@ -36,6 +36,8 @@ export interface OrdersClient {
   requestState(customerId: string, idempotencyKey: string): Promise<OrderRequestState | undefined>;
   list(customerId: string, page: number, pageSize: number): Promise<unknown>;
   get(customerId: string, id: string): Promise<OrderDto>;
+  /** One line of the customer's own order (someone else's or an unknown SKU → ORDER.NOT_FOUND). */
+  lineFacts(customerId: string, orderId: string, sku: string): Promise<OrderLineFactsDto>;
   cancel(customerId: string, id: string): Promise<OrderDto>;
   return(customerId: string, id: string, idempotencyKey: string, body: unknown): Promise<RelayedAnswer>;
   invoice(customerId: string, id: string, format: 'json' | 'html'): Promise<unknown>;
@@ -95,6 +97,7 @@ export function createOrdersClient(sidecar: Sidecar, appId = ORDERS_APP_ID, time
     list: async (id, page, pageSize) =>
       (await sidecar.invokeService(appId, 'GET', `${c(id)}/orders`, { query: { page, pageSize }, timeoutMs })).body,
     get: (id, order) => call('GET', `${c(id)}/orders/${seg(order)}`),
+    lineFacts: (id, order, sku) => call('GET', `${c(id)}/orders/${seg(order)}/lines/${seg(sku)}`),
     cancel: (id, order) => call('POST', `${c(id)}/orders/${seg(order)}/cancel`),
     return: (id, order, key, body) => relay(`${c(id)}/orders/${seg(order)}/returns`, key, body),
     invoice: async (id, order, format) =>

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PROVIDERS } from '@dbcarts/payments/contract';
+import { RETURN_REASONS } from '@dbcarts/returns-policy';
 
 // The orders service's wire contract: request bodies validated at the gateway and again here, the
 // public order view, and the events other services (notifications, invoices, read models) consume.
@@ -35,10 +36,14 @@ export type CreateOrderRequest = z.infer<typeof CreateOrderBody>;
 
 export const ReturnBody = z.strictObject({
   items: z
-    .array(z.strictObject({ sku: Sku, quantity: Quantity }))
+    // `opened`: the customer's word that the item was opened (opened electronics: 15 days, not 30).
+    .array(z.strictObject({ sku: Sku, quantity: Quantity, opened: z.boolean().optional() }))
     .min(1)
     .max(50),
-  reason: z.string().trim().min(1).max(1000),
+  /** One of the returns policy's stable reasons (`RETURN_REASONS` of @dbcarts/returns-policy). */
+  reason: z.enum(RETURN_REASONS),
+  /** The customer's own words, kept with the return. */
+  comment: z.string().trim().min(1).max(1000).optional(),
 });
 export type ReturnRequest = z.infer<typeof ReturnBody>;
 
@@ -95,6 +100,22 @@ export interface OrderDto {
   updatedAt: string;
 }
 
+/**
+ * One line of a customer's order with the facts other services decide on (internal read, not on the
+ * public API): after-sales registers warranties for delivered lines by department.
+ */
+export interface OrderLineFactsDto {
+  orderId: string;
+  sku: string;
+  name: string;
+  quantity: number;
+  status: OrderStatus;
+  /** ISO time; null until delivered. */
+  deliveredAt: string | null;
+  /** Catalog category slug at checkout; null on lines from before it was kept. */
+  department: string | null;
+}
+
 export interface CartDto {
   items: { sku: string; quantity: number; unitPrice: MoneyDto }[];
   subtotal: MoneyDto;
@@ -127,6 +148,8 @@ export interface OrderEvent {
   refund?: MoneyDto;
   returnId?: string;
   returnedItems?: { sku: string; quantity: number }[];
+  /** Why the customer returned them (a RETURN_REASONS value). */
+  returnReason?: string;
   occurredAt: string;
   /** Per order, increasing: consumers apply an event only if newer than what they hold. */
   version: number;

@@ -216,9 +216,15 @@ describe('checkout', () => {
     const onHand = (await stockOf(sku)).onHand as number;
     expect(
       (
-        await api('POST', `/api/orders/${id}/returns`, { items: [{ sku, quantity: 1 }], reason: 'too big' }, c.token, {
-          'idempotency-key': randomUUID(),
-        })
+        await api(
+          'POST',
+          `/api/orders/${id}/returns`,
+          { items: [{ sku, quantity: 1 }], reason: 'does_not_fit' },
+          c.token,
+          {
+            'idempotency-key': randomUUID(),
+          },
+        )
       ).status,
     ).toBe(409); // not delivered yet
     await api('POST', `/api/admin/orders/${id}/ship`, undefined, admin);
@@ -226,7 +232,7 @@ describe('checkout', () => {
     const ret = await api(
       'POST',
       `/api/orders/${id}/returns`,
-      { items: [{ sku, quantity: 2 }], reason: 'too big' },
+      { items: [{ sku, quantity: 2 }], reason: 'does_not_fit' },
       c.token,
       {
         'idempotency-key': randomUUID(),

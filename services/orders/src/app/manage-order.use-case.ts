@@ -78,7 +78,11 @@ export class ManageOrderUseCase {
     const order = await this.get(actor, id);
     const now = new Date();
     const plan = planReturn(order, req.items, now);
-    const effect: ReturnEffect = { returnId: randomUUID(), refund: plan.refund, items: req.items };
+    const effect: ReturnEffect = {
+      returnId: randomUUID(),
+      refund: plan.refund,
+      items: req.items.map((i) => ({ sku: i.sku, quantity: i.quantity })),
+    };
     const next: Order = {
       ...order,
       lines: plan.lines,
@@ -90,6 +94,7 @@ export class ManageOrderUseCase {
       refund: { amount: effect.refund, currency: order.currency },
       returnId: effect.returnId,
       returnedItems: effect.items,
+      returnReason: req.reason,
     };
     if (!(await this.orders.saveVersion(next, order.version, ['orders.returned'], extra))) {
       throw new OrderTransitionError(id, order.status, 'returned');

@@ -1,12 +1,24 @@
 import type { DomainError } from '@dbcarts/errors';
 import { toProblem } from '@dbcarts/http';
-import type { OrderDto, OrderEvent } from '../../contract';
-import type { Order } from '../domain/order';
+import type { OrderDto, OrderEvent, OrderLineFactsDto } from '../../contract';
+import type { Order, OrderLine } from '../domain/order';
 import type { StoredResponse } from './ports/order.repository.port';
 
 // The public view of an order, whitelisted field by field. Here rather than in http/ because an
 // idempotent answer is stored with the saga's last transition (and by the recovery sweep), and
 // must be byte-for-byte what the first request was answered.
+
+export function toOrderLineFacts(o: Order, l: OrderLine): OrderLineFactsDto {
+  return {
+    orderId: o.id,
+    sku: l.sku,
+    name: l.name,
+    quantity: l.quantity,
+    status: o.status,
+    deliveredAt: o.deliveredAt ? o.deliveredAt.toISOString() : null,
+    department: l.department ?? null,
+  };
+}
 
 export function toOrderDto(o: Order): OrderDto {
   const m = (amount: number) => ({ amount, currency: o.currency });

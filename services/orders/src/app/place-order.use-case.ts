@@ -83,6 +83,9 @@ export class PlaceOrderUseCase {
         returned: 0,
         // A claim from a flash drop is already a reservation: the order takes it over.
         reservationId: item.claimId ?? `${orderId}:${n}`,
+        // Snapshots for the returns policy (see OrderLine): department now, not what it is filed under later.
+        department: price.department,
+        finalSale: item.claimId !== undefined,
       };
     });
     const { currency, subtotal } = priceLines(

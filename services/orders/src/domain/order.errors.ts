@@ -35,8 +35,16 @@ export class NotCancellableError extends DomainError {
 export class ReturnWindowClosedError extends DomainError {
   readonly code = 'ORDER.RETURN_WINDOW_CLOSED';
   readonly kind = 'rejected';
-  constructor(id: string, days: number) {
-    super(`Returns are accepted within ${days} days of delivery.`, { id, days });
+  constructor(id: string, days: number, sku?: string) {
+    super(`${sku ? `${sku}: r` : 'R'}eturns are accepted within ${days} days of delivery.`, { id, days, sku });
+  }
+}
+
+export class FinalSaleError extends DomainError {
+  readonly code = 'ORDER.RETURN_FINAL_SALE';
+  readonly kind = 'rejected';
+  constructor(id: string, sku: string) {
+    super(`${sku} was sold as final sale and cannot be returned.`, { id, sku });
   }
 }
 

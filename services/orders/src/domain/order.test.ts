@@ -108,4 +108,25 @@ describe('returns', () => {
       expect.objectContaining({ code: 'ORDER.INVALID_TRANSITION' }),
     );
   });
+
+  it('applies the department exceptions: opened electronics 15 days, final sale never', () => {
+    const o = (daysAgo: number) => {
+      const d = delivered(daysAgo);
+      d.lines = [
+        { ...(d.lines[0] as Order['lines'][number]), department: 'electronics' },
+        { ...(d.lines[1] as Order['lines'][number]), finalSale: true },
+      ];
+      return d;
+    };
+    expect(() => planReturn(o(16), [{ sku: 'A-1', quantity: 1, opened: true }], new Date())).toThrow(
+      expect.objectContaining({ code: 'ORDER.RETURN_WINDOW_CLOSED', details: expect.objectContaining({ days: 15 }) }),
+    );
+    expect(planReturn(o(16), [{ sku: 'A-1', quantity: 1 }], new Date()).lines[0]).toMatchObject({
+      returned: 1,
+      department: 'electronics',
+    });
+    expect(() => planReturn(o(0), [{ sku: 'B-1', quantity: 1 }], new Date())).toThrow(
+      expect.objectContaining({ code: 'ORDER.RETURN_FINAL_SALE' }),
+    );
+  });
 });

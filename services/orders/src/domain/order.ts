@@ -1,5 +1,7 @@
+import { decideReturn, type RefundLine, type ReturnItem } from '@dbcarts/returns-policy';
 import type { Money, OrderStatus, ShippingAddress } from './order.types';
 import {
+  FinalSaleError,
   MixedCurrencyError,
   NotCancellableError,
   OrderTransitionError,
@@ -9,9 +11,8 @@ import {
 
 export type { Money, OrderStatus, ShippingAddress } from './order.types';
 
-/** Returns are free and accepted this long after delivery. */
-export const RETURN_WINDOW_DAYS = 30;
-const DAY_MS = 86_400_000;
+/** Returns are free and accepted this long after delivery (the exceptions: @dbcarts/returns-policy). */
+export { RETURN_WINDOW_DAYS } from '@dbcarts/returns-policy';
 
 /**
  * Where a pending order's saga stands. Each step is persisted before it starts, so a restarted
@@ -28,6 +29,17 @@ export interface OrderLine {
   unitPrice: number;
   returned: number;
   reservationId: string;
+  /**
+   * The product's catalog category slug at checkout: the returns policy's department exceptions
+   * (opened electronics: 15 days) apply by what the line was sold as. Absent on orders placed before
+   * it was kept (they get the general 30 days).
+   */
+  department?: string;
+  /**
+   * Sold as final sale (never returnable): a line bought at a flash-drop price through a claim. The
+   * catalog has no final-sale flag of its own; a drop's price is the clearance price.
+   */
+  finalSale?: boolean;
 }
 
 export interface Order {
@@ -89,33 +101,34 @@ export function priceLines(lines: OrderLine[], currencies: string[]): { currency
   return { currency: distinct[0], subtotal: lines.reduce((sum, l) => sum + l.unitPrice * l.quantity, 0) };
 }
 
-export interface ReturnLine {
-  sku: string;
-  quantity: number;
-}
+export type ReturnLine = ReturnItem;
 
 /**
- * What a return refunds: each unit at what it was paid, less its share of the order's discount,
- * rounded down so refunds never add up to more than was paid. Free: no fee is kept.
+ * What a return refunds, decided by the shared returns policy (window per line: 30 days, opened
+ * electronics 15, final sale never; at most what is left of a line; each unit at what it was paid
+ * less its share of the discount, no fee).
  */
-export function planReturn(order: Order, items: ReturnLine[], now: Date): { refund: number; lines: OrderLine[] } {
+export function planReturn(
+  order: Order,
+  items: ReturnLine[],
+  now: Date,
+): { refund: number; refunds: RefundLine[]; lines: OrderLine[] } {
   if (order.status !== 'delivered' || !order.deliveredAt)
     throw new OrderTransitionError(order.id, order.status, 'returned');
-  if (now.getTime() - order.deliveredAt.getTime() > RETURN_WINDOW_DAYS * DAY_MS) {
-    throw new ReturnWindowClosedError(order.id, RETURN_WINDOW_DAYS);
+  const decision = decideReturn(
+    { deliveredAt: order.deliveredAt, lines: order.lines, subtotal: order.subtotal, discount: order.discount },
+    items,
+    now,
+  );
+  if (!decision.ok) {
+    const r = decision.refusal;
+    if (r.code === 'ORDER.RETURN_WINDOW_CLOSED') throw new ReturnWindowClosedError(order.id, r.days, r.sku);
+    if (r.code === 'ORDER.RETURN_FINAL_SALE') throw new FinalSaleError(order.id, r.sku);
+    throw new ReturnQuantityError(order.id, r.sku, r.returnable);
   }
-  const lines = order.lines.map((l) => ({ ...l }));
-  let gross = 0;
-  for (const item of items) {
-    const line = lines.find((l) => l.sku === item.sku);
-    if (!line || line.quantity - line.returned < item.quantity) {
-      throw new ReturnQuantityError(order.id, item.sku, line ? line.quantity - line.returned : 0);
-    }
-    line.returned += item.quantity;
-    gross += line.unitPrice * item.quantity;
-  }
-  const share = order.subtotal > 0 ? Math.floor((order.discount * gross) / order.subtotal) : 0;
-  return { refund: gross - share, lines };
+  // The plan's lines are copies of ours with `returned` moved: keep every other field as it was.
+  const lines = order.lines.map((l, n) => ({ ...l, returned: decision.plan.lines[n]?.returned ?? l.returned }));
+  return { refund: decision.plan.refund, refunds: decision.plan.refunds, lines };
 }
 
 export function fullyReturned(lines: OrderLine[]): boolean {

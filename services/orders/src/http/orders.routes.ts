@@ -14,11 +14,11 @@ import type { CartUseCase } from '../app/cart.use-case';
 import { requestHash, runOnce } from '../app/idempotent-request';
 import type { ManageOrderUseCase } from '../app/manage-order.use-case';
 import type { OrderEventsUseCase } from '../app/order-events.use-case';
-import { toOrderDto } from '../app/order.view';
+import { toOrderDto, toOrderLineFacts } from '../app/order.view';
 import type { PlaceOrderUseCase } from '../app/place-order.use-case';
 import type { OrderRepositoryPort, StoredResponse } from '../app/ports/order.repository.port';
 import type { OrderHistoryPort } from '../app/ports/read-models.port';
-import { IdempotencyKeyMissingError, OrderRequestNotFoundError } from '../domain/order.errors';
+import { IdempotencyKeyMissingError, OrderNotFoundError, OrderRequestNotFoundError } from '../domain/order.errors';
 import { invoicePage } from './invoice.page';
 
 export interface OrdersRouteDeps {
@@ -84,6 +84,14 @@ export function ordersRoutes(d: OrdersRouteDeps): Router {
   r.get(`${C}/orders/:id`, async (req, res) => {
     const { customerId, id } = Customer.extend(OrderIdParams.shape).parse(req.params);
     res.json(toOrderDto(await d.manage.get({ customerId }, id)));
+  });
+  // Internal (after-sales): one line of the caller's order with its delivery and department.
+  r.get(`${C}/orders/:id/lines/:sku`, async (req, res) => {
+    const { customerId, id, sku } = Customer.extend(OrderIdParams.shape).extend(CartItemParams.shape).parse(req.params);
+    const order = await d.manage.get({ customerId }, id);
+    const line = order.lines.find((l) => l.sku === sku);
+    if (!line) throw new OrderNotFoundError(id);
+    res.json(toOrderLineFacts(order, line));
   });
   r.post(`${C}/orders/:id/cancel`, async (req, res) => {
     const { customerId, id } = Customer.extend(OrderIdParams.shape).parse(req.params);

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { CreateOrders1765000000000 } from './migrations/1765000000000-create-orders';
 import { DeadLetters1765100000000 } from './migrations/1765100000000-dead-letters';
 import { OutboxTraceparent1765200000000 } from './migrations/1765200000000-outbox-traceparent';
+import { LinePolicyFacts1765300000000 } from './migrations/1765300000000-line-policy-facts';
 
 // Every query bounded (DEFAULT_DATABASE_BOUNDS); a database that does not answer is orders being unavailable.
 const OrdersDataSource = withQueryBounds(DataSource, {
@@ -18,7 +19,12 @@ export function createOrdersDataSource(url: string): DataSource {
     type: 'mysql',
     url,
     entities: [],
-    migrations: [CreateOrders1765000000000, DeadLetters1765100000000, OutboxTraceparent1765200000000],
+    migrations: [
+      CreateOrders1765000000000,
+      DeadLetters1765100000000,
+      OutboxTraceparent1765200000000,
+      LinePolicyFacts1765300000000,
+    ],
     migrationsTableName: 'orders_migrations',
     synchronize: false,
     timezone: 'Z',

@@ -40,6 +40,8 @@ interface LineRow {
   unit_price: string | number;
   returned: number;
   reservation_id: string;
+  department: string | null;
+  final_sale: number | null;
 }
 
 /**
@@ -253,10 +255,21 @@ export class SqlOrderRepository implements OrderRepositoryPort {
 
   private async writeLines(m: EntityManager, o: Order, insert: boolean): Promise<void> {
     if (insert) {
-      const values = o.lines.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+      const values = o.lines.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
       await m.query(
-        `INSERT INTO order_lines (order_id, line_no, sku, name, quantity, unit_price, returned, reservation_id) VALUES ${values}`,
-        o.lines.flatMap((l, n) => [o.id, n, l.sku, l.name, l.quantity, l.unitPrice, l.returned, l.reservationId]),
+        `INSERT INTO order_lines (order_id, line_no, sku, name, quantity, unit_price, returned, reservation_id, department, final_sale) VALUES ${values}`,
+        o.lines.flatMap((l, n) => [
+          o.id,
+          n,
+          l.sku,
+          l.name,
+          l.quantity,
+          l.unitPrice,
+          l.returned,
+          l.reservationId,
+          l.department ?? null,
+          l.finalSale ? 1 : 0,
+        ]),
       );
       return;
     }
@@ -317,6 +330,8 @@ function toOrder(r: OrderRow, lines: LineRow[]): Order {
         unitPrice: Number(l.unit_price),
         returned: Number(l.returned),
         reservationId: l.reservation_id,
+        ...(l.department ? { department: l.department } : {}),
+        ...(Number(l.final_sale) === 1 ? { finalSale: true } : {}),
       }),
     ),
   };
