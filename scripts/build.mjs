@@ -24,13 +24,20 @@ const projects = new Map(
 );
 for (const p of projects.values()) p.deps = p.deps.filter((d) => projects.has(d));
 
+// A workspace builds with `tsc -p tsconfig.json` unless its package.json names other steps
+// (`dbcarts.build`: commands from node_modules/.bin, run in order) and the files they read
+// (`dbcarts.buildInputs`, a file-name pattern): the storefront is type-checked, then bundled by Vite.
+const TSC_INPUTS = /\.(ts|mts|cts|json)$/;
+const stepsOf = (p) => p.pkg.dbcarts?.build ?? [['tsc', '-p', 'tsconfig.json']];
+const inputsOf = (p) => (p.pkg.dbcarts?.buildInputs ? new RegExp(p.pkg.dbcarts.buildInputs) : TSC_INPUTS);
+
 /** Path, size and mtime of every file tsc reads from this project (dist and node_modules aside). */
-function listInputs(dir, out = []) {
+function listInputs(dir, pattern = TSC_INPUTS, out = []) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) listInputs(path, out);
-    else if (/\.(ts|mts|cts|json)$/.test(entry.name)) {
+    if (entry.isDirectory()) listInputs(path, pattern, out);
+    else if (pattern.test(entry.name)) {
       const s = statSync(path);
       out.push(`${path}:${s.size}:${s.mtimeMs}`);
     }
@@ -48,17 +55,22 @@ const stamps = new Map();
 function stampOf(name) {
   const p = projects.get(name);
   const hash = createHash('sha256').update(compilerStamp);
-  for (const line of listInputs(join(root, p.dir)).sort()) hash.update(line);
+  for (const line of listInputs(join(root, p.dir), inputsOf(p)).sort()) hash.update(line);
   for (const dep of p.deps.sort()) hash.update(`${dep}=${stamps.get(dep)}`);
   return hash.digest('hex');
 }
 
-function run(p) {
+function step(p, [cmd, ...args]) {
   return new Promise((resolve, reject) => {
-    const child = spawn(tsc, ['-p', 'tsconfig.json'], { cwd: join(root, p.dir), stdio: 'inherit' });
+    const bin = cmd === 'tsc' ? tsc : join(root, 'node_modules', '.bin', cmd);
+    const child = spawn(bin, args, { cwd: join(root, p.dir), stdio: 'inherit' });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`tsc failed in ${p.dir} (exit ${code})`))));
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} failed in ${p.dir} (exit ${code})`))));
   });
+}
+
+async function run(p) {
+  for (const s of stepsOf(p)) await step(p, s);
 }
 
 const started = Date.now();

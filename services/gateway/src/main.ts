@@ -1,4 +1,5 @@
 import '@dbcarts/telemetry/register';
+import { join } from 'node:path';
 import { createCatalogClient, PRODUCT_CHANGED_TOPIC, type ProductChangedEvent } from '@dbcarts/catalog/client';
 import { baseServiceEnv, env, loadConfig, z } from '@dbcarts/config';
 import { LiveSetting, Sidecar, SubscriptionRouter } from '@dbcarts/dapr';
@@ -12,6 +13,7 @@ import { createUsersClient } from '@dbcarts/users/client';
 import { BrowseProductsUseCase } from './app/browse-products.use-case';
 import { ProductEdgeCache } from './app/product-edge-cache';
 import { buildGatewayApp } from './http/gateway.app';
+import { storefrontBuilt } from './http/storefront.routes';
 import { JwksTokenVerifier } from './infra/jwks-token.verifier';
 import { UpstreamReadiness } from './infra/upstream-readiness';
 import {
@@ -52,6 +54,8 @@ async function main(): Promise<void> {
       CHECKOUT_CLAIM_RENEW_MS: env.int(60_000, 100),
       /** The services /readyz waits for (routable through the sidecar); a dev or test stack names the ones it runs. */
       READY_UPSTREAMS: z.string().default('users,catalog,inventory,orders,promotions,notifications,payments'),
+      /** The built storefront served at / (default: web/storefront/dist of this repo); a folder without it: none. */
+      STOREFRONT_DIR: z.string().default(join(__dirname, '..', '..', '..', '..', 'web', 'storefront', 'dist')),
     }),
   );
   const log = createLogger('gateway', config.LOG_LEVEL);
@@ -115,6 +119,9 @@ async function main(): Promise<void> {
     async (appId) => void (await sidecar.invokeService(appId, 'GET', 'readyz', { timeoutMs: 1_500 })),
     { onChange: (appId, routable) => log.warn({ appId, routable }, 'upstream routability changed') },
   );
+  const storefrontDir = storefrontBuilt(config.STOREFRONT_DIR) ? config.STOREFRONT_DIR : undefined;
+  if (storefrontDir) log.info({ dir: storefrontDir }, 'serving the storefront at /');
+  else log.info({ dir: config.STOREFRONT_DIR }, 'no built storefront there (npm run build makes it): none served at /');
   const app = buildGatewayApp({
     identity: { users, verifier, sidecarBaseUrl: sidecar.baseUrl },
     deps: { catalog, inventory, browse: new BrowseProductsUseCase(catalog), edge },
@@ -123,6 +130,7 @@ async function main(): Promise<void> {
     orders,
     checkoutQueue,
     promotions: createPromotionsClient(sidecar),
+    storefrontDir,
     claimsPaused: () => claimsPaused.current,
     claimRate: new ClaimRate(() => claimRate.current),
     sidecarToken: config.APP_API_TOKEN,

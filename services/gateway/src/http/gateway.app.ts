@@ -23,6 +23,7 @@ import { type GatewayDeps, gatewayRoutes } from './gateway.routes';
 import { paymentWebhookRoutes } from './payment-webhooks.routes';
 import { promotionsRoutes } from './promotions.routes';
 import { type RateLimitOptions, rateLimit } from './rate-limit.middleware';
+import { storefrontRoutes } from './storefront.routes';
 
 export interface GatewayAppOptions {
   deps: GatewayDeps;
@@ -54,6 +55,8 @@ export interface GatewayAppOptions {
   checkoutQueue?: CheckoutQueue;
   /** Coupons and timed discounts (admin create, public read). */
   promotions?: PromotionsClient;
+  /** The built storefront served at / (storefront.routes.ts), after every API route; absent: none. */
+  storefrontDir?: string;
 }
 
 /** The gateway's express app, apart from listen() so tests drive it in-process. */
@@ -101,6 +104,7 @@ export function buildGatewayApp(opts: GatewayAppOptions): Express {
           }),
         );
       }
+      if (opts.storefrontDir) a.use(storefrontRoutes({ dir: opts.storefrontDir }));
     },
   });
   // Whose X-Forwarded-For to believe: only proxies on loopback by default (a client cannot pick the

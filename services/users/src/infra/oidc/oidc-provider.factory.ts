@@ -20,6 +20,36 @@ export interface OidcSettings {
   refreshTokenTtlSeconds: number;
 }
 
+/** The web storefront served by the gateway at / (web/storefront): a public client, PKCE, no secret. */
+export const STOREFRONT_CLIENT_ID = 'dbcarts-storefront';
+
+/**
+ * The storefront signs in at the gateway's own origin (`<issuer>/callback`): that redirect URI is
+ * always registered, and the client itself when the configured list lacks it (a secret store made
+ * before the storefront existed). A configured entry keeps its other redirect URIs and settings.
+ */
+export function withStorefront(clients: ClientMetadata[], issuer: string): ClientMetadata[] {
+  const callback = `${issuer.replace(/\/+$/, '')}/callback`;
+  const existing = clients.find((c) => c.client_id === STOREFRONT_CLIENT_ID);
+  if (existing) {
+    const uris = existing.redirect_uris ?? [];
+    return clients.map((c) =>
+      c === existing && !uris.includes(callback) ? { ...c, redirect_uris: [...uris, callback] } : c,
+    );
+  }
+  return [
+    ...clients,
+    {
+      client_id: STOREFRONT_CLIENT_ID,
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      redirect_uris: [callback],
+      scope: 'openid offline_access email profile api',
+    },
+  ];
+}
+
 /** The one API the provider issues access tokens for (RFC 8707 resource indicator). */
 export const apiResource = (issuer: string) => `${issuer}/api`;
 const API_SCOPE = 'api';
@@ -43,7 +73,7 @@ const ClientList = z
  */
 export function createOidcProvider(s: OidcSettings, sidecar: Sidecar, users: UserRepositoryPort): Provider {
   const resource = apiResource(s.issuer);
-  const clients = ClientList.parse(JSON.parse(s.clientsJson)) as ClientMetadata[];
+  const clients = withStorefront(ClientList.parse(JSON.parse(s.clientsJson)) as ClientMetadata[], s.issuer);
   const provider = new Provider(s.issuer, {
     adapter: (name: string) => new DaprOidcAdapter(sidecar, name),
     clients,

@@ -1,0 +1,434 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, newKey, type Order, type Page } from '../api';
+import { completeSignIn, signIn } from '../auth';
+import { type Money, formatMoney } from '../money';
+import { navigate } from '../router';
+import { Alert, formatDate, isNotFound, Loading, Price, Status, Title, useLoad } from '../ui';
+
+export function Callback() {
+  const [error, setError] = useState<unknown>();
+  useEffect(() => {
+    completeSignIn(new URLSearchParams(location.search)).then(
+      (to) => navigate(to, { replace: true }),
+      (e) => setError(e),
+    );
+  }, []);
+  return (
+    <>
+      <Title text="Signing you in" />
+      {error ? (
+        <>
+          <Alert error={error} />
+          <button type="button" onClick={() => signIn('/')}>
+            Try again
+          </button>
+        </>
+      ) : (
+        <Status>Finishing sign-in…</Status>
+      )}
+    </>
+  );
+}
+
+export function SignInPage({ query }: { query: URLSearchParams }) {
+  const to = query.get('returnTo') ?? '/';
+  return (
+    <>
+      <Title text="Sign in" />
+      <p>You sign in on the DBcarts account page and come straight back here.</p>
+      <button type="button" class="primary" onClick={() => signIn(to.startsWith('/') ? to : '/')}>
+        Continue to sign in
+      </button>
+      <p>
+        New here? <a href="/register">Create an account</a>
+      </p>
+    </>
+  );
+}
+
+export function Register() {
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget as HTMLFormElement);
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api('POST', '/api/auth/register', {
+        auth: false,
+        body: {
+          name: String(f.get('name')).trim(),
+          email: String(f.get('email')).trim(),
+          password: String(f.get('password')),
+        },
+      });
+      setDone(String(f.get('email')));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (done) {
+    return (
+      <>
+        <Title text="Account created" />
+        <Status>Your account {done} is ready.</Status>
+        <button type="button" class="primary" onClick={() => signIn('/')}>
+          Sign in now
+        </button>
+      </>
+    );
+  }
+  return (
+    <>
+      <Title text="Create an account" />
+      <form class="stack" onSubmit={submit}>
+        <label>
+          Name
+          <input name="name" required autocomplete="name" maxLength={200} />
+        </label>
+        <label>
+          Email
+          <input name="email" type="email" required autocomplete="email" />
+        </label>
+        <label>
+          Password
+          <input
+            name="password"
+            type="password"
+            required
+            minLength={10}
+            autocomplete="new-password"
+            aria-describedby="pw-hint"
+          />
+        </label>
+        <p id="pw-hint" class="muted">
+          At least 10 characters.
+        </p>
+        <Alert error={error} />
+        <button type="submit" class="primary" disabled={busy}>
+          Create account
+        </button>
+      </form>
+    </>
+  );
+}
+
+const STATUS: Record<string, string> = {
+  pending: 'Processing',
+  confirmed: 'Confirmed',
+  shipped: 'Shipped',
+  delivered: 'Delivered',
+  cancelled: 'Cancelled',
+  returned: 'Returned',
+  failed: 'Failed',
+};
+
+export function Orders() {
+  const orders = useLoad(
+    () =>
+      api<Page<Order> | Order[]>('GET', '/api/orders?pageSize=50').then((r) =>
+        Array.isArray(r.body) ? r.body : r.body.items,
+      ),
+    [],
+  );
+  return (
+    <>
+      <Title text="Your orders" />
+      {orders.loading && !orders.data && <Loading what="your orders" />}
+      <Alert error={orders.error} />
+      {orders.data?.length === 0 && (
+        <p>
+          No orders yet. <a href="/">Start shopping</a>
+        </p>
+      )}
+      {orders.data && orders.data.length > 0 && (
+        <table class="lines">
+          <caption class="sr-only">Your orders, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Order</th>
+              <th scope="col">Placed</th>
+              <th scope="col">Status</th>
+              <th scope="col">Total</th>
+            </tr>
+          </thead>
+          <tbody>
+            {orders.data.map((o) => (
+              <tr key={o.id}>
+                <th scope="row">
+                  <a href={`/orders/${o.id}`}>Order {o.id.slice(0, 8)}</a>
+                </th>
+                <td>{formatDate(o.createdAt)}</td>
+                <td>{STATUS[o.status] ?? o.status}</td>
+                <td>
+                  <Price value={o.total} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+interface Invoice {
+  number: string;
+  issuedAt: string;
+  country: string;
+  taxRatePercent: number;
+  lines: { sku: string; name: string; quantity: number; unitPrice: Money; net: Money; tax: Money; gross: Money }[];
+  net: Money;
+  tax: Money;
+  gross: Money;
+  discount: Money;
+}
+
+interface ReturnAnswer {
+  id: string;
+  refund: Money;
+}
+
+export function OrderPage({ id, query }: { id: string; query: URLSearchParams }) {
+  const order = useLoad(() => api<Order>('GET', `/api/orders/${encodeURIComponent(id)}`).then((r) => r.body), [id]);
+  const [error, setError] = useState<unknown>();
+  const [note, setNote] = useState(query.get('placed') ? 'Thank you! Your order is placed.' : '');
+  const [invoice, setInvoice] = useState<Invoice | 'pending'>();
+  const [refund, setRefund] = useState<Money>();
+  const [busy, setBusy] = useState(false);
+  const o = order.data;
+  if (order.loading && !o) return <Loading what="the order" />;
+  if (!o) {
+    return (
+      <>
+        <Title text={isNotFound(order.error) ? 'Order not found' : 'Order unavailable'} />
+        <Alert error={order.error} />
+      </>
+    );
+  }
+  const cancel = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api('POST', `/api/orders/${o.id}/cancel`);
+      setNote('Your order is cancelled. Any payment is voided or refunded.');
+      order.reload();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const showInvoice = async () => {
+    setError(undefined);
+    try {
+      setInvoice((await api<Invoice>('GET', `/api/orders/${o.id}/invoice`)).body);
+    } catch (e) {
+      if (isNotFound(e)) setInvoice('pending');
+      else setError(e);
+    }
+  };
+  const startReturn = async (e: Event) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget as HTMLFormElement);
+    const items = o.items
+      .map((l) => ({ sku: l.sku, quantity: Number(f.get(`qty-${l.sku}`) ?? 0) }))
+      .filter((i) => i.quantity > 0);
+    if (items.length === 0) return setError(new Error('Choose at least one item to return.'));
+    setBusy(true);
+    setError(undefined);
+    try {
+      const r = await api<ReturnAnswer>('POST', `/api/orders/${o.id}/returns`, {
+        body: { items, reason: String(f.get('reason') ?? '').trim() },
+        idempotencyKey: newKey(),
+      });
+      setRefund(r.body.refund);
+      setNote(`Return accepted. Refund: ${formatMoney(r.body.refund)} to your original payment method.`);
+      order.reload();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const returnable = o.items.filter((l) => l.quantity - (l.returned ?? 0) > 0);
+  return (
+    <>
+      <Title text={`Order ${o.id.slice(0, 8)}`} />
+      <Status>{note}</Status>
+      <p>
+        Status: <strong data-testid="order-status">{STATUS[o.status] ?? o.status}</strong> · placed{' '}
+        {formatDate(o.createdAt)}
+      </p>
+      <table class="lines">
+        <caption class="sr-only">Items in this order</caption>
+        <thead>
+          <tr>
+            <th scope="col">Item</th>
+            <th scope="col">Quantity</th>
+            <th scope="col">Price</th>
+            <th scope="col">Total</th>
+          </tr>
+        </thead>
+        <tbody>
+          {o.items.map((l) => (
+            <tr key={l.sku}>
+              <th scope="row">{l.name}</th>
+              <td>
+                {l.quantity}
+                {l.returned ? ` (${l.returned} returned)` : ''}
+              </td>
+              <td>
+                <Price value={l.unitPrice} />
+              </td>
+              <td>
+                <Price value={l.lineTotal} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p class="total">
+        Subtotal <Price value={o.subtotal} />
+        {o.discount.amount > 0 && (
+          <>
+            {' '}
+            · Discount −<Price value={o.discount} />
+          </>
+        )}{' '}
+        · Total <Price value={o.total} />
+      </p>
+      <Alert error={error} />
+      {refund && <p data-testid="refund">Refund: {formatMoney(refund)}</p>}
+      <div class="actions">
+        {(o.status === 'confirmed' || o.status === 'pending') && (
+          <button type="button" onClick={cancel} disabled={busy}>
+            Cancel order
+          </button>
+        )}
+        {o.status !== 'failed' && o.status !== 'pending' && (
+          <button type="button" onClick={showInvoice}>
+            Show invoice
+          </button>
+        )}
+      </div>
+      {invoice === 'pending' && <Status>The invoice is being prepared; try again in a moment.</Status>}
+      {invoice && invoice !== 'pending' && <InvoiceView invoice={invoice} />}
+      {o.status === 'delivered' && returnable.length > 0 && (
+        <form class="stack" onSubmit={startReturn} aria-labelledby="return-h">
+          <h2 id="return-h">Return items</h2>
+          <p class="muted">Free returns within 30 days of delivery; refunded to your original payment method.</p>
+          {returnable.map((l) => (
+            <label key={l.sku}>
+              Quantity of {l.name} to return
+              <input
+                type="number"
+                name={`qty-${l.sku}`}
+                min="0"
+                max={l.quantity - (l.returned ?? 0)}
+                defaultValue="0"
+              />
+            </label>
+          ))}
+          <label>
+            Reason
+            <textarea name="reason" required maxLength={1000} rows={3} />
+          </label>
+          <button type="submit" disabled={busy}>
+            Start return
+          </button>
+        </form>
+      )}
+    </>
+  );
+}
+
+function InvoiceView({ invoice }: { invoice: Invoice }) {
+  return (
+    <section class="invoice" aria-labelledby="invoice-h">
+      <h2 id="invoice-h">Invoice {invoice.number}</h2>
+      <p class="muted">
+        Issued {formatDate(invoice.issuedAt)} · VAT {invoice.taxRatePercent}% ({invoice.country})
+      </p>
+      <table class="lines">
+        <thead>
+          <tr>
+            <th scope="col">Item</th>
+            <th scope="col">Qty</th>
+            <th scope="col">Net</th>
+            <th scope="col">Tax</th>
+            <th scope="col">Gross</th>
+          </tr>
+        </thead>
+        <tbody>
+          {invoice.lines.map((l) => (
+            <tr key={l.sku}>
+              <th scope="row">{l.name}</th>
+              <td>{l.quantity}</td>
+              <td>
+                <Price value={l.net} />
+              </td>
+              <td>
+                <Price value={l.tax} />
+              </td>
+              <td>
+                <Price value={l.gross} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p class="total">
+        Net <Price value={invoice.net} /> · Tax <Price value={invoice.tax} /> · Total <Price value={invoice.gross} />
+      </p>
+      <button type="button" onClick={() => print()}>
+        Print invoice
+      </button>
+    </section>
+  );
+}
+
+interface Notification {
+  id: string;
+  kind: string;
+  subject: string;
+  message: string;
+  createdAt: string;
+  orderId?: string;
+}
+
+export function Notifications() {
+  const list = useLoad(
+    () => api<Page<Notification>>('GET', '/api/me/notifications?pageSize=50').then((r) => r.body.items),
+    [],
+  );
+  return (
+    <>
+      <Title text="Notifications" />
+      {list.loading && !list.data && <Loading what="notifications" />}
+      <Alert error={list.error} />
+      {list.data?.length === 0 && <p>Nothing yet: order confirmations, shipping and refunds show up here.</p>}
+      <ul class="notes">
+        {list.data?.map((n) => (
+          <li key={n.id}>
+            <h2>{n.subject}</h2>
+            <p class="muted">
+              {formatDate(n.createdAt)}
+              {n.orderId && (
+                <>
+                  {' '}
+                  · <a href={`/orders/${n.orderId}`}>Order {n.orderId.slice(0, 8)}</a>
+                </>
+              )}
+            </p>
+            <p class="pre">{n.message}</p>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}

@@ -1,0 +1,20 @@
+import { defineConfig } from 'vite';
+
+// Preact's automatic JSX runtime through Vite's own transformer (no Babel preset needed).
+export default defineConfig({
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  build: {
+    target: 'es2022',
+    outDir: 'dist',
+    assetsDir: 'assets',
+    // The gateway sets a strict CSP (script-src 'self'): no inline module preload polyfill.
+    modulePreload: { polyfill: false },
+    reportCompressedSize: true,
+  },
+  server: {
+    // `npm run dev -w web/storefront`: the API, sign-in and discovery from a running gateway.
+    proxy: Object.fromEntries(
+      ['/api', '/oidc', '/.well-known'].map((p) => [p, process.env.GATEWAY_URL ?? 'http://127.0.0.1:8080']),
+    ),
+  },
+});
