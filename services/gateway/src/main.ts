@@ -1,5 +1,6 @@
 import '@dbcarts/telemetry/register';
 import { join } from 'node:path';
+import { createAfterSalesClient } from '@dbcarts/after-sales/client';
 import { createCatalogClient, PRODUCT_CHANGED_TOPIC, type ProductChangedEvent } from '@dbcarts/catalog/client';
 import { baseServiceEnv, env, loadConfig, z } from '@dbcarts/config';
 import { LiveSetting, Sidecar, SubscriptionRouter } from '@dbcarts/dapr';
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
       // How often the claims of waiting orders are renewed: well under the inventory's hold time.
       CHECKOUT_CLAIM_RENEW_MS: env.int(60_000, 100),
       /** The services /readyz waits for (routable through the sidecar); a dev or test stack names the ones it runs. */
-      READY_UPSTREAMS: z.string().default('users,catalog,inventory,orders,promotions,notifications,payments'),
+      READY_UPSTREAMS: z.string().default('users,catalog,inventory,orders,promotions,notifications,payments,after-sales'),
       /** The built storefront served at / (default: web/storefront/dist of this repo); a folder without it: none. */
       STOREFRONT_DIR: z.string().default(join(__dirname, '..', '..', '..', '..', 'web', 'storefront', 'dist')),
     }),
@@ -130,6 +131,7 @@ async function main(): Promise<void> {
     orders,
     checkoutQueue,
     promotions: createPromotionsClient(sidecar),
+    afterSales: createAfterSalesClient(sidecar),
     storefrontDir,
     claimsPaused: () => claimsPaused.current,
     claimRate: new ClaimRate(() => claimRate.current),

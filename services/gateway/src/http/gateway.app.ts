@@ -1,3 +1,4 @@
+import type { AfterSalesClient } from '@dbcarts/after-sales/client';
 import type { SubscriptionRouter } from '@dbcarts/dapr';
 import { createHttpApp, type ReadinessCheck, SIDECAR_PATHS } from '@dbcarts/http';
 import type { Logger } from '@dbcarts/logging';
@@ -10,6 +11,7 @@ import type { CheckoutQueue } from '../app/checkout-queue';
 import type { ClaimRate } from '../app/claim-rate';
 import type { JwksTokenVerifier } from '../infra/jwks-token.verifier';
 import { adminRoutes } from './admin.routes';
+import { afterSalesRoutes } from './after-sales.routes';
 import { optionalAuthentication } from './auth.middleware';
 import { checkoutRoutes } from './checkout.routes';
 import { cors } from './cors.middleware';
@@ -55,6 +57,8 @@ export interface GatewayAppOptions {
   checkoutQueue?: CheckoutQueue;
   /** Coupons and timed discounts (admin create, public read). */
   promotions?: PromotionsClient;
+  /** Warranties and support cases (absent: those routes answer 503). */
+  afterSales?: AfterSalesClient;
   /** The built storefront served at / (storefront.routes.ts), after every API route; absent: none. */
   storefrontDir?: string;
 }
@@ -95,6 +99,7 @@ export function buildGatewayApp(opts: GatewayAppOptions): Express {
           a.use(ordersRoutes(opts.orders, opts.identity.verifier));
         }
         a.use(notificationsRoutes(opts.identity.verifier, opts.notifications));
+        a.use(afterSalesRoutes(opts.identity.verifier, opts.afterSales));
         if (opts.promotions) a.use(promotionsRoutes(opts.promotions, opts.identity.verifier));
         a.use(
           oidcProxyRoutes({

@@ -5,10 +5,11 @@ import { AdminOrderQuery, CartItemBody, CreateOrderBody, PageQuery, ReturnBody }
 import { CreatePromotionBody } from '@dbcarts/promotions/contract';
 import { AddressBody, LoginBody, ProfilePatch, RefreshBody, RegisterBody } from '@dbcarts/users/contract';
 import { z } from 'zod';
+import { AFTER_SALES_OPERATIONS } from './after-sales.openapi';
 import { ClaimBody } from './flash-claims.routes';
 
 type Access = 'public' | 'customer' | 'admin';
-interface Op {
+export interface Op {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
@@ -58,7 +59,8 @@ const ORDER_OPERATIONS: Op[] = [
   {
     method: 'post',
     path: '/api/orders/{id}/returns',
-    summary: 'Return within 30 days of delivery ⟲ (free; refunded, restocked)',
+    summary:
+      'Return within 30 days of delivery ⟲ (15 for opened electronics, never final sale; free; refunded, restocked)',
     access: 'customer',
     body: ReturnBody,
     ok: 201,
@@ -281,12 +283,14 @@ export const OPERATIONS: Op[] = [
   {
     method: 'get',
     path: '/api/me/notifications',
-    summary: 'Messages sent to me (order confirmation, shipping, cancellation, refund), newest first',
+    summary:
+      'Messages sent to me (order confirmation, shipping, cancellation, refund, case replies, claim decisions), newest first',
     access: 'customer',
     query: NotificationListQuery,
     ok: 200,
   },
   ...ORDER_OPERATIONS,
+  ...AFTER_SALES_OPERATIONS,
   {
     method: 'post',
     path: '/api/payments/webhooks/{provider}',
