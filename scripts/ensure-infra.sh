@@ -38,4 +38,18 @@ if ! command -v prometheus >/dev/null 2>&1; then
 else
   echo "[infra] prometheus on PATH ($(command -v prometheus))"
 fi
+# Chromium (Debian's package) for the storefront's browser tests, driven by playwright-core through
+# its executablePath (a browser download cannot be fetched here); ~1 min the first time, then nothing.
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "[infra] installing chromium (apt-get install chromium)"
+  if (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium) \
+    >/tmp/dbcarts-apt-chromium.log 2>&1; then
+    echo "[infra] $(chromium --version 2>/dev/null | head -1) installed"
+  else
+    echo "[infra] chromium did not install (see /tmp/dbcarts-apt-chromium.log)" >&2
+    status=1
+  fi
+else
+  echo "[infra] chromium on PATH ($(command -v chromium))"
+fi
 exit $status

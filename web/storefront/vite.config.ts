@@ -3,6 +3,8 @@ import { defineConfig } from 'vite';
 // Preact's automatic JSX runtime through Vite's own transformer (no Babel preset needed).
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  // Workspace packages (@dbcarts/returns-policy) bundled from their TypeScript sources.
+  resolve: { conditions: ['dbcarts-source', 'module', 'browser', 'development|production'] },
   build: {
     target: 'es2022',
     outDir: 'dist',

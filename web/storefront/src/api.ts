@@ -29,6 +29,9 @@ const MESSAGES: Record<string, string> = {
   'USER.EMAIL_TAKEN': 'An account with this email already exists. Sign in instead.',
   'ORDER.NOT_CANCELLABLE': 'This order has shipped and can no longer be cancelled; start a return once it arrives.',
   'PROMOTION.INVALID': 'That coupon cannot be used for this order.',
+  'ORDER.RETURN_WINDOW_CLOSED': 'The return window for this item has closed.',
+  'ORDER.RETURN_FINAL_SALE': 'Final-sale items (such as drop purchases) cannot be returned.',
+  'ORDER.RETURN_QUANTITY': 'That is more than can still be returned of this item.',
 };
 
 /** Calls the API on this origin with the session's token; throws ApiError for a problem answer. */
@@ -62,9 +65,17 @@ export async function api<T>(
     body = text;
   }
   if (res.status >= 400) {
-    const p = (body ?? {}) as { code?: string; detail?: string; title?: string; errors?: { message?: string }[] };
+    const p = (body ?? {}) as {
+      code?: string;
+      detail?: string;
+      title?: string;
+      errors?: { path?: string; message?: string }[];
+    };
     if (res.status === 401) signedOut();
     const code = p.code ?? `HTTP.${res.status}`;
+    // Validation problems name their fields: say which, so the customer knows what to fix.
+    const fields = p.errors?.map((e) => e.path).filter(Boolean) ?? [];
+    if (fields.length) p.detail = `${p.detail ?? 'Check the form.'} (${fields.join(', ')})`;
     throw new ApiError(
       res.status,
       code,
@@ -130,6 +141,7 @@ export interface Order {
   discount: Money;
   total: Money;
   createdAt: string;
+  updatedAt?: string;
 }
 export interface FlashSale {
   id: string;

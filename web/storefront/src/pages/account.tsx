@@ -1,3 +1,9 @@
+import {
+  OPENED_ELECTRONICS_WINDOW_DAYS,
+  RETURN_REASONS,
+  RETURN_WINDOW_DAYS,
+  returnableUntil,
+} from '@dbcarts/returns-policy';
 import { useEffect, useState } from 'preact/hooks';
 import { api, newKey, type Order, type Page } from '../api';
 import { completeSignIn, signIn } from '../auth';
@@ -188,6 +194,17 @@ interface Invoice {
   discount: Money;
 }
 
+const REASON_LABELS: Record<string, string> = {
+  damaged: 'Arrived damaged',
+  defective: 'Defective',
+  wrong_item: 'Wrong item sent',
+  not_as_described: 'Not as described',
+  does_not_fit: 'Does not fit',
+  changed_mind: 'Changed my mind',
+  arrived_late: 'Arrived too late',
+  other: 'Other',
+};
+
 interface ReturnAnswer {
   id: string;
   refund: Money;
@@ -236,14 +253,22 @@ export function OrderPage({ id, query }: { id: string; query: URLSearchParams })
     e.preventDefault();
     const f = new FormData(e.currentTarget as HTMLFormElement);
     const items = o.items
-      .map((l) => ({ sku: l.sku, quantity: Number(f.get(`qty-${l.sku}`) ?? 0) }))
+      .map((l) => ({
+        sku: l.sku,
+        quantity: Number(f.get(`qty-${l.sku}`) ?? 0),
+        ...(f.get(`opened-${l.sku}`) ? { opened: true } : {}),
+      }))
       .filter((i) => i.quantity > 0);
     if (items.length === 0) return setError(new Error('Choose at least one item to return.'));
     setBusy(true);
     setError(undefined);
     try {
       const r = await api<ReturnAnswer>('POST', `/api/orders/${o.id}/returns`, {
-        body: { items, reason: String(f.get('reason') ?? '').trim() },
+        body: {
+          items,
+          reason: String(f.get('reason') ?? ''),
+          ...(String(f.get('comment') ?? '').trim() ? { comment: String(f.get('comment')).trim() } : {}),
+        },
         idempotencyKey: newKey(),
       });
       setRefund(r.body.refund);
@@ -256,6 +281,9 @@ export function OrderPage({ id, query }: { id: string; query: URLSearchParams })
     }
   };
   const returnable = o.items.filter((l) => l.quantity - (l.returned ?? 0) > 0);
+  // The returns policy (@dbcarts/returns-policy, the one the orders service decides with): the
+  // order's last change is its delivery while it is delivered.
+  const until = o.status === 'delivered' ? returnableUntil(new Date(o.updatedAt ?? o.createdAt), {}) : null;
   return (
     <>
       <Title text={`Order ${o.id.slice(0, 8)}`} />
@@ -321,22 +349,42 @@ export function OrderPage({ id, query }: { id: string; query: URLSearchParams })
       {o.status === 'delivered' && returnable.length > 0 && (
         <form class="stack" onSubmit={startReturn} aria-labelledby="return-h">
           <h2 id="return-h">Return items</h2>
-          <p class="muted">Free returns within 30 days of delivery; refunded to your original payment method.</p>
+          <p class="muted">
+            Free returns within {RETURN_WINDOW_DAYS} days of delivery
+            {until ? ` (until ${until.toLocaleDateString()})` : ''}; opened electronics within{' '}
+            {OPENED_ELECTRONICS_WINDOW_DAYS} days. Refunded to your original payment method.
+          </p>
           {returnable.map((l) => (
-            <label key={l.sku}>
-              Quantity of {l.name} to return
-              <input
-                type="number"
-                name={`qty-${l.sku}`}
-                min="0"
-                max={l.quantity - (l.returned ?? 0)}
-                defaultValue="0"
-              />
-            </label>
+            <fieldset key={l.sku}>
+              <legend>{l.name}</legend>
+              <label>
+                Quantity of {l.name} to return
+                <input
+                  type="number"
+                  name={`qty-${l.sku}`}
+                  min="0"
+                  max={l.quantity - (l.returned ?? 0)}
+                  defaultValue="0"
+                />
+              </label>
+              <label class="radio">
+                <input type="checkbox" name={`opened-${l.sku}`} /> I opened {l.name}
+              </label>
+            </fieldset>
           ))}
           <label>
             Reason
-            <textarea name="reason" required maxLength={1000} rows={3} />
+            <select name="reason" required>
+              {RETURN_REASONS.map((r) => (
+                <option key={r} value={r}>
+                  {REASON_LABELS[r] ?? r}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Anything else (optional)
+            <textarea name="comment" maxLength={1000} rows={3} />
           </label>
           <button type="submit" disabled={busy}>
             Start return

@@ -1,0 +1,243 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startStack, TEST_ADMIN, type TestStack } from '@dbcarts/testing';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Api, apiCaller, startDrop, within } from '../support/api';
+import {
+  ARTIFACTS,
+  expectAccessible,
+  launch,
+  type PageTimings,
+  STOREFRONT_DIST,
+  shot,
+  timings,
+  watch,
+} from './storefront.support';
+
+// The storefront in a real headless Chromium against the real stack: the gateway serves the built
+// web/storefront/dist at / and the API behind it. A customer registers, signs in through the
+// OIDC authorization-code + PKCE flow, buys, is declined, claims in a drop, and returns an item;
+// every page checked with axe-core and for anything loaded from another origin.
+
+const PASSWORD = 'correct horse 1';
+const usd = (minor: number) =>
+  new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(minor / 100);
+
+let stack: TestStack;
+let gw: string;
+let api: Api;
+let admin: string;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let problems: string[];
+let customer: { email: string; token?: string };
+let buy: { id: string; sku: string; name: string; price: { amount: number } };
+let dropProduct: { id: string; sku: string; name: string };
+let firstOrderId: string;
+const perf: Record<string, PageTimings> = {};
+
+beforeAll(async () => {
+  if (!existsSync(join(STOREFRONT_DIST, 'index.html'))) {
+    throw new Error(`no built storefront in ${STOREFRONT_DIST}: run npm run build first`);
+  }
+  [stack, browser] = await Promise.all([
+    startStack({
+      apps: ['users', 'catalog', 'inventory', 'payments', 'promotions', 'orders', 'gateway'],
+      appEnv: {
+        catalog: { SEED_CATALOG_PRODUCTS: '10' },
+        gateway: {
+          STOREFRONT_DIR: STOREFRONT_DIST,
+          RATE_LIMIT_PER_MINUTE: '1000000',
+          REGISTRATIONS_PER_IP_PER_HOUR: '1000',
+        },
+      },
+    }),
+    launch(),
+  ]);
+  gw = stack.appUrl('gateway');
+  api = apiCaller(gw);
+  admin = (await api('POST', '/api/auth/login', TEST_ADMIN)).body.accessToken;
+  const products = (await api('GET', '/api/products?pageSize=10&sort=name')).body.items;
+  [buy, dropProduct] = products;
+  for (const p of [buy, dropProduct]) {
+    expect((await api('PUT', `/api/inventory/${p.sku}`, { onHand: 50 }, admin)).status).toBe(200);
+  }
+  context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  problems = watch(page, gw);
+  customer = { email: `${stack.uniqueId('shopper').toLowerCase()}@example.test` };
+}, 240_000);
+
+afterAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  if (Object.keys(perf).length) writeFileSync(join(ARTIFACTS, 'timings.json'), `${JSON.stringify(perf, null, 2)}\n`);
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function fillAddress(p: Page): Promise<void> {
+  await p.getByLabel('Full name').fill('Casey Buyer');
+  await p.getByLabel('Address', { exact: true }).fill('1 Main St');
+  await p.getByLabel('City').fill('Berlin');
+  await p.getByLabel('Postal code').fill('10115');
+  await p.getByLabel('Country').selectOption('DE');
+}
+
+async function addToCart(p: Page, productId: string, quantity: number): Promise<void> {
+  await p.goto(`${gw}/p/${productId}`);
+  await expect.poll(() => p.getByTestId('availability').textContent()).toMatch(/\d+ available/);
+  await p.getByLabel('Quantity').fill(String(quantity));
+  await p.getByRole('button', { name: 'Add to cart' }).click();
+  await p.getByRole('status').filter({ hasText: 'to your cart' }).waitFor();
+}
+
+const customerOrders = async () => {
+  customer.token ??= (
+    await api('POST', '/api/auth/login', { email: customer.email, password: PASSWORD })
+  ).body.accessToken;
+  const body = (await api('GET', '/api/orders?pageSize=50', undefined, customer.token)).body;
+  return (Array.isArray(body) ? body : body.items) as { id: string; status: string; total: { amount: number } }[];
+};
+
+describe('the storefront in a real browser', () => {
+  it('a full purchase: register, sign in (PKCE), search, add to cart, pay with tok_visa, see it in history', async () => {
+    // First load, cold cache: the home page with new arrivals and the five departments.
+    await page.goto(`${gw}/`);
+    await page.getByRole('heading', { name: 'New arrivals' }).waitFor();
+    await page.locator('.grid .card').first().waitFor();
+    for (const d of ['Fashion', 'Electronics', 'Home goods', 'Toys', 'Sporting goods']) {
+      await expect.poll(() => page.getByRole('link', { name: d, exact: true }).count()).toBeGreaterThan(0);
+    }
+    perf.home = await timings(page);
+    await expectAccessible(page, 'home');
+    await shot(page, '01-home');
+
+    // Register, then sign in through the provider's page (authorization code + PKCE).
+    await page.getByRole('link', { name: 'Register' }).click();
+    await page.getByLabel('Name').fill('Casey Buyer');
+    await page.getByLabel('Email').fill(customer.email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await expectAccessible(page, 'register');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('button', { name: 'Sign in now' }).click();
+    await page.waitForURL(/\/oidc\/interaction\//);
+    await page.getByLabel('Email').fill(customer.email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${gw}/`);
+    await page.getByRole('button', { name: `Sign out (${customer.email})` }).waitFor();
+
+    // Search from the header, open the product.
+    await page.getByLabel('Search products').fill(buy.name);
+    await page.getByLabel('Search products').press('Enter');
+    await page.waitForURL(/\/search\?q=/);
+    await page.getByRole('link', { name: buy.name, exact: true }).first().click();
+    await page.waitForURL(`${gw}/p/${buy.id}`);
+    await expect.poll(() => page.getByTestId('availability').textContent()).toContain('50 available');
+    await page.getByRole('heading', { name: 'Warranty' }).waitFor();
+    await expectAccessible(page, 'product');
+    // A product page loaded as a navigation (assets cached, index.html revalidated).
+    await page.goto(`${gw}/p/${buy.id}`);
+    await page.getByTestId('availability').filter({ hasText: 'available' }).waitFor();
+    perf.product = await timings(page);
+    await shot(page, '02-product');
+
+    await addToCart(page, buy.id, 2);
+    await page.getByRole('link', { name: 'Cart', exact: true }).click();
+    await page.getByRole('rowheader', { name: buy.name }).waitFor();
+    await expect.poll(() => page.locator('.total').textContent()).toContain(usd(buy.price.amount * 2));
+    await expectAccessible(page, 'cart');
+    await page.getByRole('link', { name: 'Go to checkout' }).click();
+    await fillAddress(page);
+    await expectAccessible(page, 'checkout');
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.waitForURL(/\/orders\/[0-9a-f-]{36}\?placed=1$/);
+    firstOrderId = new URL(page.url()).pathname.split('/').pop() as string;
+    await expect.poll(() => page.getByTestId('order-status').textContent()).toBe('Confirmed');
+    await shot(page, '03-order-placed');
+    const placed = (await customerOrders()).find((o) => o.id === firstOrderId);
+    expect(placed?.total.amount ?? buy.price.amount * 2).toBe(buy.price.amount * 2);
+
+    // The order history (a read model fed by the order's events) lists it.
+    await page.getByRole('link', { name: 'Orders', exact: true }).click();
+    await within(15_000, async () => {
+      if ((await page.getByRole('link', { name: `Order ${firstOrderId.slice(0, 8)}` }).count()) > 0) return true;
+      await page.reload();
+      await page.getByRole('heading', { name: 'Your orders' }).waitFor();
+      return false;
+    });
+    await expectAccessible(page, 'orders');
+    await shot(page, '04-history');
+    expect(problems).toEqual([]);
+  }, 90_000);
+
+  it('a declined card (tok_chargeDeclined): the message is shown, no order is placed, no stock held', async () => {
+    const before = (await api('GET', `/api/inventory/${buy.sku}`)).body;
+    await addToCart(page, buy.id, 1);
+    await page.goto(`${gw}/checkout`);
+    await fillAddress(page);
+    await page.getByLabel('Test card that is declined').check();
+    await page.getByRole('button', { name: 'Place order' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/declined/i);
+    expect(new URL(page.url()).pathname).toBe('/checkout');
+    await shot(page, '05-declined');
+    // Nothing but the first order counts as placed, and the declined attempt holds no units.
+    const orders = await customerOrders();
+    expect(orders.filter((o) => o.status !== 'failed').map((o) => o.id)).toEqual([firstOrderId]);
+    expect((await api('GET', `/api/inventory/${buy.sku}`)).body.reserved).toBe(before.reserved);
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('a drop: the admin starts a flash sale, the customer claims in one click and checks out at the drop price', async () => {
+    await startDrop(api, admin, dropProduct.sku, 5, 1);
+    await page.goto(`${gw}/drops`);
+    const card = page.locator('.drop').filter({ hasText: usd(990) });
+    await card.getByText(/Ends in \d\d:\d\d/).waitFor();
+    // The countdown is live: it moves without a reload.
+    const first = await card.locator('.countdown').textContent();
+    await expect.poll(() => card.locator('.countdown').textContent(), { timeout: 3000 }).not.toBe(first);
+    await expectAccessible(page, 'drops');
+    await card.getByRole('button', { name: /^Claim 1 of/ }).click();
+    await card.getByRole('status').filter({ hasText: 'Claimed!' }).waitFor();
+    expect((await api('GET', `/api/inventory/${dropProduct.sku}`)).body.reserved).toBe(1);
+    await shot(page, '06-drop-claimed');
+    await card.getByRole('button', { name: 'Check out now' }).click();
+    await page.waitForURL(/\/checkout\?claim=/);
+    await fillAddress(page);
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.waitForURL(/\/orders\/[0-9a-f-]{36}\?placed=1$/);
+    await expect.poll(() => page.getByTestId('order-status').textContent()).toBe('Confirmed');
+    expect(await page.locator('.total').textContent()).toContain(usd(990));
+    const id = new URL(page.url()).pathname.split('/').pop() as string;
+    const order = (await api('GET', `/api/orders/${id}`, undefined, customer.token)).body;
+    expect(order).toMatchObject({ status: 'confirmed', total: { amount: 990, currency: 'USD' } });
+    expect(order.items).toMatchObject([{ sku: dropProduct.sku, quantity: 1 }]);
+    await shot(page, '07-drop-order');
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('a return: shipped and delivered through the admin API, started in the UI, the refund shown', async () => {
+    expect((await api('POST', `/api/admin/orders/${firstOrderId}/ship`, undefined, admin)).status).toBe(200);
+    expect((await api('POST', `/api/admin/orders/${firstOrderId}/deliver`, undefined, admin)).status).toBe(200);
+    await page.goto(`${gw}/orders/${firstOrderId}`);
+    await expect.poll(() => page.getByTestId('order-status').textContent()).toBe('Delivered');
+    await page.getByLabel(`Quantity of ${buy.name} to return`).fill('1');
+    await page.getByLabel('Reason').selectOption('does_not_fit');
+    await expectAccessible(page, 'order with return form');
+    await page.getByRole('button', { name: 'Start return' }).click();
+    await page.getByTestId('refund').or(page.getByRole('alert')).first().waitFor();
+    expect(await page.getByRole('alert').allTextContents()).toEqual([]);
+    expect(await page.getByTestId('refund').textContent()).toBe(`Refund: ${usd(buy.price.amount)}`);
+    await expect.poll(() => page.getByTestId('order-status').textContent()).toMatch(/Delivered|Returned/);
+    await shot(page, '08-return');
+    const order = (await api('GET', `/api/orders/${firstOrderId}`, undefined, customer.token)).body;
+    expect(order.items[0].returned).toBe(1);
+    expect(problems).toEqual([]);
+    console.log(`[storefront] timings ${JSON.stringify(perf)}`);
+  }, 60_000);
+});
