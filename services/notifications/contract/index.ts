@@ -14,7 +14,15 @@ export const CustomerNotificationListQuery = NotificationListQuery.extend({
   customerId: z.string().min(1).max(64),
 });
 
-export type NotificationKind = 'order_confirmed' | 'order_shipped' | 'order_cancelled' | 'order_refunded';
+export type NotificationKind =
+  | 'order_confirmed'
+  | 'order_shipped'
+  | 'order_cancelled'
+  | 'order_refunded'
+  // After-sales (services/after-sales): an admin's reply or move on a support case, a warranty claim's decision.
+  | 'support_reply'
+  | 'support_status'
+  | 'warranty_claim';
 
 export interface NotificationDto {
   id: string;

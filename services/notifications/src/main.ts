@@ -9,7 +9,9 @@ import { container } from 'tsyringe';
 import { DeadLettersUseCase } from './app/dead-letters.use-case';
 import { ListNotificationsUseCase } from './app/list-notifications.use-case';
 import { NOTIFICATIONS } from './app/notifications.tokens';
+import { NotifyAfterSalesEventUseCase } from './app/notify-after-sales-event.use-case';
 import { NotifyOrderEventUseCase } from './app/notify-order-event.use-case';
+import { afterSalesEventSubscriptions } from './http/after-sales-events.subscriptions';
 import { notificationsRoutes } from './http/notifications.routes';
 import { orderEventSubscriptions } from './http/order-events.subscriptions';
 import { DaprEventPublisher } from './infra/dapr-event.publisher';
@@ -48,6 +50,9 @@ async function main(): Promise<void> {
 
   const subscriptions = new SubscriptionRouter(log);
   for (const sub of orderEventSubscriptions({ notify: container.resolve(NotifyOrderEventUseCase), deadLetters }, log)) {
+    subscriptions.subscribe(sub);
+  }
+  for (const sub of afterSalesEventSubscriptions(container.resolve(NotifyAfterSalesEventUseCase), log)) {
     subscriptions.subscribe(sub);
   }
 

@@ -5,9 +5,15 @@
 export const ORDER_TOPICS = ['orders.confirmed', 'orders.shipped', 'orders.cancelled', 'orders.returned'] as const;
 export type OrderTopic = (typeof ORDER_TOPICS)[number];
 
-export type NotificationKind = 'order_confirmed' | 'order_shipped' | 'order_cancelled' | 'order_refunded';
+export type OrderNotificationKind = 'order_confirmed' | 'order_shipped' | 'order_cancelled' | 'order_refunded';
+export type NotificationKind =
+  | OrderNotificationKind
+  // After-sales (services/after-sales): an admin's reply or move on a support case, a warranty claim's decision.
+  | 'support_reply'
+  | 'support_status'
+  | 'warranty_claim';
 
-export const KIND_BY_TOPIC: Readonly<Record<OrderTopic, NotificationKind>> = {
+export const KIND_BY_TOPIC: Readonly<Record<OrderTopic, OrderNotificationKind>> = {
   'orders.confirmed': 'order_confirmed',
   'orders.shipped': 'order_shipped',
   'orders.cancelled': 'order_cancelled',

@@ -1,4 +1,4 @@
-import type { Money, NotificationKind, OrderFacts } from './notification';
+import type { Money, OrderFacts, OrderNotificationKind } from './notification';
 
 /**
  * The words of each message, shared by the plain-text and HTML renderings so the two never say
@@ -15,7 +15,7 @@ export interface OrderMessage {
   closing: string;
 }
 
-export function composeOrderMessage(kind: NotificationKind, order: OrderFacts): OrderMessage {
+export function composeOrderMessage(kind: OrderNotificationKind, order: OrderFacts): OrderMessage {
   const id = order.orderId;
   const lines = order.items.map((i) => ({
     sku: i.sku,
