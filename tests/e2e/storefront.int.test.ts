@@ -44,7 +44,17 @@ beforeAll(async () => {
   }
   [stack, browser] = await Promise.all([
     startStack({
-      apps: ['users', 'catalog', 'inventory', 'payments', 'promotions', 'orders', 'gateway'],
+      apps: [
+        'users',
+        'catalog',
+        'inventory',
+        'payments',
+        'promotions',
+        'orders',
+        'notifications',
+        'after-sales',
+        'gateway',
+      ],
       appEnv: {
         catalog: { SEED_CATALOG_PRODUCTS: '10' },
         gateway: {
@@ -239,5 +249,43 @@ describe('the storefront in a real browser', () => {
     expect(order.items[0].returned).toBe(1);
     expect(problems).toEqual([]);
     console.log(`[storefront] timings ${JSON.stringify(perf)}`);
+  }, 60_000);
+
+  it('after-sales: registers the delivered line warranty, files a claim, opens a support case; notifications listed', async () => {
+    await page.goto(`${gw}/orders/${firstOrderId}`);
+    await page.getByRole('button', { name: `Register warranty for ${buy.name}` }).click();
+    await page.getByRole('status').filter({ hasText: 'covered until' }).waitFor();
+    await page.getByRole('link', { name: 'Warranties', exact: true }).click();
+    await page.getByRole('heading', { name: buy.name }).waitFor();
+    await expectAccessible(page, 'warranties');
+    await page.getByLabel('What is wrong with it?').fill('The pieces do not fit together.');
+    await page.getByRole('button', { name: 'File a warranty claim' }).click();
+    await page.getByText(/Submitted — The pieces do not fit together\./).waitFor();
+    const warranties = (await api('GET', '/api/me/warranties', undefined, customer.token)).body;
+    const registrations = Array.isArray(warranties) ? warranties : warranties.items;
+    expect(registrations).toMatchObject([{ orderId: firstOrderId, sku: buy.sku, claims: [{ status: 'submitted' }] }]);
+    await shot(page, '09-warranty-claim');
+
+    await page.goto(`${gw}/support?order=${firstOrderId}`);
+    await page.getByLabel('Subject').fill('Where is my refund?');
+    await page.getByLabel('Message').fill('I returned one item; when does the money arrive?');
+    await page.getByRole('button', { name: 'Open a case' }).click();
+    await page.waitForURL(/\/support\/[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { name: 'Where is my refund?' }).waitFor();
+    await page.getByText('I returned one item; when does the money arrive?').waitFor();
+    await expectAccessible(page, 'support case');
+    await shot(page, '10-support-case');
+
+    // The order's messages (confirmation, shipping, refund) as the notifications service sent them.
+    await page.getByRole('link', { name: 'Notifications', exact: true }).click();
+    await within(15_000, async () => {
+      if ((await page.locator('.notes li').count()) >= 2) return true;
+      await page.reload();
+      await page.getByRole('heading', { name: 'Notifications' }).waitFor();
+      return false;
+    });
+    await expectAccessible(page, 'notifications');
+    await shot(page, '11-notifications');
+    expect(problems).toEqual([]);
   }, 60_000);
 });

@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { currentSession, onSessionChange, signIn, signOut } from './auth';
+import { CasePage, SupportPage, WarrantiesPage } from './pages/aftersales';
 import { Callback, Notifications, OrderPage, Orders, Register, SignInPage } from './pages/account';
 import { CartPage, CheckoutPage, DropsPage } from './pages/checkout';
 import { Home, ProductPage, Search } from './pages/shop';
@@ -38,6 +39,10 @@ function Route({ path, query }: { path: string; query: URLSearchParams }) {
   const order = /^\/orders\/([\w-]+)$/.exec(path)?.[1];
   if (order) return guarded(<OrderPage id={order} query={query} />);
   if (path === '/notifications') return guarded(<Notifications />);
+  if (path === '/warranties') return guarded(<WarrantiesPage />);
+  if (path === '/support') return guarded(<SupportPage query={query} />);
+  const supportCase = /^\/support\/([\w-]+)$/.exec(path)?.[1];
+  if (supportCase) return guarded(<CasePage id={supportCase} />);
   return (
     <>
       <Title text="Page not found" />
@@ -92,6 +97,12 @@ function App() {
                 </li>
                 <li>
                   <a href="/notifications">Notifications</a>
+                </li>
+                <li>
+                  <a href="/warranties">Warranties</a>
+                </li>
+                <li>
+                  <a href="/support">Support</a>
                 </li>
               </>
             )}

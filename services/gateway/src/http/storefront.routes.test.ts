@@ -105,13 +105,20 @@ describe('the storefront at / (storefront.routes.ts)', () => {
     expect(health.body).toMatchObject({ status: 'ok' });
   });
 
-  it('answers a missing asset, a non-HTML request and a write with 404, never index.html', async () => {
+  it('answers a missing asset, a request that is not a navigation and a write with 404, never index.html', async () => {
     const missing = await request(app).get('/assets/index-Gone99.js');
     expect(missing.status).toBe(404);
     expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/);
-    const json = await request(app).get('/some/page').set('accept', 'application/json');
-    expect(json.status).toBe(404);
-    expect(json.text).not.toBe(INDEX);
+    for (const accept of ['application/json', '*/*']) {
+      const res = await request(app).get('/some/page').set('accept', accept);
+      expect(res.status, accept).toBe(404);
+      expect(res.headers['content-type'], accept).toMatch(/^application\/problem\+json/);
+    }
+    // A fetch() from a page (Sec-Fetch-Mode cors) is not a navigation, whatever it accepts.
+    const fetched = await request(app).get('/some/page').set('accept', HTML).set('sec-fetch-mode', 'cors');
+    expect(fetched.status).toBe(404);
+    const navigated = await request(app).get('/some/page').set('accept', '*/*').set('sec-fetch-mode', 'navigate');
+    expect(navigated.text).toBe(INDEX);
     const post = await request(app).post('/some/page').set('accept', HTML).send({});
     expect(post.status).toBe(404);
     const dot = await request(app).get('/.build-stamp').set('accept', '*/*');

@@ -52,6 +52,13 @@ const isReserved = (path: string) => {
   return RESERVED_PREFIXES.some((prefix) => p === prefix || p.startsWith(`${prefix}/`));
 };
 
+/** A browser navigation: Sec-Fetch-Mode navigate, or an Accept that names text/html. */
+export function isNavigation(req: Request): boolean {
+  const mode = req.get('sec-fetch-mode');
+  if (mode) return mode === 'navigate';
+  return /(^|,)\s*text\/html\s*(;|,|$)/i.test(req.get('accept') ?? '');
+}
+
 /**
  * Serves the storefront at /: hashed assets under /assets cached for a year (a new build has new
  * names), other files of the build for an hour, and index.html (never cached without revalidation)
@@ -96,8 +103,9 @@ export function storefrontRoutes(opts: StorefrontOptions): Router {
     }),
   );
   r.get('/{*path}', (req, res, next) => {
-    // Only navigations: a script or an API client asking for JSON gets the 404 it would get anyway.
-    if (req.accepts(['html', 'json']) !== 'html') return next();
+    // Only a browser's navigations (they ask for text/html by name): a script, a fetch() or an API
+    // client (*/*, JSON) gets the 404 it would get without the storefront.
+    if (!isNavigation(req)) return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.type('html').send(index);
   });

@@ -9,6 +9,7 @@ import { api, newKey, type Order, type Page } from '../api';
 import { completeSignIn, signIn } from '../auth';
 import { type Money, formatMoney } from '../money';
 import { navigate } from '../router';
+import { RegisterWarranty } from './aftersales';
 import { Alert, formatDate, isNotFound, Loading, Price, Status, Title, useLoad } from '../ui';
 
 export function Callback() {
@@ -344,6 +345,18 @@ export function OrderPage({ id, query }: { id: string; query: URLSearchParams })
           </button>
         )}
       </div>
+      {(o.status === 'delivered' || o.status === 'returned') && (
+        <section aria-labelledby="warranty-h">
+          <h2 id="warranty-h">Warranty</h2>
+          {o.items.map((l) => (
+            <RegisterWarranty key={l.sku} orderId={o.id} sku={l.sku} name={l.name} />
+          ))}
+          <p>
+            <a href="/warranties">Your warranties</a> ·{' '}
+            <a href={`/support?order=${o.id}`}>Ask support about this order</a>
+          </p>
+        </section>
+      )}
       {invoice === 'pending' && <Status>The invoice is being prepared; try again in a moment.</Status>}
       {invoice && invoice !== 'pending' && <InvoiceView invoice={invoice} />}
       {o.status === 'delivered' && returnable.length > 0 && (
