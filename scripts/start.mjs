@@ -23,7 +23,7 @@ const mysql = require('mysql2/promise');
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const devDir = join(root, '.dev');
-const APPS = ['inventory', 'catalog', 'users', 'payments', 'promotions', 'orders', 'notifications', 'gateway'];
+const APPS = ['inventory', 'catalog', 'users', 'payments', 'promotions', 'orders', 'notifications', 'after-sales', 'gateway'];
 const MAILPIT = {
   smtpPort: Number(process.env.MAILPIT_SMTP_PORT ?? 1025),
   httpPort: Number(process.env.MAILPIT_HTTP_PORT ?? 8025),

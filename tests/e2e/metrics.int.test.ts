@@ -10,7 +10,17 @@ import { type Api, apiCaller, newCustomer, orderBody, startDrop, within } from '
 // Every service's GET /metrics (its METRICS_PORT) and every sidecar's metrics port, scraped after a
 // real order and a real drop claim through the gateway: the series the on-call dashboard reads exist
 // and moved. Then a Prometheus of the stack's own scrapes them all (up == 1 for every target).
-const APPS = ['users', 'catalog', 'inventory', 'payments', 'promotions', 'orders', 'notifications', 'gateway'];
+const APPS = [
+  'users',
+  'catalog',
+  'inventory',
+  'payments',
+  'promotions',
+  'orders',
+  'notifications',
+  'after-sales',
+  'gateway',
+];
 let stack: TestStack;
 let api: Api;
 let admin: string;

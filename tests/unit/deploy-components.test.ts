@@ -70,7 +70,7 @@ describe('Dapr components in production', () => {
     expect(Object.fromEntries(Object.keys(usedBy).map((c) => [c, usersOf(c)]))).toEqual({
       statestore: ['inventory', 'orders', 'users'],
       cache: ['catalog'],
-      pubsub: ['catalog', 'inventory', 'notifications', 'orders', 'payments'],
+      pubsub: ['after-sales', 'catalog', 'inventory', 'notifications', 'orders', 'payments'],
       broadcast: ['catalog', 'gateway'],
       configstore: ['gateway', 'inventory', 'orders'],
       secretstore: ['payments', 'users'],

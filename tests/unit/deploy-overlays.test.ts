@@ -48,6 +48,7 @@ describe.each(overlays)('overlays/%s built by kustomize', (env) => {
   it('gives every Dapr app id a Deployment, a Service selecting its pods, a ServiceAccount and a PDB', () => {
     const m = get(env);
     expect(m.appIds.sort()).toEqual([
+      'after-sales',
       'catalog',
       'gateway',
       'inventory',
