@@ -14,7 +14,11 @@ export default defineConfig({
     reportCompressedSize: true,
   },
   server: {
-    // `npm run dev -w web/storefront`: the API, sign-in and discovery from a running gateway.
+    // `npm run dev -w web/storefront`: the API, sign-in and discovery from a running gateway. Port
+    // 3000 because http://127.0.0.1:3000/callback is a registered redirect of the dev OIDC client.
+    host: '127.0.0.1',
+    port: 3000,
+    strictPort: true,
     proxy: Object.fromEntries(
       ['/api', '/oidc', '/.well-known'].map((p) => [p, process.env.GATEWAY_URL ?? 'http://127.0.0.1:8080']),
     ),
