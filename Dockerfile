@@ -3,7 +3,8 @@
 # (README "From laptop to cluster"). Three stages: `build` compiles every workspace with dev
 # dependencies; `prune` installs production dependencies for the service's workspace and the
 # workspaces it imports (packages/* and the client packages of the services it calls), nothing else;
-# the final stage copies that tree onto a clean Node 24 image and runs as a non-root user.
+# the final stage copies that tree onto a clean Node 24 image and runs as a non-root user. The gateway's
+# image also carries the built storefront (web/storefront/dist, its STOREFRONT_DIR default).
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
@@ -13,6 +14,7 @@ ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=fals
 COPY package.json package-lock.json ./
 COPY packages ./packages
 COPY services ./services
+COPY web ./web
 COPY scripts/build.mjs ./scripts/build.mjs
 COPY tsconfig.base.json ./
 # No install scripts: the two packages that have one are the `node` devDependency (it would download a
@@ -26,6 +28,7 @@ WORKDIR /src
 COPY --from=build /src/package.json /src/package-lock.json ./
 COPY --from=build /src/packages ./packages
 COPY --from=build /src/services ./services
+COPY --from=build /src/web ./web
 # The workspaces SERVICE needs at run time: its own and every @dbcarts/* it depends on, transitively.
 # Each keeps only package.json and dist (compiled JS): no sources, tests or dev tooling. The other
 # workspaces keep their package.json only, so package-lock.json still matches and `npm ci` accepts it.
@@ -46,7 +49,8 @@ RUN test -n "$SERVICE" || { echo "--build-arg SERVICE=<folder under services/> i
  && for dir in $(node -p 'JSON.parse(require("fs").readFileSync("package.json","utf8")).workspaces.join(" ")'); do \
       mkdir -p "/out/$dir" && cp "$dir/package.json" "/out/$dir/"; \
     done \
- && for dir in $(cat /tmp/closure); do cp -r "$dir/dist" "/out/$dir/dist"; done
+ && for dir in $(cat /tmp/closure); do cp -r "$dir/dist" "/out/$dir/dist"; done \
+ && if [ "$SERVICE" = gateway ]; then cp -r web/storefront/dist /out/web/storefront/dist; fi
 WORKDIR /out
 # --omit=dev with one -w per needed workspace: production dependencies of those workspaces only.
 # No install scripts: no production dependency builds native code.
