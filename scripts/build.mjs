@@ -63,10 +63,19 @@ function stampOf(name) {
 function step(p, [cmd, ...args]) {
   return new Promise((resolve, reject) => {
     const local = join(root, p.dir, 'node_modules', '.bin', cmd);
-    const bin = cmd === 'tsc' ? tsc : existsSync(local) ? local : join(root, 'node_modules', '.bin', cmd);
+    const bin =
+      cmd === 'tsc'
+        ? tsc
+        : cmd === 'node'
+          ? process.execPath
+          : existsSync(local)
+            ? local
+            : join(root, 'node_modules', '.bin', cmd);
     const child = spawn(bin, args, { cwd: join(root, p.dir), stdio: 'inherit' });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} failed in ${p.dir} (exit ${code})`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd} failed in ${p.dir} (exit ${code})`)),
+    );
   });
 }
 

@@ -1,5 +1,6 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { createLogger } from '@dbcarts/logging';
 import request from 'supertest';
@@ -7,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ProductEdgeCache } from '../app/product-edge-cache';
 import { JwksTokenVerifier } from '../infra/jwks-token.verifier';
 import { buildGatewayApp } from './gateway.app';
-import { STOREFRONT_CSP, storefrontBuilt } from './storefront.routes';
+import { preferredEncoding, STOREFRONT_CSP, storefrontBuilt } from './storefront.routes';
 
 // A built storefront of three files in a temp folder, served by the whole gateway app (every API
 // router mounted before it), so the test sees what a browser and an API client would.
@@ -17,6 +18,13 @@ mkdirSync(join(dir, 'assets'));
 writeFileSync(join(dir, 'index.html'), INDEX);
 writeFileSync(join(dir, 'assets', 'index-AbC123.js'), 'console.log("shop")');
 writeFileSync(join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+// The storefront build's precompressed copies (web/storefront/scripts/compress.mjs), for two files.
+const JS = 'console.log("shop")';
+const JS_BR = brotliCompressSync(JS);
+const JS_GZ = gzipSync(JS);
+writeFileSync(join(dir, 'assets', 'index-AbC123.js.br'), JS_BR);
+writeFileSync(join(dir, 'assets', 'index-AbC123.js.gz'), JS_GZ);
+writeFileSync(join(dir, 'index.html.br'), brotliCompressSync(INDEX));
 writeFileSync(join(dir, '.build-stamp'), 'secret-ish');
 
 // biome-ignore lint/suspicious/noExplicitAny: inert stand-ins for every client
@@ -58,6 +66,31 @@ describe('the storefront at / (storefront.routes.ts)', () => {
     const icon = await request(app).get('/favicon.svg');
     expect(icon.status).toBe(200);
     expect(icon.headers['cache-control']).toBe('public, max-age=3600');
+  });
+
+  it('answers with the precompressed copy the client accepts (Brotli, else gzip), as is otherwise', async () => {
+    const br = await request(app).get('/assets/index-AbC123.js').set('accept-encoding', 'gzip, deflate, br, zstd');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['content-length']).toBe(String(JS_BR.length));
+    expect(br.headers.vary).toContain('Accept-Encoding');
+    expect(br.headers['content-type']).toMatch(/javascript/);
+    expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    const gz = await request(app).get('/assets/index-AbC123.js').set('accept-encoding', 'gzip, br;q=0');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gz.text).toBe(JS); // decoded by the client: the same script
+    const plain = await request(app).get('/assets/index-AbC123.js').set('accept-encoding', 'identity');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.text).toBe(JS);
+    // index.html has a Brotli copy only: gzip-only clients get it as is.
+    const nav = await request(app).get('/cart').set('accept', HTML).set('accept-encoding', 'br');
+    expect(nav.headers['content-encoding']).toBe('br');
+    expect(nav.headers['cache-control']).toBe('no-cache');
+    const navGz = await request(app).get('/cart').set('accept', HTML).set('accept-encoding', 'gzip');
+    expect(navGz.headers['content-encoding']).toBeUndefined();
+    expect(navGz.text).toBe(INDEX);
+    expect(preferredEncoding(undefined)).toBeUndefined();
+    expect(preferredEncoding('br;q=0, gzip;q=0')).toBeUndefined();
+    expect(preferredEncoding('GZIP;q=0.5, BR;q=1')).toBe('br');
   });
 
   it('answers client-side routes (GET navigations) with index.html', async () => {
