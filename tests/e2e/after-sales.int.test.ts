@@ -177,6 +177,47 @@ describe('warranties', () => {
   });
 });
 
+describe('warranty refunds', () => {
+  it('a claim ended refunded gives the unit back through payments once, also when its event comes again', async () => {
+    const c = await newCustomer(api, stack.uniqueId('refund'));
+    const sku = electronics[1] as string;
+    const orderId = await deliveredOrder(c.token, sku);
+    const paid = (await api('GET', `/api/orders/${orderId}`, undefined, c.token)).body.total.amount as number;
+    const reg = await api('POST', '/api/me/warranties', { orderId, sku }, c.token, key());
+    const claim = await api(
+      'POST',
+      `/api/me/warranties/${reg.body.id}/claims`,
+      { description: 'Dead' },
+      c.token,
+      key(),
+    );
+    const path = `/api/admin/warranty-claims/${claim.body.id}`;
+    await api('POST', `${path}/decision`, { decision: 'approved', resolution: 'refund', note: 'No stock' }, admin);
+    expect((await api('POST', `${path}/status`, { status: 'refunded', note: 'Refunded' }, admin)).status).toBe(200);
+
+    const ledger = async () =>
+      (
+        await stack
+          .sidecar('orders')
+          .invokeServiceAnswer<{ refunded: number; balanced: boolean }>('payments', 'GET', `ledger/${orderId}`)
+      ).body;
+    await within(10_000, async () => (await ledger()).refunded === paid);
+    // The same decision again (a redelivery under a new CloudEvent id): payments knows the refund id.
+    const event = { claimId: claim.body.id, orderId, customerId: c.id, sku, status: 'refunded' };
+    await stack.sidecar('after-sales').publish('pubsub', 'warranty.claim-decided', {
+      ...event,
+      registrationId: reg.body.id,
+      customerEmail: c.email,
+      productName: 'x',
+      resolution: 'refund',
+      note: 'again',
+      occurredAt: new Date().toISOString(),
+    });
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await ledger()).toMatchObject({ refunded: paid, balanced: true });
+  });
+});
+
 describe('support cases', () => {
   it('threads messages, emails an admin reply, moves through its statuses and keeps others out', async () => {
     const c = await newCustomer(api, stack.uniqueId('case'));

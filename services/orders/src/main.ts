@@ -26,6 +26,7 @@ import { OrderEventsUseCase } from './app/order-events.use-case';
 import { ORDERS, type OrdersSettings } from './app/orders.tokens';
 import { PlaceOrderUseCase } from './app/place-order.use-case';
 import { RecoverOrders } from './app/recover-orders';
+import { WarrantyRefundUseCase } from './app/warranty-refund.use-case';
 import { ordersRoutes } from './http/orders.routes';
 import {
   CatalogPricingAdapter,
@@ -121,6 +122,28 @@ async function main(): Promise<void> {
       },
     });
   }
+  // after-sales' warranty.claim-decided: a claim ended `refunded` gives the unit's money back (payments
+  // is reached by orders only). Idempotent by claim (the refund id); a refused refund is dead-lettered.
+  const warrantyRefunds = container.resolve(WarrantyRefundUseCase);
+  subscriptions.subscribe({
+    pubsubName: 'pubsub',
+    topic: 'warranty.claim-decided',
+    route: '/events/warranty.claim-decided',
+    deadLetterTopic: DEAD_LETTER_TOPIC,
+    handler: async (ce: CloudEvent): Promise<DeliveryStatus> => {
+      const e = ce.data as Partial<Record<'claimId' | 'orderId' | 'customerId' | 'sku' | 'status', unknown>>;
+      const fields = [e?.claimId, e?.orderId, e?.customerId, e?.sku, e?.status];
+      if (!fields.every((f) => typeof f === 'string' && f.length > 0 && f.length <= 64)) return 'DROP';
+      const outcome = await deliveries.run(() =>
+        warrantyRefunds.execute(
+          e as { claimId: string; orderId: string; customerId: string; sku: string; status: string },
+        ),
+      );
+      if (outcome === 'refused')
+        log.warn({ eventId: ce.id, claimId: e.claimId }, 'warranty refund refused: dead-lettered');
+      return outcome === 'refused' ? 'DROP' : 'SUCCESS';
+    },
+  });
   // Poison deliveries land here and are kept for `npm run dead-letters` (list, replay).
   subscriptions.subscribe({
     pubsubName: 'pubsub',

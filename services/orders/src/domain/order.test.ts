@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { canMove, fullyReturned, moveTo, type Order, planReturn, priceLines, RETURN_WINDOW_DAYS } from './order';
+import {
+  canMove,
+  fullyReturned,
+  moveTo,
+  type Order,
+  planReturn,
+  priceLines,
+  RETURN_WINDOW_DAYS,
+  warrantyRefundAmount,
+} from './order';
 
 const base = (over: Partial<Order> = {}): Order => ({
   id: 'o1',
@@ -128,5 +137,15 @@ describe('returns', () => {
     expect(() => planReturn(o(0), [{ sku: 'B-1', quantity: 1 }], new Date())).toThrow(
       expect.objectContaining({ code: 'ORDER.RETURN_FINAL_SALE' }),
     );
+  });
+});
+
+describe('warranty refunds', () => {
+  it('gives one unit back at its paid price less its discount share, never more than a return would', () => {
+    expect(warrantyRefundAmount(base(), 'A-1')).toBe(1000);
+    const discounted = { ...base(), discount: 250, total: 2250 };
+    expect(warrantyRefundAmount(discounted, 'A-1')).toBe(900);
+    expect(warrantyRefundAmount(discounted, 'B-1')).toBe(450);
+    expect(warrantyRefundAmount(base(), 'Z-9')).toBeUndefined();
   });
 });

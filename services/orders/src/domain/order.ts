@@ -131,6 +131,18 @@ export function planReturn(
   return { refund: decision.plan.refund, refunds: decision.plan.refunds, lines };
 }
 
+/**
+ * What a warranty refund of one unit of `sku` gives back: the unit as it was paid, less its share of
+ * the order's discount (rounded up, so the shares never add up to less than the discount): never more
+ * than a return of that unit would refund.
+ */
+export function warrantyRefundAmount(order: Order, sku: string): number | undefined {
+  const line = order.lines.find((l) => l.sku === sku);
+  if (!line) return undefined;
+  const share = order.subtotal > 0 ? Math.ceil((order.discount * line.unitPrice) / order.subtotal) : 0;
+  return Math.max(0, line.unitPrice - share);
+}
+
 export function fullyReturned(lines: OrderLine[]): boolean {
   return lines.every((l) => l.returned >= l.quantity);
 }

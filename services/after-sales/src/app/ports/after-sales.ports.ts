@@ -47,14 +47,13 @@ export interface IdempotencyPort {
   /**
    * Runs `work` once per (customer, key) in ONE transaction with the key's row: concurrent duplicates
    * wait on that row and then replay the answer it committed; another body → IDEMPOTENCY.KEY_REUSED.
+   * `work` touches the database through `tx` only (never another pooled connection: see the callers).
    */
   once(
     run: IdempotentRun,
     work: (tx: OnceTx) => Promise<StoredAnswer>,
   ): Promise<{ answer: StoredAnswer; replayed: boolean }>;
 }
-
-export interface ClaimView extends WarrantyClaim {}
 
 export interface WarrantyRepositoryPort {
   registration(id: string): Promise<WarrantyRegistration | undefined>;
