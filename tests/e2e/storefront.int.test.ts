@@ -228,6 +228,11 @@ describe('the storefront in a real browser', () => {
     expect(order).toMatchObject({ status: 'confirmed', total: { amount: 990, currency: 'USD' } });
     expect(order.items).toMatchObject([{ sku: dropProduct.sku, quantity: 1 }]);
     await shot(page, '07-drop-order');
+    // Before shipment the customer can cancel it: the claimed unit goes back, nothing stays held.
+    await page.getByRole('button', { name: 'Cancel order' }).click();
+    await expect.poll(() => page.getByTestId('order-status').textContent()).toBe('Cancelled');
+    expect((await api('GET', `/api/orders/${id}`, undefined, customer.token)).body.status).toBe('cancelled');
+    expect((await api('GET', `/api/inventory/${dropProduct.sku}`)).body.reserved).toBe(0);
     expect(problems).toEqual([]);
   }, 60_000);
 
@@ -245,6 +250,21 @@ describe('the storefront in a real browser', () => {
     expect(await page.getByTestId('refund').textContent()).toBe(`Refund: ${usd(buy.price.amount)}`);
     await expect.poll(() => page.getByTestId('order-status').textContent()).toMatch(/Delivered|Returned/);
     await shot(page, '08-return');
+    // The invoice (made asynchronously from the order's events): shown in the page once it exists.
+    await within(15_000, async () => {
+      await page.getByRole('button', { name: 'Show invoice' }).click();
+      await page
+        .getByRole('heading', { name: /^Invoice / })
+        .or(page.getByText('The invoice is being prepared'))
+        .first()
+        .waitFor();
+      return (await page.getByRole('heading', { name: /^Invoice \d{4}-\d{6}$/ }).count()) > 0;
+    });
+    const invoice = page.locator('.invoice');
+    expect(await invoice.locator('tbody tr').count()).toBe(1);
+    expect(await invoice.locator('.total').textContent()).toContain(`Total ${usd(buy.price.amount * 2)}`);
+    await expectAccessible(page, 'order with invoice');
+    await shot(page, '08b-invoice');
     const order = (await api('GET', `/api/orders/${firstOrderId}`, undefined, customer.token)).body;
     expect(order.items[0].returned).toBe(1);
     expect(problems).toEqual([]);

@@ -252,7 +252,8 @@ export function OrderPage({ id, query }: { id: string; query: URLSearchParams })
   };
   const startReturn = async (e: Event) => {
     e.preventDefault();
-    const f = new FormData(e.currentTarget as HTMLFormElement);
+    const form = e.currentTarget as HTMLFormElement;
+    const f = new FormData(form);
     const items = o.items
       .map((l) => ({
         sku: l.sku,
@@ -273,6 +274,7 @@ export function OrderPage({ id, query }: { id: string; query: URLSearchParams })
         idempotencyKey: newKey(),
       });
       setRefund(r.body.refund);
+      form.reset();
       setNote(`Return accepted. Refund: ${formatMoney(r.body.refund)} to your original payment method.`);
       order.reload();
     } catch (err) {
