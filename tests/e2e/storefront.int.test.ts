@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { startStack, TEST_ADMIN, type TestStack } from '@dbcarts/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, apiCaller, startDrop, within } from '../support/api';
+import { type Api, apiCaller, newCustomer, orderBody, startDrop, within } from '../support/api';
 import {
   ARTIFACTS,
   expectAccessible,
@@ -57,7 +57,11 @@ beforeAll(async () => {
       ],
       appEnv: {
         catalog: { SEED_CATALOG_PRODUCTS: '10' },
+        // One checkout at a time, a queued one answered 202 after 200 ms: the last test saturates it.
+        payments: { PAYMENT_PROVIDER_TIMEOUT_MS: '3000' },
         gateway: {
+          CHECKOUT_CONCURRENCY: '1',
+          CHECKOUT_SYNC_WAIT_MS: '200',
           STOREFRONT_DIR: STOREFRONT_DIST,
           RATE_LIMIT_PER_MINUTE: '1000000',
           REGISTRATIONS_PER_IP_PER_HOUR: '1000',
@@ -306,6 +310,39 @@ describe('the storefront in a real browser', () => {
     });
     await expectAccessible(page, 'notifications');
     await shot(page, '11-notifications');
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('a saturated checkout: 202 from the queue, the page shows the place in line and lands on the order', async () => {
+    // Another customer's checkout holds the only slot for 3 s (its provider never answers).
+    const other = await newCustomer(api, stack.uniqueId('blocker'));
+    const blocker = api(
+      'POST',
+      '/api/orders',
+      orderBody([{ sku: buy.sku, quantity: 1 }], { token: 'tok_timeout' }),
+      other.token,
+      { 'idempotency-key': `blocker-${Date.now()}` },
+    );
+    await addToCart(page, buy.id, 1);
+    // The cart still holds the declined attempt's unit: the order is for what the cart holds.
+    const cart = (await api('GET', '/api/cart', undefined, customer.token)).body;
+    const inCart = cart.items.find((i: { sku: string }) => i.sku === buy.sku)?.quantity;
+    expect(inCart).toBeGreaterThanOrEqual(1);
+    await page.goto(`${gw}/checkout`);
+    await fillAddress(page);
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.getByRole('status').filter({ hasText: 'in the checkout queue' }).waitFor();
+    await shot(page, '12-checkout-queue');
+    expect((await blocker).status).toBe(503);
+    await page.waitForURL(/\/orders\/[0-9a-f-]{36}\?placed=1$/, { timeout: 20_000 });
+    await expect.poll(() => page.getByTestId('order-status').textContent()).toBe('Confirmed');
+    const id = new URL(page.url()).pathname.split('/').pop() as string;
+    expect((await api('GET', `/api/orders/${id}`, undefined, customer.token)).body).toMatchObject({
+      status: 'confirmed',
+      items: [{ sku: buy.sku, quantity: inCart }],
+    });
+    // What was ordered left the cart.
+    expect((await api('GET', '/api/cart', undefined, customer.token)).body.items).toEqual([]);
     expect(problems).toEqual([]);
   }, 60_000);
 });

@@ -169,17 +169,17 @@ export function CheckoutPage({ query }: { query: URLSearchParams }) {
       for (let attempt = 0; ; attempt++) {
         try {
           const r = await api<Order | QueueAnswer>('POST', '/api/orders', { body, idempotencyKey: key });
-          if (r.status === 202) {
-            order = await waitInQueue(r.headers.get('location'), r.body as QueueAnswer, setStatus);
-          } else order = r.body as Order;
-          break;
+          order =
+            r.status === 202
+              ? await waitInQueue(r.headers.get('location'), r.body as QueueAnswer, setStatus)
+              : (r.body as Order);
+          // Undefined: the queued checkout failed without an answer; the same key is placed again.
+          if (order) break;
         } catch (err) {
-          if (err instanceof ApiError && err.code === 'NETWORK' && attempt < 2) {
-            await sleep(1000);
-            continue;
-          }
-          throw err;
+          if (!(err instanceof ApiError && err.code === 'NETWORK')) throw err;
         }
+        if (attempt >= 3) throw new Error('Your order could not be placed right now; please try again.');
+        await sleep(1000);
       }
       if (!claimId) await emptyCart(items.map((i) => i.sku));
       setStatus('');
@@ -285,18 +285,28 @@ export function CheckoutPage({ query }: { query: URLSearchParams }) {
   );
 }
 
-async function waitInQueue(location: string | null, first: QueueAnswer, say: (s: string) => void): Promise<Order> {
+async function waitInQueue(
+  location: string | null,
+  first: QueueAnswer,
+  say: (s: string) => void,
+): Promise<Order | undefined> {
   if (!location) throw new Error('The checkout queue gave no place to wait');
   let answer = first;
   for (;;) {
     say(
-      `Lots of shoppers right now: you are number ${answer.position ?? '?'} in the checkout queue (about ${answer.estimatedWaitSeconds ?? '?'} s). Please keep this page open.`,
+      `Lots of shoppers right now: you are number ${(answer.position ?? 0) + 1} in the checkout queue (about ${answer.estimatedWaitSeconds ?? 1} s). Please keep this page open.`,
     );
     await sleep(Math.min(5, Math.max(1, answer.estimatedWaitSeconds ?? 1)) * 1000);
-    // The queue URL answers 202 until the order exists, then 303 to it (fetch follows it).
-    const r = await api<Order | QueueAnswer>('GET', location);
-    if (r.status !== 202 && (r.body as Order).id) return r.body as Order;
-    answer = r.body as QueueAnswer;
+    try {
+      // The queue URL answers 202 until the order exists, then 303 to it (fetch follows it).
+      const r = await api<Order | QueueAnswer>('GET', location);
+      if (r.status !== 202 && (r.body as Order).id) return r.body as Order;
+      answer = r.body as QueueAnswer;
+    } catch (err) {
+      // 404: the checkout failed without an answer and its key was released: place it again.
+      if (err instanceof ApiError && err.status === 404) return undefined;
+      if (!(err instanceof ApiError && err.code === 'NETWORK')) throw err;
+    }
   }
 }
 
