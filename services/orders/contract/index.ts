@@ -86,6 +86,10 @@ export interface OrderLineDto {
   lineTotal: MoneyDto;
   /** Units returned so far. */
   returned: number;
+  /** The returns policy's facts of the line (@dbcarts/returns-policy): catalog department at checkout, or null. */
+  department: string | null;
+  /** Sold as final sale (a flash-drop claim): never returnable. */
+  finalSale: boolean;
 }
 
 export interface OrderDto {
@@ -98,6 +102,8 @@ export interface OrderDto {
   shippingAddress: ShippingAddress;
   createdAt: string;
   updatedAt: string;
+  /** When it was delivered (ISO), null before: return windows and warranties count from it. */
+  deliveredAt: string | null;
 }
 
 /**

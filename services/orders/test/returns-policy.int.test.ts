@@ -85,6 +85,13 @@ describe('returns policy in orders', () => {
       { sku: drop, quantity: 1, claimId: held.body.claimId },
       { sku: fashion, quantity: 1 },
     ]);
+    // The order says so to the customer (the storefront shows each line's window from these).
+    const view = (await api('GET', `/api/orders/${id}`, undefined, c.token)).body;
+    expect(view.deliveredAt).toEqual(expect.any(String));
+    expect(view.items).toEqual([
+      expect.objectContaining({ sku: drop, finalSale: true, department: 'fashion' }),
+      expect.objectContaining({ sku: fashion, finalSale: false, department: 'fashion' }),
+    ]);
     const refused = await ret(c.token, id, [{ sku: drop, quantity: 1 }]);
     expect(refused.status).toBe(422);
     expect(refused.body).toMatchObject({ code: 'ORDER.RETURN_FINAL_SALE', sku: drop });

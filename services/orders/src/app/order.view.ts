@@ -32,6 +32,8 @@ export function toOrderDto(o: Order): OrderDto {
       unitPrice: m(l.unitPrice),
       lineTotal: m(l.unitPrice * l.quantity),
       returned: l.returned,
+      department: l.department ?? null,
+      finalSale: l.finalSale === true,
     })),
     subtotal: m(o.subtotal),
     discount: m(o.discount),
@@ -39,6 +41,7 @@ export function toOrderDto(o: Order): OrderDto {
     shippingAddress: o.shippingAddress,
     createdAt: o.createdAt.toISOString(),
     updatedAt: o.updatedAt.toISOString(),
+    deliveredAt: o.deliveredAt ? o.deliveredAt.toISOString() : null,
   };
 }
 
