@@ -100,11 +100,27 @@ async function fillAddress(p: Page): Promise<void> {
   await p.getByLabel('Country').selectOption('DE');
 }
 
+/** The focused element: its text, and whether it shows the 3 px focus ring. */
+const focused = (p: Page) =>
+  p.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    const style = el ? getComputedStyle(el) : undefined;
+    return {
+      tag: el?.tagName.toLowerCase(),
+      id: el?.id,
+      text: el?.textContent?.trim(),
+      ring: style?.outlineStyle === 'solid' && Number.parseFloat(style.outlineWidth) >= 2,
+    };
+  });
+
+/** Adds to the cart by keyboard: type the quantity, Tab to the button (focus ring visible), Enter. */
 async function addToCart(p: Page, productId: string, quantity: number): Promise<void> {
   await p.goto(`${gw}/p/${productId}`);
   await expect.poll(() => p.getByTestId('availability').textContent()).toMatch(/\d+ available/);
   await p.getByLabel('Quantity').fill(String(quantity));
-  await p.getByRole('button', { name: 'Add to cart' }).click();
+  await p.keyboard.press('Tab');
+  expect(await focused(p)).toMatchObject({ tag: 'button', text: 'Add to cart', ring: true });
+  await p.keyboard.press('Enter');
   await p.getByRole('status').filter({ hasText: 'to your cart' }).waitFor();
 }
 
@@ -127,6 +143,11 @@ describe('the storefront in a real browser', () => {
     }
     perf.home = await timings(page);
     await expectAccessible(page, 'home');
+    // Keyboard: the first Tab reaches the skip link (visible, with the focus ring); Enter skips to main.
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toMatchObject({ tag: 'a', text: 'Skip to content', ring: true });
+    await page.keyboard.press('Enter');
+    expect(await focused(page)).toMatchObject({ tag: 'main', id: 'main' });
     await shot(page, '01-home');
 
     // Register, then sign in through the provider's page (authorization code + PKCE).

@@ -127,7 +127,7 @@ function App() {
           </ul>
         </nav>
       </header>
-      <main id="main">
+      <main id="main" tabIndex={-1}>
         <Route path={path} query={query} />
       </main>
       <footer class="foot">

@@ -28,6 +28,8 @@ document.addEventListener('click', (e) => {
   if (!a || a.target || a.hasAttribute('download')) return;
   const url = new URL(a.href, location.href);
   if (url.origin !== location.origin || /^\/(api|oidc)(\/|$)/i.test(url.pathname)) return;
+  // An in-page anchor (the skip link): the browser scrolls and moves focus itself.
+  if (url.hash && url.pathname === location.pathname && url.search === location.search) return;
   e.preventDefault();
   navigate(url.pathname + url.search + url.hash);
 });
