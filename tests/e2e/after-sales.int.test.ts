@@ -1,67 +1,33 @@
-import { randomUUID } from 'node:crypto';
-import { startStack, TEST_ADMIN, type TestStack } from '@dbcarts/testing';
-import mysql from 'mysql2/promise';
+import type { TestStack } from '@dbcarts/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, apiCaller, newCustomer, orderBody, within } from '../support/api';
+import { type Api, newCustomer, orderBody, within } from '../support/api';
+import {
+  type AfterSalesFixture,
+  count as countIn,
+  deliveredOrder as deliveredAfterSalesOrder,
+  key,
+  startAfterSales,
+  stopAfterSales,
+} from './after-sales.support';
 
 // After-sales through the real gateway, on real sidecars, MariaDB, the broker and Mailpit: warranties
 // for delivered lines, claims decided by an admin (each move an event the notifications service
 // emails), support cases with their thread, and Idempotency-Keys replayed, also under 20 concurrent
 // duplicates (checked from the after-sales database).
+let f: AfterSalesFixture;
 let stack: TestStack;
 let api: Api;
 let admin: string;
-let db: mysql.Connection;
-const electronics: string[] = [];
+let electronics: string[];
 
 beforeAll(async () => {
-  stack = await startStack({
-    apps: [
-      'users',
-      'catalog',
-      'inventory',
-      'payments',
-      'promotions',
-      'orders',
-      'notifications',
-      'after-sales',
-      'gateway',
-    ],
-    appEnv: {
-      catalog: { SEED_CATALOG_PRODUCTS: '40' },
-      gateway: { RATE_LIMIT_PER_MINUTE: '1000000', REGISTRATIONS_PER_IP_PER_HOUR: '1000' },
-    },
-  });
-  api = apiCaller(stack.appUrl('gateway'));
-  admin = (await api('POST', '/api/auth/login', TEST_ADMIN)).body.accessToken;
-  const page = await api('GET', '/api/products?category=electronics&pageSize=4&sort=name');
-  for (const p of page.body.items as { sku: string }[]) {
-    electronics.push(p.sku);
-    expect((await api('PUT', `/api/inventory/${p.sku}`, { onHand: 1000 }, admin)).status).toBe(200);
-  }
-  expect(electronics.length).toBeGreaterThanOrEqual(3);
-  db = await mysql.createConnection(process.env.TEST_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306');
+  f = await startAfterSales();
+  ({ stack, api, admin, electronics } = f);
 }, 240_000);
-afterAll(async () => {
-  await db?.end();
-  await stack?.stop();
-});
+afterAll(() => stopAfterSales(f));
 
-const key = () => ({ 'idempotency-key': randomUUID() });
-async function count(sql: string, params: unknown[]): Promise<number> {
-  const [r] = await db.query(sql.replaceAll('{as}', stack.database('after_sales')), params);
-  return Number((r as { n: number }[])[0]?.n);
-}
-
-/** An order of one unit of `sku`, shipped and delivered by the admin. */
-async function deliveredOrder(token: string, sku: string): Promise<string> {
-  const placed = await api('POST', '/api/orders', orderBody([{ sku, quantity: 1 }]), token, key());
-  expect(placed.status).toBe(201);
-  const id = placed.body.id as string;
-  expect((await api('POST', `/api/admin/orders/${id}/ship`, undefined, admin)).status).toBe(200);
-  expect((await api('POST', `/api/admin/orders/${id}/deliver`, undefined, admin)).body.status).toBe('delivered');
-  return id;
-}
+const deliveredOrder = (token: string, sku: string) => deliveredAfterSalesOrder(f, token, sku);
+const count = (sql: string, params: unknown[]) => countIn(f, sql, params);
 
 const mails = async (to: string) => (await stack.mailpit?.messagesTo(to)) ?? [];
 const notes = async (token: string) =>
@@ -174,47 +140,6 @@ describe('warranties', () => {
     expect(
       await count('SELECT COUNT(*) AS n FROM `{as}`.warranty_claims WHERE registration_id = ?', [reg.body.id]),
     ).toBe(0);
-  });
-});
-
-describe('warranty refunds', () => {
-  it('a claim ended refunded gives the unit back through payments once, also when its event comes again', async () => {
-    const c = await newCustomer(api, stack.uniqueId('refund'));
-    const sku = electronics[1] as string;
-    const orderId = await deliveredOrder(c.token, sku);
-    const paid = (await api('GET', `/api/orders/${orderId}`, undefined, c.token)).body.total.amount as number;
-    const reg = await api('POST', '/api/me/warranties', { orderId, sku }, c.token, key());
-    const claim = await api(
-      'POST',
-      `/api/me/warranties/${reg.body.id}/claims`,
-      { description: 'Dead' },
-      c.token,
-      key(),
-    );
-    const path = `/api/admin/warranty-claims/${claim.body.id}`;
-    await api('POST', `${path}/decision`, { decision: 'approved', resolution: 'refund', note: 'No stock' }, admin);
-    expect((await api('POST', `${path}/status`, { status: 'refunded', note: 'Refunded' }, admin)).status).toBe(200);
-
-    const ledger = async () =>
-      (
-        await stack
-          .sidecar('orders')
-          .invokeServiceAnswer<{ refunded: number; balanced: boolean }>('payments', 'GET', `ledger/${orderId}`)
-      ).body;
-    await within(10_000, async () => (await ledger()).refunded === paid);
-    // The same decision again (a redelivery under a new CloudEvent id): payments knows the refund id.
-    const event = { claimId: claim.body.id, orderId, customerId: c.id, sku, status: 'refunded' };
-    await stack.sidecar('after-sales').publish('pubsub', 'warranty.claim-decided', {
-      ...event,
-      registrationId: reg.body.id,
-      customerEmail: c.email,
-      productName: 'x',
-      resolution: 'refund',
-      note: 'again',
-      occurredAt: new Date().toISOString(),
-    });
-    await new Promise((r) => setTimeout(r, 1_500));
-    expect(await ledger()).toMatchObject({ refunded: paid, balanced: true });
   });
 });
 

@@ -26,7 +26,8 @@ import { OrderEventsUseCase } from './app/order-events.use-case';
 import { ORDERS, type OrdersSettings } from './app/orders.tokens';
 import { PlaceOrderUseCase } from './app/place-order.use-case';
 import { RecoverOrders } from './app/recover-orders';
-import { WarrantyRefundUseCase } from './app/warranty-refund.use-case';
+import { type ClaimDecided, WarrantyRefundUseCase } from './app/warranty-refund.use-case';
+import { WarrantyReplacementUseCase } from './app/warranty-replacement.use-case';
 import { ordersRoutes } from './http/orders.routes';
 import {
   CatalogPricingAdapter,
@@ -122,9 +123,11 @@ async function main(): Promise<void> {
       },
     });
   }
-  // after-sales' warranty.claim-decided: a claim ended `refunded` gives the unit's money back (payments
-  // is reached by orders only). Idempotent by claim (the refund id); a refused refund is dead-lettered.
+  // after-sales' warranty.claim-decided: a claim ended `refunded` gives the unit's money back, one
+  // ended `replaced` places a zero-price order for a new unit (payments is reached by orders only, and
+  // orders owns orders). Both idempotent by claim; a refusal is dead-lettered for support.
   const warrantyRefunds = container.resolve(WarrantyRefundUseCase);
+  const replacements = container.resolve(WarrantyReplacementUseCase);
   subscriptions.subscribe({
     pubsubName: 'pubsub',
     topic: 'warranty.claim-decided',
@@ -134,14 +137,17 @@ async function main(): Promise<void> {
       const e = ce.data as Partial<Record<'claimId' | 'orderId' | 'customerId' | 'sku' | 'status', unknown>>;
       const fields = [e?.claimId, e?.orderId, e?.customerId, e?.sku, e?.status];
       if (!fields.every((f) => typeof f === 'string' && f.length > 0 && f.length <= 64)) return 'DROP';
-      const outcome = await deliveries.run(() =>
-        warrantyRefunds.execute(
-          e as { claimId: string; orderId: string; customerId: string; sku: string; status: string },
-        ),
+      const claim = e as ClaimDecided;
+      const outcomes = await deliveries.run(async () => [
+        await warrantyRefunds.execute(claim),
+        await replacements.execute(claim),
+      ]);
+      if (!outcomes.includes('refused')) return 'SUCCESS';
+      log.warn(
+        { eventId: ce.id, claimId: claim.claimId, status: claim.status },
+        'warranty resolution refused: dead-lettered',
       );
-      if (outcome === 'refused')
-        log.warn({ eventId: ce.id, claimId: e.claimId }, 'warranty refund refused: dead-lettered');
-      return outcome === 'refused' ? 'DROP' : 'SUCCESS';
+      return 'DROP';
     },
   });
   // Poison deliveries land here and are kept for `npm run dead-letters` (list, replay).

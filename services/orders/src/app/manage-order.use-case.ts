@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
 import type { ReturnRequest } from '../../contract';
-import { fullyReturned, moveTo, type Order, planReturn } from '../domain/order';
+import { fullyReturned, moveTo, NO_PAYMENT, type Order, planReturn } from '../domain/order';
 import { OrderNotFoundError, OrderTransitionError } from '../domain/order.errors';
 import { ORDERS } from './orders.tokens';
 import type { PaymentPort, PromotionPort, StockPort } from './ports/checkout.ports';
@@ -53,7 +53,7 @@ export class ManageOrderUseCase {
   /** Stock back on hand, the authorization voided (or refunded if captured meanwhile), coupon uses back. */
   async settleCancellation(order: Order): Promise<void> {
     await Promise.all(order.lines.map((l) => this.stock.restock(l.sku, `${order.id}:cancel:${l.sku}`, l.quantity)));
-    await this.payments.void(order.id);
+    if (order.paymentProvider !== NO_PAYMENT) await this.payments.void(order.id);
     await this.promotions.release(order.id);
   }
 
@@ -61,7 +61,7 @@ export class ManageOrderUseCase {
   async ship(id: string): Promise<Order> {
     const order = await this.get({ admin: true }, id);
     const shipped = moveTo(order, 'shipped', new Date());
-    await this.payments.capture(order.id);
+    if (order.paymentProvider !== NO_PAYMENT) await this.payments.capture(order.id);
     await this.commit(shipped, order.version, 'orders.shipped');
     return shipped;
   }

@@ -64,6 +64,12 @@ export interface Order {
   deliveredAt?: Date;
 }
 
+/**
+ * `paymentProvider` of an order that takes no money (a warranty replacement): nothing is authorized,
+ * captured, voided or refunded for it.
+ */
+export const NO_PAYMENT = 'none';
+
 // Legal moves of the public lifecycle; anything else is refused (409).
 const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
   pending: ['confirmed', 'failed'],
