@@ -266,6 +266,10 @@ describe('the storefront in a real browser', () => {
     expect((await api('POST', `/api/admin/orders/${firstOrderId}/deliver`, undefined, admin)).status).toBe(200);
     await page.goto(`${gw}/orders/${firstOrderId}`);
     await expect.poll(() => page.getByTestId('order-status').textContent()).toBe('Delivered');
+    // The window shown is the returns policy's: 30 days from the delivery the order reports.
+    const delivered = (await api('GET', `/api/orders/${firstOrderId}`, undefined, customer.token)).body;
+    const until = new Date(Date.parse(delivered.deliveredAt) + 30 * 86_400_000).toLocaleDateString('en-US');
+    await page.getByText(`Returnable until ${until}`).waitFor();
     await page.getByLabel(`Quantity of ${buy.name} to return`).fill('1');
     await page.getByLabel('Reason').selectOption('does_not_fit');
     await expectAccessible(page, 'order with return form');

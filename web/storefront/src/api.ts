@@ -132,6 +132,10 @@ export interface OrderLine {
   unitPrice: Money;
   lineTotal: Money;
   returned?: number;
+  /** Catalog department at checkout (the returns policy's window), null on old orders. */
+  department?: string | null;
+  /** Bought in a drop: never returnable. */
+  finalSale?: boolean;
 }
 export interface Order {
   id: string;
@@ -142,6 +146,8 @@ export interface Order {
   total: Money;
   createdAt: string;
   updatedAt?: string;
+  /** When it was delivered; null before. */
+  deliveredAt?: string | null;
 }
 export interface FlashSale {
   id: string;

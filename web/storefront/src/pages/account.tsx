@@ -5,7 +5,7 @@ import {
   returnableUntil,
 } from '@dbcarts/returns-policy';
 import { useEffect, useState } from 'preact/hooks';
-import { api, newKey, type Order, type Page } from '../api';
+import { api, newKey, type Order, type OrderLine, type Page } from '../api';
 import { completeSignIn, signIn } from '../auth';
 import { type Money, formatMoney } from '../money';
 import { navigate } from '../router';
@@ -283,10 +283,19 @@ export function OrderPage({ id, query }: { id: string; query: URLSearchParams })
       setBusy(false);
     }
   };
-  const returnable = o.items.filter((l) => l.quantity - (l.returned ?? 0) > 0);
-  // The returns policy (@dbcarts/returns-policy, the one the orders service decides with): the
-  // order's last change is its delivery while it is delivered.
-  const until = o.status === 'delivered' ? returnableUntil(new Date(o.updatedAt ?? o.createdAt), {}) : null;
+  // The returns policy (@dbcarts/returns-policy, the one the orders service decides with), from the
+  // facts the order carries: its delivery time, each line's department and final-sale flag.
+  const deliveredAt = o.deliveredAt ? new Date(o.deliveredAt) : undefined;
+  const facts = (l: OrderLine) => ({ department: l.department ?? undefined, finalSale: l.finalSale === true });
+  const lines = o.items.map((l) => ({
+    l,
+    left: l.quantity - (l.returned ?? 0),
+    until: deliveredAt ? returnableUntil(deliveredAt, facts(l)) : null,
+    untilOpened: deliveredAt ? returnableUntil(deliveredAt, facts(l), true) : null,
+  }));
+  const now = Date.now();
+  const returnable = lines.filter((x) => x.left > 0 && x.until && x.until.getTime() > now);
+  const finalSale = lines.filter((x) => x.l.finalSale);
   return (
     <>
       <Title text={`Order ${o.id.slice(0, 8)}`} />
@@ -361,30 +370,34 @@ export function OrderPage({ id, query }: { id: string; query: URLSearchParams })
       )}
       {invoice === 'pending' && <Status>The invoice is being prepared; try again in a moment.</Status>}
       {invoice && invoice !== 'pending' && <InvoiceView invoice={invoice} />}
-      {o.status === 'delivered' && returnable.length > 0 && (
+      {deliveredAt && finalSale.length > 0 && (
+        <p class="muted">{finalSale.map((x) => x.l.name).join(', ')}: final sale (bought in a drop), not returnable.</p>
+      )}
+      {deliveredAt && (o.status === 'delivered' || o.status === 'returned') && returnable.length > 0 && (
         <form class="stack" onSubmit={startReturn} aria-labelledby="return-h">
           <h2 id="return-h">Return items</h2>
           <p class="muted">
-            Free returns within {RETURN_WINDOW_DAYS} days of delivery
-            {until ? ` (until ${until.toLocaleDateString()})` : ''}; opened electronics within{' '}
-            {OPENED_ELECTRONICS_WINDOW_DAYS} days. Refunded to your original payment method.
+            Free returns within {RETURN_WINDOW_DAYS} days of delivery (opened electronics{' '}
+            {OPENED_ELECTRONICS_WINDOW_DAYS}), refunded to your original payment method.
           </p>
-          {returnable.map((l) => (
+          {returnable.map(({ l, left, until, untilOpened }) => (
             <fieldset key={l.sku}>
               <legend>{l.name}</legend>
+              <p class="muted">
+                Returnable until {until?.toLocaleDateString()}
+                {untilOpened && until && untilOpened.getTime() !== until.getTime()
+                  ? ` (opened: until ${untilOpened.toLocaleDateString()})`
+                  : ''}
+              </p>
               <label>
                 Quantity of {l.name} to return
-                <input
-                  type="number"
-                  name={`qty-${l.sku}`}
-                  min="0"
-                  max={l.quantity - (l.returned ?? 0)}
-                  defaultValue="0"
-                />
+                <input type="number" name={`qty-${l.sku}`} min="0" max={left} defaultValue="0" />
               </label>
-              <label class="radio">
-                <input type="checkbox" name={`opened-${l.sku}`} /> I opened {l.name}
-              </label>
+              {(l.department === 'electronics' || !l.department) && (
+                <label class="radio">
+                  <input type="checkbox" name={`opened-${l.sku}`} /> I opened {l.name}
+                </label>
+              )}
             </fieldset>
           ))}
           <label>
