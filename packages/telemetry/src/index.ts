@@ -1,11 +1,13 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { currentRequestContext } from '@dbcarts/logging';
 import { context, propagation, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { NodeSDK } from '@opentelemetry/sdk-node';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tracedRequests } from './request-tracing';
-import { createSdk } from './sdk';
+import { createSdk, sampleRatio } from './sdk';
 
 let sdk: NodeSDK | undefined;
+/** The share of new traces sampled (OTEL_TRACES_SAMPLER_ARG), applied by request-tracing.ts. */
+let ratio = 1;
 
 /**
  * Starts OpenTelemetry before express and http are loaded (instrumentation patches modules at
@@ -18,6 +20,7 @@ export function startTelemetry(serviceName: string): void {
   // With no collector, the SDK would only build spans to drop them (it cost ~30% of a cached read
   // here): trace context is then passed through from the incoming traceparent instead (below).
   if (sdk || process.env.OTEL_SDK_DISABLED === 'true' || (!endpoint && !process.env.OTEL_TRACES_SAMPLER)) return;
+  ratio = sampleRatio(process.env.OTEL_TRACES_SAMPLER_ARG); // a bad value fails the start
   sdk = createSdk(serviceName, endpoint);
   sdk.start();
 }
@@ -29,7 +32,7 @@ export function startTelemetry(serviceName: string): void {
 export function requestTracing(
   routeOf: (req: IncomingMessage) => string | undefined,
 ): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
-  return sdk ? tracedRequests(routeOf) : (_req, _res, next) => next();
+  return sdk ? tracedRequests(routeOf, ratio) : (_req, _res, next) => next();
 }
 
 /**
@@ -69,24 +72,23 @@ export async function stopTelemetry(): Promise<void> {
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
-/** The trace id of the active span, or of the incoming traceparent when the SDK is off. */
+/** The trace id of the active span, or else of the request's traceparent (unsampled, or the SDK off). */
 export function currentTraceId(traceparent?: string): string | undefined {
-  if (sdk) {
-    const id = trace.getActiveSpan()?.spanContext().traceId;
-    if (id && id !== '00000000000000000000000000000000') return id;
-  }
+  // A span is active only inside a sampled request (request-tracing.ts) or one of its children.
+  const id = trace.getActiveSpan()?.spanContext().traceId;
+  if (id && id !== '00000000000000000000000000000000') return id;
   const tp = traceparent ?? currentRequestContext()?.traceparent;
   return tp ? TRACEPARENT.exec(tp)?.[1] : undefined;
 }
 
-/** The W3C traceparent of the active span (or of the incoming request when the SDK is off). */
+/** The W3C traceparent of the active span, or else the request's own (unsampled, or the SDK off). */
 export function currentTraceparent(): string | undefined {
   return traceHeaders().traceparent;
 }
 
 /** W3C trace headers to pass on through Dapr calls made with fetch. */
 export function traceHeaders(): Record<string, string> {
-  if (sdk) {
+  if (trace.getActiveSpan()) {
     const carrier: Record<string, string> = {};
     propagation.inject(context.active(), carrier);
     return carrier;

@@ -1,3 +1,6 @@
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { runWithRequestContext } from '@dbcarts/logging';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -5,7 +8,7 @@ import { tracing } from '@opentelemetry/sdk-node';
 import express from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { statementSpan } from './index';
+import { statementSpan, traceHeaders } from './index';
 import { tracedRequests } from './request-tracing';
 import { requestSampler } from './sdk';
 
@@ -13,7 +16,7 @@ import { requestSampler } from './sdk';
 const exporter = new tracing.InMemorySpanExporter();
 let ratio = 1;
 const provider = new tracing.BasicTracerProvider({
-  sampler: { shouldSample: (...a) => requestSampler(ratio).shouldSample(...a), toString: () => 'test' },
+  sampler: requestSampler(),
   spanProcessors: [new tracing.SimpleSpanProcessor(exporter)],
 });
 
@@ -29,15 +32,15 @@ afterAll(() => {
 });
 beforeEach(() => exporter.reset());
 
-/** An app whose handler answers with the traceparent it would send on to its sidecar. */
+/**
+ * An app whose handler answers with the traceparent it would send on to its sidecar; the request
+ * context is set up as packages/http's app does, from the (possibly rewritten) traceparent header.
+ */
 function app() {
   const a = express();
-  a.use(tracedRequests((req) => (req as express.Request).route?.path));
-  const onward = () => {
-    const carrier: Record<string, string> = {};
-    propagation.inject(context.active(), carrier);
-    return carrier.traceparent ?? '';
-  };
+  a.use(tracedRequests((req) => (req as express.Request).route?.path, ratio));
+  a.use((req, _res, next) => runWithRequestContext({ requestId: 'r', traceparent: req.get('traceparent') }, next));
+  const onward = () => traceHeaders().traceparent ?? '';
   a.get('/api/products/:id', (_req, res) => res.json({ onward: onward() }));
   a.get('/boom/:id', (_req, res) => res.status(503).json({ onward: onward() }));
   a.get('/healthz', (_req, res) => res.json({ onward: onward() }));
@@ -63,22 +66,54 @@ describe('requestTracing', () => {
     expect(res.body.onward).toBe(`00-${TRACE}-${span?.spanContext().spanId}-01`);
   });
 
-  it('an unsampled request records nothing, yet passes its trace id on, marked unsampled', async () => {
+  it('an unsampled request records nothing, yet passes a trace id on, marked unsampled', async () => {
     ratio = 0;
     try {
       const res = await request(app()).get('/api/products/p-1');
       expect(exporter.getFinishedSpans()).toHaveLength(0);
       expect(res.body.onward).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+      const other = await request(app()).get('/api/products/p-1');
+      expect(other.body.onward.slice(3, 35)).not.toBe(res.body.onward.slice(3, 35)); // a trace id each
       // the caller's "not sampled" is followed whatever this service's own ratio
       ratio = 1;
-      const followed = await request(app())
-        .get('/api/products/p-2')
-        .set('traceparent', `00-${TRACE}-00f067aa0ba902b7-00`);
+      const unsampled = `00-${TRACE}-00f067aa0ba902b7-00`;
+      const followed = await request(app()).get('/api/products/p-2').set('traceparent', unsampled);
       expect(exporter.getFinishedSpans()).toHaveLength(0);
-      expect(followed.body.onward).toMatch(new RegExp(`^00-${TRACE}-[0-9a-f]{16}-00$`));
+      expect(followed.body.onward).toBe(unsampled);
     } finally {
       ratio = 1;
     }
+  });
+
+  it('a traceparent that is not one starts a new trace (sampled at the ratio), never passed on', async () => {
+    const res = await request(app()).get('/api/products/p-3').set('traceparent', '00-nonsense-01');
+    const [span] = exporter.getFinishedSpans();
+    expect(span?.parentSpanContext).toBeUndefined();
+    expect(res.body.onward).toBe(`00-${span?.spanContext().traceId}-${span?.spanContext().spanId}-01`);
+    ratio = 0;
+    try {
+      const unsampled = await request(app()).get('/api/products/p-3').set('traceparent', '00-nonsense-01');
+      expect(unsampled.body.onward).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+    } finally {
+      ratio = 1;
+    }
+  });
+
+  it('samples new traces at the ratio', () => {
+    const middleware = tracedRequests(() => undefined, 0.1);
+    const n = 20_000;
+    for (let i = 0; i < n; i++) {
+      const res = Object.assign(new EventEmitter(), { statusCode: 200, writableFinished: true });
+      middleware(
+        { url: '/x', method: 'GET', headers: {} } as IncomingMessage,
+        res as unknown as ServerResponse,
+        () => {},
+      );
+      res.emit('close');
+    }
+    const sampled = exporter.getFinishedSpans().length;
+    expect(sampled / n).toBeGreaterThan(0.08);
+    expect(sampled / n).toBeLessThan(0.12);
   });
 
   it('a 5xx marks the span as an error; probes are not traced', async () => {
