@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger, type Logger, runWithRequestContext } from '@dbcarts/logging';
-import { redMetrics, routeTemplate, setServiceLabel, UNMATCHED } from '@dbcarts/metrics';
+import { metricsSnapshot, redMetrics, routeTemplate, setServiceLabel, UNMATCHED } from '@dbcarts/metrics';
 import { currentTraceId, requestTracing } from '@dbcarts/telemetry';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
@@ -92,6 +92,14 @@ export function createHttpApp(opts: AppOptions): Express {
     '/readyz',
     readinessHandler(opts.readiness ?? {}, log, opts.readinessTimeoutMs ?? DEFAULT_READINESS_TIMEOUT_MS),
   );
+
+  // The gateway's ops board reads this process's figures through Dapr service invocation: only on
+  // a service the sidecar guard closes entirely (never on a public app such as the gateway's).
+  if (opts.sidecarOnly?.token && !opts.sidecarOnly.paths) {
+    app.get('/internal/metrics-snapshot', (_req, res, next) => {
+      metricsSnapshot().then((samples) => res.json({ service: opts.service, samples }), next);
+    });
+  }
 
   opts.routes(app);
 

@@ -1,4 +1,5 @@
 export type { Counter, Gauge, Histogram } from 'prom-client';
+export { serveMetricsFromEnv } from './env';
 export { red, redMetrics, routeTemplate, statusClass, UNMATCHED } from './red';
 export { MAX_ROUTES, OVERFLOW, RED_COUNT, RED_DURATION, RedSeries } from './red-series';
 export {
@@ -13,5 +14,5 @@ export {
   SIZE_BUCKETS,
   setServiceLabel,
 } from './registry';
-export { serveMetricsFromEnv } from './env';
 export { startMetricsServer } from './server';
+export { type MetricSample, metricsSnapshot } from './snapshot';

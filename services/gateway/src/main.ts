@@ -28,6 +28,12 @@ import {
 import { CheckoutQueue, renewClaims } from './app/checkout-queue';
 import { ClaimRate } from './app/claim-rate';
 import { Redis } from 'ioredis';
+import { metricsSnapshot } from '@dbcarts/metrics';
+import type { FlashSaleDto } from '@dbcarts/inventory/contract';
+import { OpsBoard } from './app/ops-board';
+import { jaegerTraceUrl, OpsRecorder } from './app/ops-recorder';
+import type { Sample, SourceReading } from './app/ops-snapshot';
+import { StreamTickets } from './app/ops-ticket';
 
 async function main(): Promise<void> {
   const config = loadConfig(
@@ -57,6 +63,12 @@ async function main(): Promise<void> {
       READY_UPSTREAMS: z.string().default('users,catalog,inventory,orders,promotions,notifications,payments,after-sales'),
       /** The built storefront served at / (default: web/storefront/dist of this repo); a folder without it: none. */
       STOREFRONT_DIR: z.string().default(join(__dirname, '..', '..', '..', '..', 'web', 'storefront', 'dist')),
+      /** The ops board reads these services' figures (invocation of /internal/metrics-snapshot); default READY_UPSTREAMS. */
+      OPS_SOURCES: z.string().optional(),
+      /** Ops streams at once on this instance (429 beyond). */
+      OPS_MAX_STREAMS: env.int(20, 1),
+      /** Jaeger's UI (e.g. http://127.0.0.1:16686): the board links each slow checkout to its trace there. */
+      JAEGER_UI_URL: z.string().optional(),
     }),
   );
   const log = createLogger('gateway', config.LOG_LEVEL);
@@ -120,6 +132,51 @@ async function main(): Promise<void> {
     async (appId) => void (await sidecar.invokeService(appId, 'GET', 'readyz', { timeoutMs: 1_500 })),
     { onChange: (appId, routable) => log.warn({ appId, routable }, 'upstream routability changed') },
   );
+  // The ops board (issue 14): each tick reads this process's figures in-process and every other
+  // service's through its sidecar (service invocation works alike on one machine, in a test stack and
+  // in a cluster; in a cluster it reads one replica per service), each call bounded to 800 ms.
+  const opsSources = (config.OPS_SOURCES ?? config.READY_UPSTREAMS)
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  const readSource = async (appId: string): Promise<SourceReading> => {
+    try {
+      const res = await sidecar.invokeService<{ samples: Sample[] }>(appId, 'GET', 'internal/metrics-snapshot', {
+        timeoutMs: 800,
+      });
+      return { service: appId, samples: Array.isArray(res.body?.samples) ? res.body.samples : [] };
+    } catch {
+      return { service: appId, error: 'unreachable' };
+    }
+  };
+  const opsRecorder = new OpsRecorder({
+    traceUrl: config.JAEGER_UI_URL ? jaegerTraceUrl(config.JAEGER_UI_URL) : undefined,
+  });
+  const opsBoard = new OpsBoard({
+    maxSubscribers: config.OPS_MAX_STREAMS,
+    onError: (err) => log.warn({ err }, 'ops board tick failed'),
+    // Streams never end on their own: closed at the first tick of a shutdown, so they do not hold the listener's close.
+    closing: () => app.locals.shuttingDown === true,
+    read: async () => {
+      const [own, others, drops] = await Promise.all([
+        metricsSnapshot().then((samples): SourceReading => ({ service: 'gateway', samples })),
+        Promise.all(opsSources.map(readSource)),
+        sidecar
+          .invokeService<FlashSaleDto[]>('inventory', 'GET', 'flash-sales/active', { timeoutMs: 800 })
+          .then((r) =>
+            r.body.map((d) => ({ sku: d.sku, quantity: d.quantity, remaining: d.remaining, endsAt: d.endsAt })),
+          )
+          .catch(() => undefined),
+      ]);
+      return {
+        sources: [own, ...others],
+        drops,
+        claimsBySku: opsRecorder.claimsBySku,
+        queue: checkoutQueue.stats,
+        slowCheckouts: opsRecorder.slowest(),
+      };
+    },
+  });
   const storefrontDir = storefrontBuilt(config.STOREFRONT_DIR) ? config.STOREFRONT_DIR : undefined;
   if (storefrontDir) log.info({ dir: storefrontDir }, 'serving the storefront at /');
   else log.info({ dir: config.STOREFRONT_DIR }, 'no built storefront there (npm run build makes it): none served at /');
@@ -133,6 +190,12 @@ async function main(): Promise<void> {
     promotions: createPromotionsClient(sidecar),
     afterSales: createAfterSalesClient(sidecar),
     storefrontDir,
+    ops: {
+      board: opsBoard,
+      recorder: opsRecorder,
+      tickets: new StreamTickets(config.APP_API_TOKEN),
+      shuttingDown: () => app.locals.shuttingDown === true,
+    },
     claimsPaused: () => claimsPaused.current,
     claimRate: new ClaimRate(() => claimRate.current),
     sidecarToken: config.APP_API_TOKEN,

@@ -9,6 +9,7 @@ import { type UsersClient, USERS_APP_ID } from '@dbcarts/users/client';
 import type { Express } from 'express';
 import type { CheckoutQueue } from '../app/checkout-queue';
 import type { ClaimRate } from '../app/claim-rate';
+import type { OpsRecorder } from '../app/ops-recorder';
 import type { JwksTokenVerifier } from '../infra/jwks-token.verifier';
 import { adminRoutes } from './admin.routes';
 import { afterSalesRoutes } from './after-sales.routes';
@@ -20,6 +21,7 @@ import { identityRoutes } from './identity.routes';
 import { notificationsRoutes } from './notifications.routes';
 import { type LoginThrottleOptions, loginThrottle, registrationThrottle } from './login-throttle.middleware';
 import { oidcProxyRoutes } from './oidc-proxy.routes';
+import { type OpsRoutesOptions, opsRecording, opsRoutes } from './ops.routes';
 import { ordersRoutes } from './orders.routes';
 import { type GatewayDeps, gatewayRoutes } from './gateway.routes';
 import { paymentWebhookRoutes } from './payment-webhooks.routes';
@@ -61,6 +63,8 @@ export interface GatewayAppOptions {
   afterSales?: AfterSalesClient;
   /** The built storefront served at / (storefront.routes.ts), after every API route; absent: none. */
   storefrontDir?: string;
+  /** The ops board (issue 14): its stream routes, and what the gateway records for it; absent: none. */
+  ops?: Omit<OpsRoutesOptions, 'verifier'> & { recorder: OpsRecorder };
 }
 
 /** The gateway's express app, apart from listen() so tests drive it in-process. */
@@ -78,6 +82,7 @@ export function buildGatewayApp(opts: GatewayAppOptions): Express {
       a.use(cors(opts.corsOrigins ?? []));
       if (opts.rateLimit) a.use(['/api', '/oidc'], rateLimit(opts.rateLimit));
       if (opts.identity) a.use('/api', optionalAuthentication(opts.identity.verifier));
+      if (opts.ops) a.use(opsRecording(opts.ops.recorder));
       a.use(gatewayRoutes(opts.deps));
       if (opts.identity) {
         // One budget for password attempts, whichever door they come through.
@@ -101,6 +106,7 @@ export function buildGatewayApp(opts: GatewayAppOptions): Express {
         a.use(notificationsRoutes(opts.identity.verifier, opts.notifications));
         a.use(afterSalesRoutes(opts.identity.verifier, opts.afterSales));
         if (opts.promotions) a.use(promotionsRoutes(opts.promotions, opts.identity.verifier));
+        if (opts.ops) a.use(opsRoutes({ ...opts.ops, verifier: opts.identity.verifier }));
         a.use(
           oidcProxyRoutes({
             sidecarBaseUrl: opts.identity.sidecarBaseUrl,
