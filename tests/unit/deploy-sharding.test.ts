@@ -20,7 +20,14 @@ function schemaOf(service: string): Map<string, Set<string>> {
   // The shared tables of packages/db, made by helpers the migrations call.
   const helper = (file: string, table: string) =>
     readFileSync(join(root, 'packages', 'db', 'src', file), 'utf8').replaceAll(/\$\{table\}/g, table);
-  if (/outbox(TableSql|Migration)\(/.test(sql)) sql += helper('outbox.ts', 'outbox');
+  const outbox = helper('outbox.ts', 'outbox');
+  if (/outbox(TableSql|Migration)\(/.test(sql))
+    sql += outbox.slice(0, outbox.indexOf('export function outboxShardKeyMigration'));
+  // The shard-key column of the outbox, added by the helper only for the services that run it.
+  if (/outboxShardKeyMigration\(/.test(sql)) {
+    const column = /outboxShardKeyMigration\([^)]*column: '(\w+)'/.exec(sql)?.[1] ?? 'customer_id';
+    sql += outbox.slice(outbox.indexOf('export function outboxShardKeyMigration')).replaceAll(/\$\{column\}/g, column);
+  }
   if (/deadLetter(TableSql|Migration)\(/.test(sql)) sql += helper('dead-letters.ts', 'dead_letters');
   const tables = new Map<string, Set<string>>();
   for (const [, name, body] of sql.matchAll(/CREATE TABLE (?:IF NOT EXISTS )?\\?`?(\w+)\\?`? \(([\s\S]*?)\) ENGINE/g)) {
@@ -97,9 +104,16 @@ describe.each(cases)('deploy/k8s/sharding/$file ($service)', ({ service, file })
     }
   });
 
-  it("keeps its account of which sharded tables lack customer_id equal to the schema's", () => {
+  it("keeps its account of which sharded tables have customer_id equal to the schema's", () => {
     expect([...claims.keys()].sort()).toEqual([...sharded].sort());
     for (const t of sharded) expect(claims.get(t), `${t} has customer_id`).toBe(schema.get(t)?.has('customer_id'));
+  });
+
+  it('has the sharding column on every sharded table, and the service relays its outbox by it', () => {
+    for (const t of sharded) expect(schema.get(t)?.has('customer_id'), `${t}.customer_id`).toBe(true);
+    // The relay deletes published rows per customer_id only when told the column (packages/db outbox.ts).
+    const main = readFileSync(join(root, 'services', service, 'src', 'main.ts'), 'utf8');
+    if (sharded.includes('outbox')) expect(main).toMatch(/new OutboxRelay\([\s\S]*shardKey: 'customer_id'/);
   });
 });
 

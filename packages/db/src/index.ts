@@ -17,13 +17,17 @@ export function isDuplicateKey(e: unknown): boolean {
   return (e as { driverError?: { code?: string } } | undefined)?.driverError?.code === 'ER_DUP_ENTRY';
 }
 export {
+  AUDIT_OFF,
+  type AppendOptions,
   appendToOutbox,
   type OutboxMessage,
   OutboxRelay,
   type OutboxRelayOptions,
   outboxMigration,
   outboxTableSql,
+  outboxShardKeyMigration,
   outboxTraceparentMigration,
+  RELAY_BROADCAST,
   type Publish,
 } from './outbox';
 export {

@@ -37,7 +37,7 @@ export async function measureOutbox(ds: DataSource, table: string): Promise<void
   lastMeasured.set(table, now);
   try {
     const [row] = await ds.query(
-      `SELECT COUNT(*) AS n, COALESCE(TIMESTAMPDIFF(MICROSECOND, MIN(created_at), NOW(3)), 0) AS age FROM \`${table}\``,
+      `/* broadcast: outbox backlog metrics count every shard */ SELECT COUNT(*) AS n, COALESCE(TIMESTAMPDIFF(MICROSECOND, MIN(created_at), NOW(3)), 0) AS age FROM \`${table}\``,
     );
     backlog.set({ table }, Number(row?.n ?? 0));
     oldestAge.set({ table }, Number(row?.age ?? 0) / 1e6);

@@ -63,20 +63,75 @@ export function outboxTraceparentMigration(name: string, table = 'outbox'): new 
   };
 }
 
-/** Adds messages to the outbox inside the caller's transaction (pass its EntityManager). */
-export async function appendToOutbox(manager: EntityManager, messages: OutboxMessage[], table = 'outbox') {
+/**
+ * Adds the shard-key column to an outbox made before it existed (a database sharded by it, e.g.
+ * ShardingSphere-Proxy by customer_id: an INSERT without the sharding column cannot be routed, and
+ * the relay's DELETE of published rows must name it). Expand-only: added with DEFAULT '' so rows
+ * written meanwhile by an instance that does not fill it still insert, then backfilled from each
+ * row's payload (`payloadField`, e.g. `customerId`: the JSON field of the event naming the key).
+ * Services that do not shard do not run it: their outbox has no such column and their relay is not
+ * told one.
+ */
+export function outboxShardKeyMigration(
+  name: string,
+  opts: { column?: string; payloadField: string; table?: string },
+): new () => MigrationInterface {
+  const table = opts.table ?? 'outbox';
+  const column = opts.column ?? 'customer_id';
+  return class implements MigrationInterface {
+    name = name;
+    async up(q: QueryRunner): Promise<void> {
+      await q.query(`ALTER TABLE \`${table}\` ADD COLUMN IF NOT EXISTS ${column} VARCHAR(64) NOT NULL DEFAULT ''`);
+      await q.query(
+        `${AUDIT_OFF} UPDATE \`${table}\`
+         SET ${column} = COALESCE(JSON_UNQUOTE(JSON_EXTRACT(payload, ?)), '') WHERE ${column} = ''`,
+        [`$.${opts.payloadField}`],
+      );
+    }
+    async down(q: QueryRunner): Promise<void> {
+      await q.query(`ALTER TABLE \`${table}\` DROP COLUMN ${column}`);
+    }
+  };
+}
+
+/**
+ * ShardingSphere's hint that lets one statement through its sharding-key auditor: only for a
+ * migration's backfill, which must visit every shard (it is a comment to MySQL and MariaDB).
+ */
+export const AUDIT_OFF = '/* SHARDINGSPHERE_HINT: DISABLE_AUDIT_NAMES=sharding_key_required */';
+
+/** Where appended rows go: the table, and the shard-key column with this transaction's value. */
+export interface AppendOptions {
+  table?: string;
+  shardKey?: { column: string; value: string };
+}
+
+/**
+ * Adds messages to the outbox inside the caller's transaction (pass its EntityManager). A sharded
+ * owner passes its shard key (`{ shardKey: { column: 'customer_id', value } }`): every row of one
+ * transaction belongs to the same shard.
+ */
+export async function appendToOutbox(
+  manager: EntityManager,
+  messages: OutboxMessage[],
+  tableOrOptions: string | AppendOptions = 'outbox',
+) {
   if (!messages.length) return;
+  const { table = 'outbox', shardKey } =
+    typeof tableOrOptions === 'string' ? { table: tableOrOptions } : tableOrOptions;
   const traceparent = currentTraceparent() ?? null;
-  const values = messages.map(() => '(?, ?, ?, ?, ?)').join(', ');
+  const width = shardKey ? 6 : 5;
+  const values = messages.map(() => `(${Array(width).fill('?').join(', ')})`).join(', ');
   const params = messages.flatMap((m) => [
     m.id ?? randomUUID(),
     m.pubsub,
     m.topic,
     JSON.stringify(m.data ?? null),
     traceparent,
+    ...(shardKey ? [shardKey.value] : []),
   ]);
   await manager.query(
-    `INSERT INTO \`${table}\` (event_id, pubsub, topic, payload, traceparent) VALUES ${values}`,
+    `INSERT INTO \`${table}\` (event_id, pubsub, topic, payload, traceparent${shardKey ? `, ${shardKey.column}` : ''}) VALUES ${values}`,
     params,
   );
 }
@@ -88,8 +143,20 @@ export interface OutboxRelayOptions {
   /** Longest pause between attempts while the broker refuses. */
   maxBackoffMs?: number;
   table?: string;
+  /**
+   * The outbox's shard-key column (`customer_id`) in a sharded database: the relay reads it with
+   * each row and deletes published rows per key (`WHERE customer_id = ? AND seq IN (...)`), so the
+   * delete routes to one shard instead of being refused by ShardingSphere's sharding-key auditor.
+   */
+  shardKey?: string;
   onError?: (err: unknown) => void;
 }
+
+/**
+ * The mark of a read that visits every shard on purpose (ShardingSphere scatters it and merges):
+ * the relay reads every shard's pending rows, the backlog metrics count them all.
+ */
+export const RELAY_BROADCAST = '/* broadcast: outbox relay polls and counts every shard */';
 
 interface Row {
   seq: string;
@@ -98,6 +165,7 @@ interface Row {
   topic: string;
   payload: string;
   traceparent: string | null;
+  shard_key?: string;
 }
 
 /**
@@ -149,7 +217,9 @@ export class OutboxRelay {
     for (;;) {
       try {
         await this.drain();
-        const [row] = await this.ds.query(`SELECT COUNT(*) AS n FROM \`${this.opts.table ?? 'outbox'}\``);
+        const [row] = await this.ds.query(
+          `${RELAY_BROADCAST} SELECT COUNT(*) AS n FROM \`${this.opts.table ?? 'outbox'}\``,
+        );
         if (Number(row?.n) === 0) break;
       } catch (err) {
         this.opts.onError?.(err);
@@ -190,27 +260,44 @@ export class OutboxRelay {
 
   private async publishBatch(runner: QueryRunner): Promise<number> {
     const table = this.opts.table ?? 'outbox';
+    const key = this.opts.shardKey;
     const rows: Row[] = await runner.query(
-      `SELECT seq, event_id, pubsub, topic, payload, traceparent FROM \`${table}\` ORDER BY seq LIMIT ?`,
+      `${RELAY_BROADCAST} SELECT seq, event_id, pubsub, topic, payload, traceparent${key ? `, ${key} AS shard_key` : ''}
+       FROM \`${table}\` ORDER BY seq LIMIT ?`,
       [this.opts.batch ?? 100],
     );
-    const published: string[] = [];
+    const published: Row[] = [];
     try {
       for (const row of rows) {
         // Stops at the first refusal: a later row never overtakes an earlier one.
         await this.publish(row.pubsub, row.topic, JSON.parse(row.payload), row.event_id, row.traceparent ?? undefined);
-        published.push(row.seq);
+        published.push(row);
         this.published++;
       }
     } finally {
-      // One delete for the batch (a commit per row cost a disk flush per event); what was published
-      // before a refusal goes too. A crash before it republishes those rows under the same ids.
+      // One delete for the batch (a commit per row cost a disk flush per event), one per shard key in
+      // a sharded outbox; what was published before a refusal goes too. A crash before it republishes
+      // those rows under the same ids.
       if (published.length) {
-        await runner.query(`DELETE FROM \`${table}\` WHERE seq IN (${published.map(() => '?').join(', ')})`, published);
+        await this.remove(runner, table, published);
         countPublished(table, published.length);
       }
     }
     return rows.length;
+  }
+
+  private async remove(runner: QueryRunner, table: string, rows: Row[]): Promise<void> {
+    const key = this.opts.shardKey;
+    const groups = new Map<string, string[]>();
+    for (const r of rows) {
+      const k = key ? String(r.shard_key ?? '') : '';
+      groups.set(k, [...(groups.get(k) ?? []), r.seq]);
+    }
+    for (const [value, seqs] of groups) {
+      const marks = seqs.map(() => '?').join(', ');
+      if (key) await runner.query(`DELETE FROM \`${table}\` WHERE ${key} = ? AND seq IN (${marks})`, [value, ...seqs]);
+      else await runner.query(`DELETE FROM \`${table}\` WHERE seq IN (${marks})`, seqs);
+    }
   }
 
   private schedule(ms: number): void {

@@ -73,6 +73,8 @@ async function main(): Promise<void> {
     (pubsub, topic, data, id, traceparent) => sidecar.publish(pubsub, topic, data, { id, traceparent }),
     {
       pollMs: config.OUTBOX_POLL_MS,
+      // Sharded by customer (deploy/k8s/sharding): published rows are deleted per customer_id.
+      shardKey: 'customer_id',
       onError: (err) => log.warn({ err }, 'outbox relay: publish failed; retrying'),
     },
   );

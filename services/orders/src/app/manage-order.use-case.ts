@@ -34,7 +34,8 @@ export class ManageOrderUseCase {
   ) {}
 
   async get(actor: Actor, id: string): Promise<Order> {
-    const order = await this.orders.find(id);
+    // A customer's request names its customer (one shard); an admin's the order id only.
+    const order = await this.orders.find(id, 'customerId' in actor ? actor.customerId : undefined);
     // A failed order is not the customer's: it never took money or stock.
     if (!order || ('customerId' in actor && (order.customerId !== actor.customerId || order.status === 'failed'))) {
       throw new OrderNotFoundError(id);

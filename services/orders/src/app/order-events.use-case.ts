@@ -48,7 +48,7 @@ export class OrderEventsUseCase {
 
   async settle(event: OrderEvent, topic: string): Promise<void> {
     if (topic === 'orders.cancelled') {
-      const order = await this.orders.find(event.orderId);
+      const order = await this.orders.find(event.orderId, event.customerId);
       if (order) await this.manage.settleCancellation(order);
     }
     if (topic === 'orders.returned' && event.returnId && event.returnedItems && event.refund) {

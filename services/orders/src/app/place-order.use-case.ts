@@ -158,11 +158,11 @@ export class PlaceOrderUseCase {
       // 4. Past this point the order is confirmed, whatever happens: finishing is the only way on.
       return await this.finish(order);
     } catch (e) {
-      if (e instanceof StepLostError) return this.answerOf(e.orderId);
+      if (e instanceof StepLostError) return this.answerOf(order.customerId, e.orderId);
       const code = e instanceof DomainError ? e.code : 'DEPENDENCY.UNAVAILABLE';
       if (order.sagaStep === 'confirming') throw e; // the sweep rolls it forward; never undo a confirmed payment
       const failed = await this.compensate.rollBack(order, code, e instanceof DomainError ? e : undefined);
-      return failed ?? this.answerOf(order.id);
+      return failed ?? this.answerOf(order.customerId, order.id);
     }
   }
 
@@ -207,7 +207,7 @@ export class PlaceOrderUseCase {
       events: ['orders.placed', 'orders.confirmed'],
       idempotentResponse: response,
     });
-    return saved ? response : this.answerOf(order.id);
+    return saved ? response : this.answerOf(order.customerId, order.id);
   }
 
   /** Moves the saga one step on, unless someone else (the recovery sweep) took the order over. */
@@ -218,8 +218,8 @@ export class PlaceOrderUseCase {
   }
 
   /** What the order's final state says, for a request that lost its order to the sweep. */
-  private async answerOf(orderId: string): Promise<StoredResponse> {
-    const order = await this.orders.find(orderId);
+  private async answerOf(customerId: string, orderId: string): Promise<StoredResponse> {
+    const order = await this.orders.find(orderId, customerId);
     if (order?.status === 'confirmed') return orderResponse(order, 201);
     return failureResponse(
       new CheckoutRefusedError(

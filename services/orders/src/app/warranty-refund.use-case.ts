@@ -33,7 +33,7 @@ export class WarrantyRefundUseCase {
 
   async execute(e: ClaimDecided): Promise<WarrantyRefundOutcome> {
     if (e.status !== 'refunded') return 'ignored';
-    const order = await this.orders.find(e.orderId);
+    const order = await this.orders.find(e.orderId, e.customerId);
     if (!order || order.customerId !== e.customerId) return 'refused';
     const amount = warrantyRefundAmount(order, e.sku);
     if (amount === undefined) return 'refused';

@@ -31,7 +31,7 @@ export class WarrantyReplacementUseCase {
 
   async execute(e: ClaimDecided): Promise<ReplacementOutcome> {
     if (e.status !== 'replaced') return 'ignored';
-    const original = await this.orders.find(e.orderId);
+    const original = await this.orders.find(e.orderId, e.customerId);
     const line = original?.lines.find((l) => l.sku === e.sku);
     if (!original || original.customerId !== e.customerId || !line) return 'refused';
     const id = replacementOrderId(e.claimId);

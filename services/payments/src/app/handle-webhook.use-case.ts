@@ -46,7 +46,7 @@ export class HandleWebhookUseCase {
           events: [paymentEvent(kind, key, after(payment, change))],
         };
       }
-      const outcome = await this.records.record(notice, effect);
+      const outcome = await this.records.record(notice, effect, payment);
       if (outcome === 'applied') receipt.applied++;
       if (outcome === 'duplicate') receipt.duplicates++;
     }

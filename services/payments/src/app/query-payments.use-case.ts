@@ -22,7 +22,9 @@ export class QueryPaymentsUseCase {
 
   /** An order without a payment reconciles to zeros (a declined or never-paid order holds nothing). */
   async reconcile(orderId: string): Promise<Reconciliation> {
-    const [p, lines] = await Promise.all([this.payments.find(orderId), this.ledger.lines(orderId)]);
+    // The payment first: its customer keys the ledger read (an order with no payment row is read on every shard).
+    const p = await this.payments.find(orderId);
+    const lines = await this.ledger.lines(orderId, p?.customerId);
     return reconcile(orderId, lines, p && figuresOf(p));
   }
 }

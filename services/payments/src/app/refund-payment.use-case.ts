@@ -38,21 +38,22 @@ export class RefundPaymentUseCase {
     const patience = new Patience(orderId, this.settings.waitMs);
     const call = { idempotencyKey: providerKey(orderId, `refund:${req.refundId}`) };
     for (;;) {
-      const existing = await this.payments.findRefund(orderId, req.refundId);
+      // The payment first: its row names the customer whose shard holds the refund.
+      const p = await this.payments.find(orderId);
+      if (!p) throw new PaymentNotFoundError(orderId);
+      const existing = await this.payments.findRefund(p, req.refundId);
       let claimed: ClaimedRefund | undefined;
       if (!existing) {
-        const p = await this.payments.find(orderId);
-        if (!p) throw new PaymentNotFoundError(orderId);
         assertRefundable(p, req.amount); // says why before trying (the reservation decides)
-        const made = await this.payments.createRefund(orderId, req.refundId, req.amount, this.settings.leaseMs, call);
+        const made = await this.payments.createRefund(p, req.refundId, req.amount, this.settings.leaseMs, call);
         if (made === 'exceeds') {
-          const now = await this.payments.find(orderId);
+          const now = await this.payments.find(orderId, p.customerId);
           if (now) assertRefundable(now, req.amount); // throws with the amount left
         }
         claimed = typeof made === 'string' ? undefined : made;
       } else {
         const d = decideRefund(existing, req.amount);
-        if (d === 'answer') return { payment: await this.current(orderId), created: false };
+        if (d === 'answer') return { payment: await this.current(orderId, p.customerId), created: false };
         if (d === 'wait') {
           await patience.pause();
           continue;
@@ -66,7 +67,7 @@ export class RefundPaymentUseCase {
   }
 
   private async refundAt(r: ClaimedRefund): Promise<Payment | undefined> {
-    const p = await this.current(r.orderId);
+    const p = await this.current(r.orderId, r.customerId);
     const key = providerKey(r.orderId, `refund:${r.refundId}`);
     const provider = this.providers.get(p.provider);
     let ref: string;
@@ -99,11 +100,11 @@ export class RefundPaymentUseCase {
       },
       callEnd(),
     );
-    return ok ? this.current(r.orderId) : undefined;
+    return ok ? this.current(r.orderId, r.customerId) : undefined;
   }
 
-  private async current(orderId: string): Promise<Payment> {
-    const p = await this.payments.find(orderId);
+  private async current(orderId: string, customerId: string): Promise<Payment> {
+    const p = await this.payments.find(orderId, customerId);
     if (!p) throw new PaymentNotFoundError(orderId);
     return p;
   }

@@ -7,6 +7,8 @@ import { PaymentDeclinedError, PaymentRequestMismatchError } from './payment.err
  */
 export interface Refund {
   orderId: string;
+  /** The payment's customer: the shard key of every statement on the refund's rows. */
+  customerId: string;
   refundId: string;
   amount: number;
   status: 'pending' | 'succeeded' | 'declined';

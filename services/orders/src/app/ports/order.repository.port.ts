@@ -42,7 +42,11 @@ export interface OrderRepositoryPort {
    * transaction; when the key is taken, says what the first request with it left and inserts nothing.
    */
   createClaimed(order: Order, key: string, requestHash: string): Promise<IdempotencyClaim>;
-  find(id: string): Promise<Order | undefined>;
+  /**
+   * The order, looked up on its customer's shard when the caller knows the customer (a customer's
+   * request, an event); without it (an admin's request by order id) on every shard.
+   */
+  find(id: string, customerId?: string): Promise<Order | undefined>;
   /**
    * Saves the order only if its saga is still at `expectedStep` (the recovery sweep or another
    * request may have taken it over): false when it is not. Events and the idempotent answer of the

@@ -5,6 +5,7 @@ import { CreateOrders1765000000000 } from './migrations/1765000000000-create-ord
 import { DeadLetters1765100000000 } from './migrations/1765100000000-dead-letters';
 import { OutboxTraceparent1765200000000 } from './migrations/1765200000000-outbox-traceparent';
 import { LinePolicyFacts1765300000000 } from './migrations/1765300000000-line-policy-facts';
+import { ShardKey1765400000000 } from './migrations/1765400000000-shard-key';
 
 // Every query bounded (DEFAULT_DATABASE_BOUNDS); a database that does not answer is orders being unavailable.
 const OrdersDataSource = withQueryBounds(DataSource, {
@@ -24,6 +25,7 @@ export function createOrdersDataSource(url: string): DataSource {
       DeadLetters1765100000000,
       OutboxTraceparent1765200000000,
       LinePolicyFacts1765300000000,
+      ShardKey1765400000000,
     ],
     migrationsTableName: 'orders_migrations',
     synchronize: false,

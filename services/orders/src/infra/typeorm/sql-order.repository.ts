@@ -10,6 +10,18 @@ import type {
 import { toOrderEvent } from '../../app/order.view';
 import type { Order, OrderLine, SagaStep } from '../../domain/order';
 
+/**
+ * The reads that visit every shard on purpose (ShardingSphere scatters a read without the shard key
+ * and merges; its auditor refuses only DML without it), each marked in its SQL so the shard-key test
+ * (test/shard-key.int.test.ts) can tell them from a forgotten key. Every write names customer_id.
+ */
+export const BROADCAST = {
+  /** An admin (ship, deliver, any order's page) knows the order id only: the row gives the customer. */
+  adminById: '/* broadcast: admin reads an order by id */',
+  /** Stale pending orders of every customer; each is then moved with keyed statements. */
+  recoverySweep: '/* broadcast: recovery sweep finds stale pending orders */',
+} as const;
+
 /** An in-progress key whose request left no order after this long was a crash: it may be claimed again. */
 const ABANDONED_CLAIM_MS = 60_000;
 
@@ -93,7 +105,7 @@ export class SqlOrderRepository implements OrderRepositoryPort {
       }
       const [row] = await this.ds.query(
         `SELECT k.request_hash, k.response_status, k.response_body, k.created_at, o.id AS order_exists
-         FROM idempotency_keys k LEFT JOIN orders o ON o.id = k.order_id
+         FROM idempotency_keys k LEFT JOIN orders o ON o.customer_id = k.customer_id AND o.id = k.order_id
          WHERE k.customer_id = ? AND k.idem_key = ?`,
         [customerId, key],
       );
@@ -131,7 +143,7 @@ export class SqlOrderRepository implements OrderRepositoryPort {
   async releaseKey(customerId: string, key: string): Promise<void> {
     // Never a key whose order exists: a retry under it must not place a second order.
     await this.ds.query(
-      `DELETE k FROM idempotency_keys k LEFT JOIN orders o ON o.id = k.order_id
+      `DELETE k FROM idempotency_keys k LEFT JOIN orders o ON o.customer_id = k.customer_id AND o.id = k.order_id
        WHERE k.customer_id = ? AND k.idem_key = ? AND k.response_status IS NULL AND o.id IS NULL`,
       [customerId, key],
     );
@@ -172,13 +184,27 @@ export class SqlOrderRepository implements OrderRepositoryPort {
     await this.log(m, order);
   }
 
-  async find(id: string): Promise<Order | undefined> {
-    const [row] = (await this.ds.query('SELECT * FROM orders WHERE id = ?', [id])) as OrderRow[];
+  /**
+   * The order with its lines. With the customer (a customer's own request, an event, which names
+   * it) every read is keyed by it; without (an admin's request, by order id alone) the order row is
+   * read on every shard (marked broadcast: ShardingSphere scatters and merges) and its lines then
+   * read on its customer's shard.
+   */
+  async find(id: string, customerId?: string): Promise<Order | undefined> {
+    const [row] = (
+      customerId === undefined
+        ? await this.ds.query(`${BROADCAST.adminById} SELECT * FROM orders WHERE id = ?`, [id])
+        : await this.ds.query('SELECT * FROM orders WHERE customer_id = ? AND id = ?', [customerId, id])
+    ) as OrderRow[];
     if (!row) return undefined;
-    const lines = (await this.ds.query('SELECT * FROM order_lines WHERE order_id = ? ORDER BY line_no', [
-      id,
+    return toOrder(row, await this.lines(row.customer_id, id));
+  }
+
+  private async lines(customerId: string, orderId: string): Promise<LineRow[]> {
+    return (await this.ds.query('SELECT * FROM order_lines WHERE customer_id = ? AND order_id = ? ORDER BY line_no', [
+      customerId,
+      orderId,
     ])) as LineRow[];
-    return toOrder(row, lines);
   }
 
   async saveIf(
@@ -192,11 +218,15 @@ export class SqlOrderRepository implements OrderRepositoryPort {
       await this.log(m, order);
       await this.outbox(m, order, effects.events ?? []);
       if (effects.idempotentResponse) {
-        await m.query('UPDATE idempotency_keys SET response_status = ?, response_body = ? WHERE order_id = ?', [
-          effects.idempotentResponse.status,
-          JSON.stringify(effects.idempotentResponse.body),
-          order.id,
-        ]);
+        await m.query(
+          'UPDATE idempotency_keys SET response_status = ?, response_body = ? WHERE customer_id = ? AND order_id = ?',
+          [
+            effects.idempotentResponse.status,
+            JSON.stringify(effects.idempotentResponse.body),
+            order.customerId,
+            order.id,
+          ],
+        );
       }
       return true;
     });
@@ -223,18 +253,17 @@ export class SqlOrderRepository implements OrderRepositoryPort {
 
   async stalePending(staleSeconds: number, limit: number): Promise<Order[]> {
     const rows = (await this.ds.query(
-      `SELECT id FROM orders WHERE status = 'pending' AND updated_at < ? ORDER BY updated_at LIMIT ?`,
+      `${BROADCAST.recoverySweep} SELECT * FROM orders WHERE status = 'pending' AND updated_at < ? ORDER BY updated_at LIMIT ?`,
       [new Date(Date.now() - staleSeconds * 1000), limit],
-    )) as { id: string }[];
-    const orders = await Promise.all(rows.map((r) => this.find(r.id)));
-    return orders.filter((o): o is Order => !!o);
+    )) as OrderRow[];
+    return Promise.all(rows.map(async (r) => toOrder(r, await this.lines(r.customer_id, r.id))));
   }
 
   private async update(m: EntityManager, o: Order, guard: string, params: unknown[]): Promise<boolean> {
     const result = await m.query(
       `UPDATE orders SET status = ?, saga_step = ?, currency = ?, subtotal = ?, discount = ?, total = ?,
          failure_code = ?, version = ?, updated_at = ?, delivered_at = ?
-       WHERE id = ? AND ${guard}`,
+       WHERE customer_id = ? AND id = ? AND ${guard}`,
       [
         o.status,
         o.sagaStep,
@@ -246,6 +275,7 @@ export class SqlOrderRepository implements OrderRepositoryPort {
         o.version,
         o.updatedAt,
         o.deliveredAt ?? null,
+        o.customerId,
         o.id,
         ...params,
       ],
@@ -255,10 +285,11 @@ export class SqlOrderRepository implements OrderRepositoryPort {
 
   private async writeLines(m: EntityManager, o: Order, insert: boolean): Promise<void> {
     if (insert) {
-      const values = o.lines.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+      const values = o.lines.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
       await m.query(
-        `INSERT INTO order_lines (order_id, line_no, sku, name, quantity, unit_price, returned, reservation_id, department, final_sale) VALUES ${values}`,
+        `INSERT INTO order_lines (customer_id, order_id, line_no, sku, name, quantity, unit_price, returned, reservation_id, department, final_sale) VALUES ${values}`,
         o.lines.flatMap((l, n) => [
+          o.customerId,
           o.id,
           n,
           l.sku,
@@ -274,17 +305,16 @@ export class SqlOrderRepository implements OrderRepositoryPort {
       return;
     }
     for (const [n, l] of o.lines.entries()) {
-      await m.query('UPDATE order_lines SET unit_price = ?, returned = ? WHERE order_id = ? AND line_no = ?', [
-        l.unitPrice,
-        l.returned,
-        o.id,
-        n,
-      ]);
+      await m.query(
+        'UPDATE order_lines SET unit_price = ?, returned = ? WHERE customer_id = ? AND order_id = ? AND line_no = ?',
+        [l.unitPrice, l.returned, o.customerId, o.id, n],
+      );
     }
   }
 
   private log(m: EntityManager, o: Order): Promise<unknown> {
-    return m.query('INSERT INTO saga_log (order_id, step, status, at) VALUES (?, ?, ?, ?)', [
+    return m.query('INSERT INTO saga_log (customer_id, order_id, step, status, at) VALUES (?, ?, ?, ?, ?)', [
+      o.customerId,
       o.id,
       o.sagaStep,
       o.status,
@@ -300,7 +330,7 @@ export class SqlOrderRepository implements OrderRepositoryPort {
       topic,
       data: toOrderEvent(o, extra),
     }));
-    await appendToOutbox(m, messages);
+    await appendToOutbox(m, messages, { shardKey: { column: 'customer_id', value: o.customerId } });
   }
 }
 

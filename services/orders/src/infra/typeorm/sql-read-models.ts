@@ -61,10 +61,13 @@ export class SqlOrderHistory implements OrderHistoryPort {
     if (q.to) where.push('created_at < ?') && params.push(q.to);
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const rows = (await this.ds.query(
-      `SELECT * FROM order_history ${clause} ORDER BY created_at DESC, order_id DESC LIMIT ? OFFSET ?`,
+      `/* broadcast: admin lists every customer's orders */ SELECT * FROM order_history ${clause} ORDER BY created_at DESC, order_id DESC LIMIT ? OFFSET ?`,
       [...params, q.pageSize, (q.page - 1) * q.pageSize],
     )) as HistoryRow[];
-    const [count] = await this.ds.query(`SELECT COUNT(*) AS n FROM order_history ${clause}`, params);
+    const [count] = await this.ds.query(
+      `/* broadcast: admin lists every customer's orders */ SELECT COUNT(*) AS n FROM order_history ${clause}`,
+      params,
+    );
     return { items: rows.map((r) => ({ ...toSummary(r), customerId: r.customer_id })), total: Number(count?.n ?? 0) };
   }
 }

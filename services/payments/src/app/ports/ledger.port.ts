@@ -2,7 +2,8 @@ import type { LedgerLine } from '../../domain/ledger';
 import type { Payment } from '../../domain/payment';
 
 export interface LedgerPort {
-  lines(orderId: string): Promise<LedgerLine[]>;
+  /** The order's lines: on its customer's shard when known, on every shard otherwise (no payment row). */
+  lines(orderId: string, customerId?: string): Promise<LedgerLine[]>;
   /** Payments in order id order after `afterOrderId`, with their ledger lines (reconciliation runs). */
   page(afterOrderId: string, limit: number): Promise<{ payment: Payment; lines: LedgerLine[] }[]>;
   /** Orders that have ledger lines but no payment (should never exist). */

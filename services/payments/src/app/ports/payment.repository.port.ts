@@ -70,11 +70,15 @@ export type ClaimedRefund = Refund & { callId: string };
  * in the SQL and the schema, not in a read-then-write here.
  */
 export interface PaymentRepositoryPort {
-  find(orderId: string): Promise<Payment | undefined>;
+  /**
+   * The order's payment: on its customer's shard when the caller knows the customer, on every shard
+   * otherwise (the API names the order only). Every write below takes the customer from the payment.
+   */
+  find(orderId: string, customerId?: string): Promise<Payment | undefined>;
   /** Inserts the order's payment with its authorize step claimed (attempt 1); undefined when it has one. */
   createClaimed(p: NewPayment, leaseMs: number, call: CallStart): Promise<ClaimedPayment | undefined>;
   /** The tombstone of a void that found no payment (a late authorization is then refused); false if one appeared. */
-  createCancelled(orderId: string): Promise<boolean>;
+  createCancelled(orderId: string, customerId?: string): Promise<boolean>;
   /**
    * Takes `step` if nobody moved since `p` was read (same attempt) and no live lease holds it:
    * the payment with its new attempt, or undefined when another caller got there first. `call`
@@ -89,13 +93,13 @@ export interface PaymentRepositoryPort {
    */
   finish(claimed: ClaimedPayment, outcome: StepOutcome, call?: CallEnd): Promise<Payment | undefined>;
 
-  findRefund(orderId: string, refundId: string): Promise<Refund | undefined>;
+  findRefund(p: Payment, refundId: string): Promise<Refund | undefined>;
   /**
    * Reserves `amount` of the captured money and inserts the refund, claimed: 'exists' when the
    * refund id is taken, 'exceeds' when the capture has less left (or the payment is not captured).
    */
   createRefund(
-    orderId: string,
+    p: Payment,
     refundId: string,
     amount: number,
     leaseMs: number,

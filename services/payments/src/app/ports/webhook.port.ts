@@ -30,8 +30,13 @@ export interface WebhookRepositoryPort {
   /**
    * Records the event once (provider, event id) and applies its effect in the same transaction:
    * 'duplicate' when the event was seen before (nothing applied again), 'ignored' when the payment
-   * had already moved on; throws PaymentBusyError while one of our own steps holds the payment
+   * had already moved on; the row sits with the payment's customer (shard key). Throws PaymentBusyError while one of our own steps holds the payment
    * (nothing recorded: the provider delivers it again later).
    */
-  record(notice: ProviderNotice, effect?: NoticeEffect): Promise<'applied' | 'ignored' | 'duplicate'>;
+  record(
+    notice: ProviderNotice,
+    effect?: NoticeEffect,
+    /** The payment the notice names, when found without an effect: its customer places the row. */
+    payment?: Payment,
+  ): Promise<'applied' | 'ignored' | 'duplicate'>;
 }

@@ -6,6 +6,7 @@ import { Outbox1765100000001 } from './migrations/1765100000001-outbox';
 import { WebhookEvents1765100000002 } from './migrations/1765100000002-webhook-events';
 import { CaptureRef1765100000003 } from './migrations/1765100000003-capture-ref';
 import { OutboxTraceparent1765100000004 } from './migrations/1765100000004-outbox-traceparent';
+import { ShardKey1765100000005 } from './migrations/1765100000005-shard-key';
 
 // Every query bounded like the other services' (DEFAULT_DATABASE_BOUNDS): a database that does not
 // answer is payments being unavailable, never a request hanging on it.
@@ -31,6 +32,7 @@ export function createPaymentsDataSource(url: string, poolSize = DEFAULT_DATABAS
       WebhookEvents1765100000002,
       CaptureRef1765100000003,
       OutboxTraceparent1765100000004,
+      ShardKey1765100000005,
     ],
     migrationsTableName: 'payments_migrations',
     synchronize: false,

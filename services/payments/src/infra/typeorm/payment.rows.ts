@@ -55,11 +55,12 @@ export function toPayment(r: PaymentRow): Payment {
   };
 }
 
-export const REFUND_COLUMNS = `order_id, refund_id, amount, status, attempt, provider_ref,
+export const REFUND_COLUMNS = `order_id, customer_id, refund_id, amount, status, attempt, provider_ref,
   (status = 'pending' AND lease_until >= NOW(3)) AS in_flight`;
 
 export interface RefundRow {
   order_id: string;
+  customer_id: string;
   refund_id: string;
   amount: string | number;
   status: string;
@@ -71,6 +72,7 @@ export interface RefundRow {
 export function toRefund(r: RefundRow): Refund {
   return {
     orderId: r.order_id,
+    customerId: r.customer_id,
     refundId: r.refund_id,
     amount: Number(r.amount),
     status: r.status as Refund['status'],
@@ -101,14 +103,32 @@ export function toLine(r: LedgerRow): LedgerLine {
   };
 }
 
-/** One multi-row INSERT of a journal's two postings (the unique key refuses a second booking). */
-export function journalInsert(j: Journal): { sql: string; params: unknown[] } {
+/**
+ * One multi-row INSERT of a journal's two postings (the unique key refuses a second booking), on
+ * the shard of the payment's customer.
+ */
+export function journalInsert(j: Journal, customerId: string): { sql: string; params: unknown[] } {
   return {
-    sql: `INSERT INTO ledger_entries (order_id, journal, kind, account, debit, credit, currency)
-      VALUES (?, ?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?, ?)`,
-    params: j.postings.flatMap((p) => [j.orderId, j.key, j.kind, p.account, p.debit, p.credit, j.currency]),
+    sql: `INSERT INTO ledger_entries (customer_id, order_id, journal, kind, account, debit, credit, currency)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?, ?, ?)`,
+    params: j.postings.flatMap((p) => [customerId, j.orderId, j.key, j.kind, p.account, p.debit, p.credit, j.currency]),
   };
 }
+
+/**
+ * The reads of payments that visit every shard on purpose (ShardingSphere scatters a read without
+ * the shard key and merges; its auditor refuses only DML without it), each marked in its SQL so the
+ * shard-key test (test/shard-key.int.test.ts) tells them from a forgotten key. Every write names
+ * customer_id, taken from the payment row such a read found.
+ */
+export const BROADCAST = {
+  /** The payments API (orders' calls, GET /payments/{orderId}) names an order, not its customer. */
+  byOrderId: '/* broadcast: the payments API addresses a payment by order id */',
+  /** A provider's webhook names its own reference, no customer and no order of ours. */
+  byProviderRef: "/* broadcast: a webhook names the provider's reference only */",
+  /** The reconciliation batch walks every payment and every ledger line. */
+  reconciliation: '/* broadcast: reconciliation walks every shard */',
+} as const;
 
 /** The affected-row count of an UPDATE/INSERT through TypeORM's mysql driver (raw ResultSetHeader). */
 export function affected(result: unknown): number {

@@ -7,27 +7,27 @@ import type { CallEnd, CallStart } from '../../app/ports/payment.repository.port
 /** Logs a call of the order's provider; the row id, for its outcome later. */
 export async function logCallStart(
   m: EntityManager,
-  orderId: string,
+  key: { customerId: string; orderId: string },
   attempt: number,
   call: CallStart,
 ): Promise<string> {
   const result = (await m.query(
-    `INSERT INTO provider_calls (order_id, provider, idempotency_key, attempt)
-     SELECT order_id, provider, ?, ? FROM payments WHERE order_id = ?`,
-    [call.idempotencyKey, attempt, orderId],
+    `INSERT INTO provider_calls (customer_id, order_id, provider, idempotency_key, attempt)
+     SELECT customer_id, order_id, provider, ?, ? FROM payments WHERE customer_id = ? AND order_id = ?`,
+    [call.idempotencyKey, attempt, key.customerId, key.orderId],
   )) as { insertId?: number | string };
   return String(result.insertId);
 }
 
 export async function logCallEnd(
   m: EntityManager,
+  customerId: string,
   callId: string | undefined,
   end: CallEnd | undefined,
 ): Promise<void> {
   if (!callId || !end) return;
-  await m.query('UPDATE provider_calls SET outcome = ?, detail = ?, finished_at = NOW(3) WHERE id = ?', [
-    end.outcome,
-    end.detail ?? null,
-    callId,
-  ]);
+  await m.query(
+    'UPDATE provider_calls SET outcome = ?, detail = ?, finished_at = NOW(3) WHERE customer_id = ? AND id = ?',
+    [end.outcome, end.detail ?? null, customerId, callId],
+  );
 }

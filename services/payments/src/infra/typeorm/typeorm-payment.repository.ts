@@ -15,7 +15,7 @@ import type {
 import type { Journal } from '../../domain/ledger';
 import type { Payment, Step } from '../../domain/payment';
 import type { Refund } from '../../domain/refund';
-import { affected, journalInsert, PAYMENT_COLUMNS, type PaymentRow, toPayment } from './payment.rows';
+import { affected, BROADCAST, journalInsert, PAYMENT_COLUMNS, type PaymentRow, toPayment } from './payment.rows';
 import { logCallEnd, logCallStart } from './provider-calls.sql';
 import { claimRefund, createRefund, finishRefund, findRefund } from './typeorm-refund.operations';
 
@@ -31,8 +31,9 @@ export class TypeormPaymentRepository implements PaymentRepositoryPort {
     private readonly committed: () => void = () => undefined,
   ) {}
 
-  async find(orderId: string): Promise<Payment | undefined> {
-    return this.findWith(this.ds.manager, orderId);
+  /** With the customer on its shard; without (the API names the order only) on every shard. */
+  async find(orderId: string, customerId?: string): Promise<Payment | undefined> {
+    return this.findWith(this.ds.manager, orderId, customerId);
   }
 
   async createClaimed(p: NewPayment, leaseMs: number, call: CallStart): Promise<ClaimedPayment | undefined> {
@@ -45,7 +46,7 @@ export class TypeormPaymentRepository implements PaymentRepositoryPort {
            VALUES (?, ?, ?, ?, ?, ?, 'pending', 'authorize', 1, ${LEASE}, 1)`,
           [p.orderId, p.customerId, p.provider, p.currency, p.amount, p.requestHash, leaseMs * 1000],
         );
-        return logCallStart(m, p.orderId, 1, call);
+        return logCallStart(m, p, 1, call);
       });
     } catch (e) {
       if (isDuplicateKey(e)) return undefined;
@@ -68,12 +69,12 @@ export class TypeormPaymentRepository implements PaymentRepositoryPort {
     };
   }
 
-  async createCancelled(orderId: string): Promise<boolean> {
+  async createCancelled(orderId: string, customerId = ''): Promise<boolean> {
     try {
       await this.ds.query(
         `INSERT INTO payments (order_id, customer_id, provider, currency, amount, request_hash, status)
-         VALUES (?, '', '', 'XXX', 0, '', 'cancelled')`,
-        [orderId],
+         VALUES (?, ?, '', 'XXX', 0, '', 'cancelled')`,
+        [orderId, customerId],
       );
       return true;
     } catch (e) {
@@ -92,11 +93,11 @@ export class TypeormPaymentRepository implements PaymentRepositoryPort {
       const result = await m.query(
         `UPDATE payments SET step = ?, attempt = attempt + 1, lease_until = ${LEASE},
            provider_reached = IF(? = 'authorize', 1, provider_reached)
-         WHERE order_id = ? AND attempt = ? AND status = ? AND (step IS NULL OR lease_until < NOW(3))`,
-        [step, leaseMs * 1000, step, p.orderId, p.attempt, p.status],
+         WHERE customer_id = ? AND order_id = ? AND attempt = ? AND status = ? AND (step IS NULL OR lease_until < NOW(3))`,
+        [step, leaseMs * 1000, step, p.customerId, p.orderId, p.attempt, p.status],
       );
       if (affected(result) !== 1) return null;
-      return call ? logCallStart(m, p.orderId, attempt, call) : undefined;
+      return call ? logCallStart(m, p, attempt, call) : undefined;
     });
     if (callId === null) return undefined;
     return {
@@ -111,8 +112,8 @@ export class TypeormPaymentRepository implements PaymentRepositoryPort {
 
   async remember(claimed: Payment, ref: string): Promise<boolean> {
     const result = await this.ds.query(
-      'UPDATE payments SET provider_ref = ? WHERE order_id = ? AND attempt = ? AND step = ?',
-      [ref, claimed.orderId, claimed.attempt, claimed.step],
+      'UPDATE payments SET provider_ref = ? WHERE customer_id = ? AND order_id = ? AND attempt = ? AND step = ?',
+      [ref, claimed.customerId, claimed.orderId, claimed.attempt, claimed.step],
     );
     return affected(result) === 1;
   }
@@ -123,25 +124,25 @@ export class TypeormPaymentRepository implements PaymentRepositoryPort {
       // Fenced by attempt and step: a caller whose lease was taken over changes nothing.
       const result = await m.query(
         `UPDATE payments SET ${[...sets, 'step = NULL', 'lease_until = NULL'].join(', ')}
-         WHERE order_id = ? AND attempt = ? AND step = ?`,
-        [...params, claimed.orderId, claimed.attempt, claimed.step],
+         WHERE customer_id = ? AND order_id = ? AND attempt = ? AND step = ?`,
+        [...params, claimed.customerId, claimed.orderId, claimed.attempt, claimed.step],
       );
       if (affected(result) !== 1) return undefined;
-      await this.book(m, outcome.journal, outcome.events);
-      await logCallEnd(m, claimed.callId, call);
+      await this.book(m, claimed.customerId, outcome.journal, outcome.events);
+      await logCallEnd(m, claimed.customerId, claimed.callId, call);
       // Read back in the transaction: the answer is the row as committed (timestamps included).
-      return this.findWith(m, claimed.orderId);
+      return this.findWith(m, claimed.orderId, claimed.customerId);
     });
     if (after && outcome.events?.length) this.committed();
     return after;
   }
 
-  findRefund(orderId: string, refundId: string): Promise<Refund | undefined> {
-    return findRefund(this.ds, orderId, refundId);
+  findRefund(p: Payment, refundId: string): Promise<Refund | undefined> {
+    return findRefund(this.ds, p, refundId);
   }
 
-  createRefund(orderId: string, refundId: string, amount: number, leaseMs: number, call: CallStart) {
-    return createRefund(this.ds, { orderId, refundId, amount, leaseMs, call });
+  createRefund(p: Payment, refundId: string, amount: number, leaseMs: number, call: CallStart) {
+    return createRefund(this.ds, { customerId: p.customerId, orderId: p.orderId, refundId, amount, leaseMs, call });
   }
 
   claimRefund(r: Refund, leaseMs: number, call: CallStart): Promise<ClaimedRefund | undefined> {
@@ -154,7 +155,7 @@ export class TypeormPaymentRepository implements PaymentRepositoryPort {
       finishRefund(m, claimed, outcome, call, async (journal, after) => {
         const list = outcome.status === 'succeeded' ? outcome.events(after) : [];
         events = list.length;
-        await this.book(m, journal, list);
+        await this.book(m, claimed.customerId, journal, list);
       }),
     );
     if (done && events) this.committed();
@@ -174,21 +175,28 @@ export class TypeormPaymentRepository implements PaymentRepositoryPort {
     }
   }
 
-  private async findWith(m: EntityManager, orderId: string): Promise<Payment | undefined> {
-    const rows: PaymentRow[] = await m.query(`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE order_id = ?`, [orderId]);
+  private async findWith(m: EntityManager, orderId: string, customerId?: string): Promise<Payment | undefined> {
+    const rows: PaymentRow[] =
+      customerId === undefined
+        ? await m.query(`${BROADCAST.byOrderId} SELECT ${PAYMENT_COLUMNS} FROM payments WHERE order_id = ?`, [orderId])
+        : await m.query(`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE customer_id = ? AND order_id = ?`, [
+            customerId,
+            orderId,
+          ]);
     return rows[0] && toPayment(rows[0]);
   }
 
   /** The journal and the events of a step, inside the step's transaction. */
-  private async book(m: EntityManager, journal?: Journal, events?: OutboxEvent[]): Promise<void> {
+  private async book(m: EntityManager, customerId: string, journal?: Journal, events?: OutboxEvent[]): Promise<void> {
     if (journal) {
-      const { sql, params } = journalInsert(journal);
+      const { sql, params } = journalInsert(journal, customerId);
       await m.query(sql, params); // a second booking of the same step fails the whole transaction
     }
     if (events?.length) {
       await appendToOutbox(
         m,
         events.map((e) => ({ id: e.id, pubsub: PUBSUB, topic: e.topic, data: e.data })),
+        { shardKey: { column: 'customer_id', value: customerId } },
       );
     }
   }

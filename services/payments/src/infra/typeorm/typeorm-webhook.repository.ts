@@ -4,7 +4,7 @@ import type { NoticeEffect, WebhookRepositoryPort } from '../../app/ports/webhoo
 import type { Payment, ProviderName } from '../../domain/payment';
 import { PaymentBusyError } from '../../domain/payment.errors';
 import type { ProviderNotice } from '../../domain/provider-notice';
-import { affected, journalInsert, PAYMENT_COLUMNS, type PaymentRow, toPayment } from './payment.rows';
+import { affected, BROADCAST, journalInsert, PAYMENT_COLUMNS, type PaymentRow, toPayment } from './payment.rows';
 
 class Duplicate extends Error {}
 
@@ -16,19 +16,33 @@ export class TypeormWebhookRepository implements WebhookRepositoryPort {
 
   async findByRef(provider: ProviderName, ref: string): Promise<Payment | undefined> {
     const rows: PaymentRow[] = await this.ds.query(
-      `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE provider = ? AND provider_ref = ? ORDER BY created_at DESC LIMIT 1`,
+      `${BROADCAST.byProviderRef} SELECT ${PAYMENT_COLUMNS} FROM payments WHERE provider = ? AND provider_ref = ? ORDER BY created_at DESC LIMIT 1`,
       [provider, ref],
     );
     return rows[0] && toPayment(rows[0]);
   }
 
-  async record(notice: ProviderNotice, effect?: NoticeEffect): Promise<'applied' | 'ignored' | 'duplicate'> {
+  async record(
+    notice: ProviderNotice,
+    effect?: NoticeEffect,
+    found?: Payment,
+  ): Promise<'applied' | 'ignored' | 'duplicate'> {
+    // The event's row sits on its payment's shard; one that matched no payment under customer ''
+    // (a redelivery resolves to the same payment, hence the same shard, so the dedup holds).
+    const customerId = effect?.payment.customerId ?? found?.customerId ?? '';
     try {
       const outcome = await this.ds.transaction(async (m) => {
         try {
           await m.query(
-            'INSERT INTO webhook_events (provider, event_id, type, order_id, outcome) VALUES (?, ?, ?, ?, ?)',
-            [notice.provider, notice.eventId, notice.type.slice(0, 100), effect?.payment.orderId ?? null, 'ignored'],
+            'INSERT INTO webhook_events (customer_id, provider, event_id, type, order_id, outcome) VALUES (?, ?, ?, ?, ?, ?)',
+            [
+              customerId,
+              notice.provider,
+              notice.eventId,
+              notice.type.slice(0, 100),
+              effect?.payment.orderId ?? found?.orderId ?? null,
+              'ignored',
+            ],
           );
         } catch (e) {
           if (isDuplicateKey(e)) throw new Duplicate();
@@ -40,25 +54,27 @@ export class TypeormWebhookRepository implements WebhookRepositoryPort {
         // right now books itself, under the same journal key.
         const moved = await m.query(
           `UPDATE payments SET status = ?, captured = COALESCE(?, captured)
-           WHERE order_id = ? AND status = 'authorized' AND (step IS NULL OR lease_until < NOW(3))`,
-          [change.status, change.captured ?? null, payment.orderId],
+           WHERE customer_id = ? AND order_id = ? AND status = 'authorized' AND (step IS NULL OR lease_until < NOW(3))`,
+          [change.status, change.captured ?? null, customerId, payment.orderId],
         );
         if (affected(moved) !== 1) {
           const [row]: { busy: number }[] = await m.query(
-            `SELECT (step IS NOT NULL AND lease_until >= NOW(3)) AS busy FROM payments WHERE order_id = ?`,
-            [payment.orderId],
+            `SELECT (step IS NOT NULL AND lease_until >= NOW(3)) AS busy FROM payments WHERE customer_id = ? AND order_id = ?`,
+            [customerId, payment.orderId],
           );
           if (Number(row?.busy) === 1) throw new PaymentBusyError(payment.orderId);
           return 'ignored' as const;
         }
-        const { sql, params } = journalInsert(effect.journal);
+        const { sql, params } = journalInsert(effect.journal, customerId);
         await m.query(sql, params);
         await appendToOutbox(
           m,
           effect.events.map((e) => ({ id: e.id, pubsub: 'pubsub', topic: e.topic, data: e.data })),
+          { shardKey: { column: 'customer_id', value: customerId } },
         );
-        await m.query('UPDATE webhook_events SET outcome = ? WHERE provider = ? AND event_id = ?', [
+        await m.query('UPDATE webhook_events SET outcome = ? WHERE customer_id = ? AND provider = ? AND event_id = ?', [
           'applied',
+          customerId,
           notice.provider,
           notice.eventId,
         ]);
