@@ -4,6 +4,7 @@ import { currentSession, onSessionChange, signIn, signOut } from './auth';
 import { CasePage, SupportPage, WarrantiesPage } from './pages/aftersales';
 import { Callback, Notifications, OrderPage, Orders, Register, SignInPage } from './pages/account';
 import { CartPage, CheckoutPage, DropsPage } from './pages/checkout';
+import { isAdmin, OpsPage } from './pages/ops';
 import { Home, ProductPage, Search } from './pages/shop';
 import { navigate, useLocation } from './router';
 import { Title } from './ui';
@@ -43,6 +44,7 @@ function Route({ path, query }: { path: string; query: URLSearchParams }) {
   if (path === '/support') return guarded(<SupportPage query={query} />);
   const supportCase = /^\/support\/([\w-]+)$/.exec(path)?.[1];
   if (supportCase) return guarded(<CasePage id={supportCase} />);
+  if (path === '/admin/ops') return guarded(<OpsPage />);
   return (
     <>
       <Title text="Page not found" />
@@ -104,6 +106,11 @@ function App() {
                 <li>
                   <a href="/support">Support</a>
                 </li>
+                {isAdmin() && (
+                  <li>
+                    <a href="/admin/ops">Ops board</a>
+                  </li>
+                )}
               </>
             )}
             {session ? (
