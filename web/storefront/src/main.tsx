@@ -4,7 +4,7 @@ import { currentSession, onSessionChange, signIn, signOut } from './auth';
 import { CasePage, SupportPage, WarrantiesPage } from './pages/aftersales';
 import { Callback, Notifications, OrderPage, Orders, Register, SignInPage } from './pages/account';
 import { CartPage, CheckoutPage, DropsPage } from './pages/checkout';
-import { isAdmin, OpsPage } from './pages/ops';
+import { isAdmin, LazyOpsPage } from './pages/ops-lazy';
 import { Home, ProductPage, Search } from './pages/shop';
 import { navigate, useLocation } from './router';
 import { Title } from './ui';
@@ -44,7 +44,7 @@ function Route({ path, query }: { path: string; query: URLSearchParams }) {
   if (path === '/support') return guarded(<SupportPage query={query} />);
   const supportCase = /^\/support\/([\w-]+)$/.exec(path)?.[1];
   if (supportCase) return guarded(<CasePage id={supportCase} />);
-  if (path === '/admin/ops') return guarded(<OpsPage />);
+  if (path === '/admin/ops') return guarded(<LazyOpsPage />);
   return (
     <>
       <Title text="Page not found" />

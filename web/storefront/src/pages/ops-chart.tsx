@@ -51,18 +51,18 @@ export function DropChart({
     shown.map((p, i) => `${i ? 'L' : 'M'}${x(p.t).toFixed(1)},${y(p).toFixed(1)}`).join(' ');
   const first = shown[0];
   const last = shown[shown.length - 1];
-  const minutes = Math.round(windowMs / 60_000);
+  const minutes = Math.max(1, Math.round(windowMs / 60_000));
   const id = `chart-${sku.replace(/[^\w-]/g, '_')}`;
   const desc = last
     ? `${sku}: ${last.remaining} of ${quantity} units remaining, ${last.claimsPerSecond} claims a second now. ` +
-      `Over the last ${minutes} minutes remaining went from ${first?.remaining} to ${last.remaining}; the peak was ${peak} claims a second.`
+      `Over the last ${minutes === 1 ? 'minute' : `${minutes} minutes`} remaining went from ${first?.remaining} to ${last.remaining}; the peak was ${peak} claims a second.`
     : `${sku}: no readings yet.`;
   const ticks = [0, 0.25, 0.5, 0.75, 1];
   return (
     <figure class="chart">
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-t ${id}-d`} data-testid="drop-chart">
         <title id={`${id}-t`}>
-          {sku}: remaining units and claims a second, last {minutes} minutes
+          {sku}: remaining units and claims a second, last {minutes === 1 ? 'minute' : `${minutes} minutes`}
         </title>
         <desc id={`${id}-d`}>{desc}</desc>
         {ticks.map((f) => (

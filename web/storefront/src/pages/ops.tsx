@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api } from '../api';
-import { currentSession } from '../auth';
 import { Alert, Title } from '../ui';
 import { type ChartPoint, DropChart } from './ops-chart';
 
@@ -49,20 +48,12 @@ interface HistoryPoint {
 }
 
 const WINDOW_MS = 5 * 60_000;
+/** The chart spans what it has, from one minute up to five (a new drop is not a sliver at the right edge). */
+const chartWindow = (points: ChartPoint[]) => {
+  const span = points.length > 1 ? (points[points.length - 1] as ChartPoint).t - (points[0] as ChartPoint).t : 0;
+  return Math.min(WINDOW_MS, Math.max(60_000, Math.ceil(span / 60_000) * 60_000));
+};
 const KEEP = 600;
-
-/** The access token's roles (the gateway checks them; this only decides what the nav shows). */
-export function isAdmin(): boolean {
-  const token = currentSession()?.accessToken;
-  try {
-    const part = token?.split('.')[1];
-    if (!part) return false;
-    const claims = JSON.parse(atob(part.replace(/-/g, '+').replace(/_/g, '/'))) as { roles?: unknown };
-    return Array.isArray(claims.roles) && claims.roles.includes('admin');
-  } catch {
-    return false;
-  }
-}
 
 const pct = (v: number | null) => (v === null ? 'no requests' : `${(v * 100).toFixed(1)} %`);
 const num = (v: number) => (Math.round(v * 10) / 10).toLocaleString();
@@ -187,7 +178,7 @@ export function OpsPage() {
             </select>
           </label>
         )}
-        {drop && <DropChart sku={drop.sku} quantity={drop.quantity} points={points} windowMs={WINDOW_MS} />}
+        {drop && <DropChart sku={drop.sku} quantity={drop.quantity} points={points} windowMs={chartWindow(points)} />}
         {drops.length ? (
           <table class="lines" data-testid="ops-drops">
             <caption class="sr-only">Running drops</caption>
