@@ -39,3 +39,4 @@ export {
   replayDeadLetters,
   storeDeadLetter,
 } from './dead-letters';
+export { auditStatement, captureSql, type StatementAudit, shardedTablesOf } from './shard-key-audit';
