@@ -1,6 +1,9 @@
 import { createLogger } from '@dbcarts/logging';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { OpsBoard } from '../app/ops-board';
+import { OpsRecorder } from '../app/ops-recorder';
+import { StreamTickets } from '../app/ops-ticket';
 import { ProductEdgeCache } from '../app/product-edge-cache';
 import { JwksTokenVerifier } from '../infra/jwks-token.verifier';
 import { buildGatewayApp } from './gateway.app';
@@ -19,6 +22,11 @@ const app = buildGatewayApp({
   orders: never,
   notifications: never,
   promotions: never,
+  ops: {
+    board: new OpsBoard({ read: never.read }),
+    recorder: new OpsRecorder(),
+    tickets: new StreamTickets(undefined),
+  },
   logger: createLogger('test', 'silent'),
   rateLimit: { settings: () => ({ points: 1000, windowSeconds: 60 }) },
 });

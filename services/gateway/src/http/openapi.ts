@@ -7,6 +7,7 @@ import { AddressBody, LoginBody, ProfilePatch, RefreshBody, RegisterBody } from 
 import { z } from 'zod';
 import { AFTER_SALES_OPERATIONS } from './after-sales.openapi';
 import { ClaimBody } from './flash-claims.routes';
+import { OpsStreamQuery } from './ops.routes';
 
 type Access = 'public' | 'customer' | 'admin';
 export interface Op {
@@ -185,6 +186,22 @@ export const OPERATIONS: Op[] = [
     access: 'admin',
     body: FlashSaleBody,
     ok: 201,
+  },
+  {
+    method: 'post',
+    path: '/api/admin/ops/stream-tickets',
+    summary: 'A 30-second, single-use ticket that opens the ops board stream (EventSource cannot send a token)',
+    access: 'admin',
+    ok: 201,
+  },
+  {
+    method: 'get',
+    path: '/api/admin/ops/stream',
+    summary:
+      'The ops board as server-sent events (text/event-stream): `history`, then a `snapshot` a second, heartbeats, `bye` at shutdown; needs `ticket` (401 OPS.TICKET_REQUIRED / OPS.TICKET_INVALID), 429 OPS.STREAM_FULL past the cap',
+    access: 'public',
+    query: OpsStreamQuery,
+    ok: 200,
   },
   {
     method: 'post',

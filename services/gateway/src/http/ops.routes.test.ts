@@ -3,12 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { createHttpApp } from '@dbcarts/http';
 import { createLogger } from '@dbcarts/logging';
 import { exportJWK, SignJWT } from 'jose';
+import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OpsBoard, type OpsBoardOptions } from '../app/ops-board';
+import { OpsRecorder } from '../app/ops-recorder';
 import { StreamTickets } from '../app/ops-ticket';
 import { JwksTokenVerifier } from '../infra/jwks-token.verifier';
 import { optionalAuthentication } from './auth.middleware';
-import { OPS_STREAM_PATH, OPS_TICKETS_PATH, opsRoutes } from './ops.routes';
+import { OPS_STREAM_PATH, OPS_TICKETS_PATH, opsRecording, opsRoutes } from './ops.routes';
 
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const token = (roles: string[]) =>
@@ -198,5 +200,38 @@ describe('ops stream routes', () => {
     await new Promise((r) => setTimeout(r, 150));
     expect(reads()).toBe(n);
     expect((await fetch(`${base}${OPS_STREAM_PATH}?ticket=${await ticket()}`)).status).toBe(429);
+  });
+});
+
+describe('opsRecording', () => {
+  it('counts successful claims per SKU in any spelling express routes, never replays or refusals, and times checkouts with their trace id', async () => {
+    const recorder = new OpsRecorder();
+    const app = createHttpApp({
+      service: 'gateway',
+      logger: createLogger('test', 'silent'),
+      routes: (a) => {
+        a.use(opsRecording(recorder));
+        a.post('/api/flash-sales/:sku/claims', (req, res) => {
+          if (req.query.replay) res.setHeader('idempotent-replayed', 'true');
+          res.status(req.query.refuse ? 409 : 201).json({});
+        });
+        a.post('/api/orders', (_req, res) => void setTimeout(() => res.status(201).json({}), 30));
+      },
+    });
+    await request(app).post('/api/flash-sales/SKU-1/claims');
+    await request(app).post('/API/Flash-Sales/SKU-1/claims/');
+    await request(app).post('/api/flash-sales/SKU%2D2/claims');
+    await request(app).post('/api/flash-sales/SKU-1/claims?replay=1');
+    await request(app).post('/api/flash-sales/SKU-3/claims?refuse=1');
+    await request(app).get('/api/flash-sales/SKU-4/claims');
+    expect([...recorder.claimsBySku]).toEqual([
+      ['SKU-1', 2],
+      ['SKU-2', 1],
+    ]);
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    await request(app).post('/api/orders').set('traceparent', `00-${traceId}-00f067aa0ba902b7-01`);
+    const [slow] = recorder.slowest();
+    expect(slow).toMatchObject({ status: 201, traceId });
+    expect(slow?.durationMs).toBeGreaterThanOrEqual(25);
   });
 });
