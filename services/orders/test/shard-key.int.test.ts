@@ -73,7 +73,7 @@ const payments: PaymentPort = {
       ? { ok: true }
       : { ok: false, code: 'PAYMENT.DECLINED', kind: 'payment_required', detail: 'declined' },
   capture: async (id) => void paymentCalls.push(`capture:${id}`),
-  void: async (id) => void paymentCalls.push(`void:${id}`),
+  void: async (id, customerId) => void paymentCalls.push(`void:${id}:${customerId}`),
   refund: async (id, refundId) => void paymentCalls.push(`refund:${id}:${refundId}`),
 };
 const promotions: PromotionPort = {
@@ -263,7 +263,7 @@ describe('orders: the shard key', () => {
 
     // The runs did what they say (money moved as the lifecycle says), so the SQL below is theirs.
     expect(paymentCalls).toEqual(
-      expect.arrayContaining([`capture:${orderA}`, `void:${orderB}`, `refund:${orderA}:warranty:w1`]),
+      expect.arrayContaining([`capture:${orderA}`, `void:${orderB}:cust-b`, `refund:${orderA}:warranty:w1`]),
     );
 
     const audits = capture.statements

@@ -34,7 +34,7 @@ export interface PaymentsClient {
    * Releases an authorization (cancel before capture, saga compensation). Safe on an order that
    * has no payment or whose authorization timed out: it makes sure nothing stays held.
    */
-  void(orderId: string): Promise<PaymentDto | null>;
+  void(orderId: string, customerId?: string): Promise<PaymentDto | null>;
   /** Refunds captured money (cancel after capture, returns); idempotent by refundId. */
   refund(orderId: string, req: RefundRequest): Promise<PaymentDto>;
   get(orderId: string): Promise<PaymentDto | null>;
@@ -44,8 +44,8 @@ export interface PaymentsClient {
 // 6 s: above the provider's own bound (PAYMENT_PROVIDER_TIMEOUT_MS, 4 s), so payments says what failed.
 export function createPaymentsClient(sidecar: Sidecar, appId = PAYMENTS_APP_ID, timeoutMs = 6_000): PaymentsClient {
   const seg = encodeURIComponent;
-  const call = async <T>(method: string, path: string, body?: unknown) =>
-    (await sidecar.invokeService<T>(appId, method, path, { body, timeoutMs })).body;
+  const call = async <T>(method: string, path: string, body?: unknown, query?: Record<string, string>) =>
+    (await sidecar.invokeService<T>(appId, method, path, { body, timeoutMs, ...(query ? { query } : {}) })).body;
   const orNull = async <T>(p: Promise<T>): Promise<T | null> => {
     try {
       return await p;
@@ -57,7 +57,11 @@ export function createPaymentsClient(sidecar: Sidecar, appId = PAYMENTS_APP_ID, 
   return {
     authorize: (req) => call('POST', 'payments', AuthorizeBody.parse(req)),
     capture: (orderId) => call('POST', `payments/${seg(orderId)}/capture`),
-    void: (orderId) => orNull(call<PaymentDto>('POST', `payments/${seg(orderId)}/void`)),
+    // The customer places the void's tombstone on the payment's shard (VoidQuery).
+    void: (orderId, customerId) =>
+      orNull(
+        call<PaymentDto>('POST', `payments/${seg(orderId)}/void`, undefined, customerId ? { customerId } : undefined),
+      ),
     refund: (orderId, req) => call('POST', `payments/${seg(orderId)}/refunds`, RefundBody.parse(req)),
     get: (orderId) => orNull(call<PaymentDto>('GET', `payments/${seg(orderId)}`)),
     reconcile: (orderId) => call('GET', `ledger/${seg(orderId)}`),

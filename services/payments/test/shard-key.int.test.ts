@@ -172,7 +172,11 @@ describe('payments: the shard key', () => {
     await expect(refund.execute(a, { refundId: 'r2', amount: 10_000 })).rejects.toThrow();
     expect((await pay(b, 'cust-b')).created).toBe(true);
     expect((await voids.execute(b)).status).toBe('voided');
-    await expect(voids.execute(c)).rejects.toThrow(); // no payment: a cancelled tombstone, answered not found
+    // No payment: a cancelled tombstone (answered not found), on the shard of the customer orders names.
+    await expect(voids.execute(c, 'cust-c')).rejects.toThrow();
+    const [tombstone] = await admin.query('SELECT customer_id, status FROM payments WHERE order_id = ?', [c]);
+    expect(tombstone).toEqual([{ customer_id: 'cust-c', status: 'cancelled' }]);
+    await expect(pay(c, 'cust-c')).rejects.toThrow(); // a late authorization is refused
 
     const held = await pay(e, 'cust-e');
     const captured: ProviderNotice = {

@@ -29,7 +29,7 @@ export class CompensateOrder {
     if (!(await this.orders.saveIf(claimed, order.sagaStep))) return undefined;
     // Stock first: it is what other customers are waiting for.
     await Promise.all(claimed.lines.map((l) => this.stock.release(l.sku, l.reservationId)));
-    if (order.sagaStep !== 'reserving') await this.payments.void(order.id);
+    if (order.sagaStep !== 'reserving') await this.payments.void(order.id, order.customerId);
     // Safe whether or not it reserved (a reserve arriving later then holds nothing).
     await this.promotions.release(order.id);
     const failed: Order = {

@@ -54,7 +54,7 @@ export class ManageOrderUseCase {
   /** Stock back on hand, the authorization voided (or refunded if captured meanwhile), coupon uses back. */
   async settleCancellation(order: Order): Promise<void> {
     await Promise.all(order.lines.map((l) => this.stock.restock(l.sku, `${order.id}:cancel:${l.sku}`, l.quantity)));
-    if (order.paymentProvider !== NO_PAYMENT) await this.payments.void(order.id);
+    if (order.paymentProvider !== NO_PAYMENT) await this.payments.void(order.id, order.customerId);
     await this.promotions.release(order.id);
   }
 

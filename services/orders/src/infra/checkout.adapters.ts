@@ -72,9 +72,9 @@ export class PaymentsAdapter implements PaymentPort {
     await this.payments.capture(orderId);
   }
 
-  async void(orderId: string): Promise<void> {
+  async void(orderId: string, customerId: string): Promise<void> {
     try {
-      await this.payments.void(orderId);
+      await this.payments.void(orderId, customerId);
     } catch (e) {
       // Captured meanwhile (a cancel that raced a shipment): the money goes back as a full refund.
       if (!(e instanceof UpstreamProblemError) || e.problem.code !== PAYMENT_ERRORS.invalidState) throw e;

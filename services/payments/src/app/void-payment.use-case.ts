@@ -27,16 +27,20 @@ export class VoidPaymentUseCase {
     @inject(PAYMENTS.Providers) private readonly providers: PaymentProvidersPort,
   ) {}
 
-  async execute(orderId: string): Promise<Payment> {
-    return (await this.flights.run(orderId, () => this.run(orderId))).result;
+  /**
+   * `customerId`, when the caller knows it: the payment is read on its customer's shard, and a
+   * tombstone is written there (where a late authorization would land).
+   */
+  async execute(orderId: string, customerId?: string): Promise<Payment> {
+    return (await this.flights.run(orderId, () => this.run(orderId, customerId))).result;
   }
 
-  private async run(orderId: string): Promise<Payment> {
+  private async run(orderId: string, customerId?: string): Promise<Payment> {
     const patience = new Patience(orderId, this.settings.waitMs);
     for (;;) {
-      const p = await this.payments.find(orderId);
+      const p = await this.payments.find(orderId, customerId);
       if (!p) {
-        if (await this.payments.createCancelled(orderId)) throw new PaymentNotFoundError(orderId);
+        if (await this.payments.createCancelled(orderId, customerId)) throw new PaymentNotFoundError(orderId);
         patience.round(); // an authorization arrived meanwhile: void that
         continue;
       }

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { AuthorizeBody, OrderIdParams, RefundBody } from '../../contract';
+import { AuthorizeBody, OrderIdParams, RefundBody, VoidQuery } from '../../contract';
 import type { AuthorizePaymentUseCase } from '../app/authorize-payment.use-case';
 import type { CapturePaymentUseCase } from '../app/capture-payment.use-case';
 import type { QueryPaymentsUseCase } from '../app/query-payments.use-case';
@@ -45,7 +45,8 @@ export function paymentsRoutes(uc: PaymentsUseCases): Router {
 
   r.post('/payments/:orderId/void', async (req, res) => {
     const { orderId } = OrderIdParams.parse(req.params);
-    res.json(toPaymentDto(await uc.void.execute(orderId)));
+    const { customerId } = VoidQuery.parse(req.query);
+    res.json(toPaymentDto(await uc.void.execute(orderId, customerId)));
   });
 
   r.post('/payments/:orderId/refunds', async (req, res) => {

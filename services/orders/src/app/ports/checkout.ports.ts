@@ -41,8 +41,11 @@ export interface PaymentPort {
     token: string;
   }): Promise<AuthorizeAnswer>;
   capture(orderId: string): Promise<void>;
-  /** Makes sure nothing is held for the order (also when authorize timed out or never happened). */
-  void(orderId: string): Promise<void>;
+  /**
+   * Makes sure nothing is held for the order (also when authorize timed out or never happened). The
+   * customer lets payments key its reads and its no-payment tombstone by the shard key.
+   */
+  void(orderId: string, customerId: string): Promise<void>;
   refund(orderId: string, refundId: string, amount: number): Promise<void>;
 }
 
