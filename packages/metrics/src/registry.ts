@@ -55,7 +55,8 @@ export function counter<L extends string = never>(spec: Spec<L>): Counter<L> {
   );
 }
 
-export function gauge<L extends string = never>(spec: Spec<L>): Gauge<L> {
+/** `collect`, when given, sets the values at scrape time (a figure read from an object, not pushed). */
+export function gauge<L extends string = never>(spec: Spec<L> & { collect?: (this: Gauge<L>) => void }): Gauge<L> {
   const name = METRIC_PREFIX + spec.name;
   return declare(
     name,

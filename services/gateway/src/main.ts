@@ -31,6 +31,7 @@ import { Redis } from 'ioredis';
 import { metricsSnapshot } from '@dbcarts/metrics';
 import type { FlashSaleDto } from '@dbcarts/inventory/contract';
 import { OpsBoard } from './app/ops-board';
+import { exportCheckoutQueueMetrics } from './app/ops-metrics';
 import { jaegerTraceUrl, OpsRecorder } from './app/ops-recorder';
 import type { Sample, SourceReading } from './app/ops-snapshot';
 import { StreamTickets } from './app/ops-ticket';
@@ -124,6 +125,7 @@ async function main(): Promise<void> {
     renewEveryMs: config.CHECKOUT_CLAIM_RENEW_MS,
     onFailed: (c, err) => log.error({ err, customerId: c.customerId }, 'queued checkout failed without an answer'),
   });
+  exportCheckoutQueueMetrics(checkoutQueue);
   const upstreams = new UpstreamReadiness(
     config.READY_UPSTREAMS.split(',')
       .map((a) => a.trim())
