@@ -151,7 +151,11 @@ async function main() {
     ports: Object.fromEntries(manifests.map((m) => [m.appId, m.appId === 'gateway' ? gatewayPort : m.devPort])),
     metadata: { secretsFile, ...mailpit?.metadata, ...kafka?.metadata },
     tracing: jaeger ? { otlpAddress: jaeger.otlpAddress, sampleRate: TRACING_SAMPLE_RATE } : undefined,
-    appEnv: { catalog: { SEED_CATALOG_PRODUCTS: process.env.SEED_CATALOG_PRODUCTS ?? '10000' } },
+    appEnv: {
+      catalog: { SEED_CATALOG_PRODUCTS: process.env.SEED_CATALOG_PRODUCTS ?? '10000' },
+      // The ops board links each slow checkout to its trace in this Jaeger's UI.
+      ...(jaeger ? { gateway: { JAEGER_UI_URL: jaeger.queryUrl } } : {}),
+    },
     env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
     // A service or sidecar that dies is named on the console (exit code, log file) and restarted with backoff.
     supervise: { report: say },

@@ -148,7 +148,10 @@ export class TestStack {
         },
         // Apps that talk to Redis directly (the gateway's shared rate limiter) use the run's database too.
         env: { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', REDIS_URL: `${REDIS_URL}/${redisDb}`, ...opts.env },
-        appEnv: opts.appEnv,
+        // With tracing, the ops board links slow checkouts to their traces in the run's Jaeger.
+        appEnv: jaeger
+          ? { ...opts.appEnv, gateway: { JAEGER_UI_URL: jaeger.queryUrl, ...opts.appEnv?.gateway } }
+          : opts.appEnv,
         nodeArgs: opts.nodeArgs,
         // TEST_DAPR_LOG_LEVEL=debug: the sidecars say why they retried or refused (they log warnings only by default).
         daprLogLevel: process.env.TEST_DAPR_LOG_LEVEL,
