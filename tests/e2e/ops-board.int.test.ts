@@ -154,6 +154,22 @@ describe('the ops board', () => {
       /^M[\d.]+,[\d.]+ L/,
     );
 
+    // Keyboard: Tab reaches the trace link, with the visible focus ring.
+    let onLink = false;
+    for (let i = 0; i < 60 && !onLink; i++) {
+      await page.keyboard.press('Tab');
+      onLink = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        return !!el?.closest('[data-testid="ops-slow"]') && el.tagName === 'A';
+      });
+    }
+    expect(onLink).toBe(true);
+    const ring = await page.evaluate(() => {
+      const style = getComputedStyle(document.activeElement as HTMLElement);
+      return style.outlineStyle === 'solid' && Number.parseFloat(style.outlineWidth) >= 2;
+    });
+    expect(ring).toBe(true);
+
     await expectAccessible(page, 'ops board');
     mkdirSync(ARTIFACTS, { recursive: true });
     const path = join(ARTIFACTS, 'ops-board.png');
