@@ -203,6 +203,20 @@ describe('ops stream routes', () => {
   });
 });
 
+describe('shutdown', () => {
+  it('ends open streams with `bye` at the first tick once the gateway is shutting down, and refuses new ones', async () => {
+    let shuttingDown = false;
+    const { base, ticket } = await start({ closing: () => shuttingDown });
+    const res = await fetch(`${base}${OPS_STREAM_PATH}?ticket=${await ticket()}`);
+    await readUntil(res, (t) => events(t, 'snapshot').length >= 1);
+    shuttingDown = true;
+    const started = Date.now();
+    const rest = await readUntil(res, () => false);
+    expect(events(rest, 'bye')).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(1_000); // a tick is 40 ms here
+  });
+});
+
 describe('opsRecording', () => {
   it('counts successful claims per SKU in any spelling express routes, never replays or refusals, and times checkouts with their trace id', async () => {
     const recorder = new OpsRecorder();
