@@ -38,7 +38,7 @@ export interface HistoryPoint {
  */
 export class OpsBoard {
   private readonly subscribers = new Set<StreamSink>();
-  private readonly aggregator = new OpsAggregator();
+  private aggregator = new OpsAggregator();
   private readonly history: HistoryPoint[] = [];
   private latest?: OpsSnapshot;
   private ticker?: NodeJS.Timeout;
@@ -62,6 +62,9 @@ export class OpsBoard {
   subscribe(sink: StreamSink): boolean {
     if (this.full) return false;
     this.subscribers.add(sink);
+    // After a quiet spell (nobody watched, no ticks) the last snapshot is old news: not sent.
+    if (!this.ticker && this.latest && (this.opts.now ?? Date.now)() - Date.parse(this.latest.at) > 5_000)
+      this.latest = undefined;
     sink.write('retry: 3000\n\n');
     if (this.history.length) sink.write(event('history', this.history));
     if (this.latest) sink.write(event('snapshot', this.latest));
@@ -130,6 +133,8 @@ export class OpsBoard {
 
   private start(): void {
     if (this.ticker) return;
+    // Rates start afresh: a baseline from before a quiet spell would average over all of it.
+    this.aggregator = new OpsAggregator();
     void this.tick();
     this.ticker = setInterval(() => void this.tick(), this.opts.intervalMs ?? 1000);
     this.heartbeat = setInterval(() => this.broadcast(': heartbeat\n\n'), this.opts.heartbeatMs ?? 15_000);
