@@ -28,6 +28,7 @@ export {
   outboxShardKeyMigration,
   outboxTraceparentMigration,
   RELAY_BROADCAST,
+  shardKeyTriggerSql,
   type Publish,
 } from './outbox';
 export {

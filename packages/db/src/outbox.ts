@@ -67,8 +67,9 @@ export function outboxTraceparentMigration(name: string, table = 'outbox'): new 
  * Adds the shard-key column to an outbox made before it existed (a database sharded by it, e.g.
  * ShardingSphere-Proxy by customer_id: an INSERT without the sharding column cannot be routed, and
  * the relay's DELETE of published rows must name it). Expand-only: added with DEFAULT '' so rows
- * written meanwhile by an instance that does not fill it still insert, then backfilled from each
- * row's payload (`payloadField`, e.g. `customerId`: the JSON field of the event naming the key).
+ * written meanwhile by an instance that does not fill it still insert, backfilled from each row's
+ * payload (`payloadField`, e.g. `customerId`: the JSON field of the event naming the key), and a
+ * BEFORE INSERT trigger fills it the same way for such an instance's rows until the contract step.
  * Services that do not shard do not run it: their outbox has no such column and their relay is not
  * told one.
  */
@@ -78,20 +79,49 @@ export function outboxShardKeyMigration(
 ): new () => MigrationInterface {
   const table = opts.table ?? 'outbox';
   const column = opts.column ?? 'customer_id';
+  for (const name of [table, column, opts.payloadField]) {
+    if (!/^\w+$/.test(name)) throw new Error(`outboxShardKeyMigration: not an identifier: ${name}`);
+  }
   return class implements MigrationInterface {
     name = name;
     async up(q: QueryRunner): Promise<void> {
       await q.query(`ALTER TABLE \`${table}\` ADD COLUMN IF NOT EXISTS ${column} VARCHAR(64) NOT NULL DEFAULT ''`);
+      const fromPayload = `COALESCE(JSON_UNQUOTE(JSON_EXTRACT(payload, '$.${opts.payloadField}')), '')`;
+      await q.query(`${AUDIT_OFF} UPDATE \`${table}\` SET ${column} = ${fromPayload} WHERE ${column} = ''`);
+      // While the previous release still runs beside this one (a rolling or canary deploy), its rows
+      // get the key from their payload too; the contract migration drops the trigger with the default.
+      await q.query(`DROP TRIGGER IF EXISTS \`trg_${table}_${column}\``);
       await q.query(
-        `${AUDIT_OFF} UPDATE \`${table}\`
-         SET ${column} = COALESCE(JSON_UNQUOTE(JSON_EXTRACT(payload, ?)), '') WHERE ${column} = ''`,
-        [`$.${opts.payloadField}`],
+        `CREATE TRIGGER \`trg_${table}_${column}\` BEFORE INSERT ON \`${table}\` FOR EACH ROW
+         SET NEW.${column} = IF(NEW.${column} = '', ${fromPayload.replace('payload', 'NEW.payload')}, NEW.${column})`,
       );
     }
     async down(q: QueryRunner): Promise<void> {
+      await q.query(`DROP TRIGGER IF EXISTS \`trg_${table}_${column}\``);
       await q.query(`ALTER TABLE \`${table}\` DROP COLUMN ${column}`);
     }
   };
+}
+
+/**
+ * The transition trigger of a child table's shard key: a row inserted without it (by an instance of
+ * the previous release, during a rolling or canary deploy) takes its parent's, so no row is left
+ * under '' that the keyed statements of the new release would not find. Dropped by the contract
+ * migration together with the column's DEFAULT ''.
+ */
+export function shardKeyTriggerSql(
+  table: string,
+  parent: { table: string; key: string; childKey?: string },
+  column = 'customer_id',
+): string[] {
+  const name = `trg_${table}_${column}`;
+  return [
+    `DROP TRIGGER IF EXISTS \`${name}\``,
+    `CREATE TRIGGER \`${name}\` BEFORE INSERT ON \`${table}\` FOR EACH ROW
+     SET NEW.${column} = IF(NEW.${column} = '',
+       COALESCE((SELECT p.${column} FROM \`${parent.table}\` p WHERE p.${parent.key} = NEW.${parent.childKey ?? parent.key}), ''),
+       NEW.${column})`,
+  ];
 }
 
 /**

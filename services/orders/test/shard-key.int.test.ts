@@ -151,6 +151,21 @@ describe('orders: the shard key', () => {
     expect(log).toEqual([{ customer_id: 'old-cust' }]);
     const [outbox] = await admin.query("SELECT customer_id FROM outbox WHERE event_id = 'old-e1'");
     expect(outbox).toEqual([{ customer_id: 'old-cust' }]);
+    // The previous release, still running beside the new one, inserts without the column: the rows take the key.
+    await admin.query(
+      "INSERT INTO order_lines (order_id, line_no, sku, name, quantity, unit_price, reservation_id) VALUES (?, 2, 'OLD-3', 'old', 1, 0, 'r2')",
+      [id],
+    );
+    await admin.query("INSERT INTO saga_log (order_id, step, status, at) VALUES (?, 'x', 'confirmed', NOW(3))", [id]);
+    await admin.query(
+      "INSERT INTO outbox (event_id, pubsub, topic, payload) VALUES ('old-e2', 'pubsub', 'orders.shipped', ?)",
+      [JSON.stringify({ orderId: id, customerId: 'old-cust' })],
+    );
+    const [unkeyed] = await admin.query(
+      `SELECT (SELECT COUNT(*) FROM order_lines WHERE customer_id = '') + (SELECT COUNT(*) FROM saga_log WHERE customer_id = '')
+         + (SELECT COUNT(*) FROM outbox WHERE customer_id = '') AS n`,
+    );
+    expect(Number((unkeyed as { n: unknown }[])[0]?.n)).toBe(0);
     // Every sharded table of the config has the column now.
     const [cols] = await admin.query(
       "SELECT table_name AS t FROM information_schema.columns WHERE table_schema = ? AND column_name = 'customer_id'",

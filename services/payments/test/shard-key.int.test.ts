@@ -126,6 +126,24 @@ describe('payments: the shard key', () => {
     ]);
     const [outbox] = await admin.query('SELECT customer_id FROM outbox');
     expect(outbox).toEqual([{ customer_id: 'old-cust' }]);
+    // The previous release, still running beside the new one, inserts without the column: the rows take the key.
+    await admin.query(
+      "INSERT INTO provider_calls (order_id, provider, idempotency_key, attempt) VALUES (?, 'test', 'k2', 2)",
+      [id],
+    );
+    await admin.query("INSERT INTO refunds (order_id, refund_id, amount, status) VALUES (?, 'r-old2', 50, 'pending')", [
+      id,
+    ]);
+    await admin.query(
+      "INSERT INTO outbox (event_id, pubsub, topic, payload) VALUES ('old-e2', 'pubsub', 'payments.refunded', ?)",
+      [JSON.stringify({ orderId: id, customerId: 'old-cust' })],
+    );
+    const [late] = await admin.query(
+      `SELECT (SELECT customer_id FROM provider_calls WHERE idempotency_key = 'k2') AS calls,
+         (SELECT customer_id FROM refunds WHERE refund_id = 'r-old2') AS refunds,
+         (SELECT customer_id FROM outbox WHERE event_id = 'old-e2') AS outbox`,
+    );
+    expect(late).toEqual([{ calls: 'old-cust', refunds: 'old-cust', outbox: 'old-cust' }]);
     const [cols] = await admin.query(
       "SELECT table_name AS t FROM information_schema.columns WHERE table_schema = ? AND column_name = 'customer_id'",
       [DB],
