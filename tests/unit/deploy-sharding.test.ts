@@ -11,8 +11,8 @@ const root = join(__dirname, '..', '..');
 // biome-ignore lint/suspicious/noExplicitAny: the proxy's YAML is inspected field by field
 type Doc = Record<string, any>;
 
-/** Tables and their columns as the migrations leave them (CREATE TABLE plus ALTER TABLE ADD COLUMN). */
-function schemaOf(service: string): Map<string, Set<string>> {
+/** The SQL of a service's migrations, with the packages/db helpers they call. */
+function migrationSql(service: string): string {
   const dir = join(root, 'services', service, 'src', 'infra', 'typeorm', 'migrations');
   let sql = readdirSync(dir)
     .map((f) => readFileSync(join(dir, f), 'utf8'))
@@ -29,6 +29,12 @@ function schemaOf(service: string): Map<string, Set<string>> {
     sql += outbox.slice(outbox.indexOf('export function outboxShardKeyMigration')).replaceAll(/\$\{column\}/g, column);
   }
   if (/deadLetter(TableSql|Migration)\(/.test(sql)) sql += helper('dead-letters.ts', 'dead_letters');
+  return sql;
+}
+
+/** Tables and their columns as the migrations leave them (CREATE TABLE plus ALTER TABLE ADD COLUMN). */
+function schemaOf(service: string): Map<string, Set<string>> {
+  const sql = migrationSql(service);
   const tables = new Map<string, Set<string>>();
   for (const [, name, body] of sql.matchAll(/CREATE TABLE (?:IF NOT EXISTS )?\\?`?(\w+)\\?`? \(([\s\S]*?)\) ENGINE/g)) {
     const cols = body
@@ -40,6 +46,22 @@ function schemaOf(service: string): Map<string, Set<string>> {
   for (const [, name, col] of sql.matchAll(/ALTER TABLE \\?`?(\w+)\\?`? ADD COLUMN (?:IF NOT EXISTS )?(\w+)/g))
     tables.get(name)?.add(col);
   return tables;
+}
+
+/** Each table's unique keys (primary and UNIQUE), as column lists, from its CREATE TABLE. */
+function uniqueKeysOf(service: string): Map<string, string[][]> {
+  const keys = new Map<string, string[][]>();
+  const cols = (list: string) => list.split(',').map((c) => c.trim());
+  for (const [, name, body] of migrationSql(service).matchAll(
+    /CREATE TABLE (?:IF NOT EXISTS )?\\?`?(\w+)\\?`? \(([\s\S]*?)\) ENGINE/g,
+  )) {
+    const found = [
+      ...[...body.matchAll(/^\s*(\w+)\s+[A-Z][^\n]*\bPRIMARY KEY\b/gm)].map((m) => [m[1] as string]),
+      ...[...body.matchAll(/(?:PRIMARY KEY|UNIQUE KEY \w+) \(([^)]*)\)/g)].map((m) => cols(m[1] as string)),
+    ];
+    keys.set(name as string, found);
+  }
+  return keys;
 }
 
 /** ShardingSphere's rule tags (!SHARDING, !SINGLE) parsed as plain maps, remembered by tag. */
@@ -107,6 +129,35 @@ describe.each(cases)('deploy/k8s/sharding/$file ($service)', ({ service, file })
   it("keeps its account of which sharded tables have customer_id equal to the schema's", () => {
     expect([...claims.keys()].sort()).toEqual([...sharded].sort());
     for (const t of sharded) expect(claims.get(t), `${t} has customer_id`).toBe(schema.get(t)?.has('customer_id'));
+  });
+
+  it('keeps every unique key unique across shards: it names the customer, the order, or a proxy-made id', () => {
+    // Each data source enforces its own unique keys. One is unique overall when every row it could
+    // collide with sits on the same shard: rows keyed by the customer or by the order (all of an
+    // order's rows carry its customer), or ids the proxy generates (Snowflake, unique everywhere).
+    const namesOneShard: Record<string, string> = {
+      // The journal key is the step's idempotency key, `<orderId>:<step>`: one order's, one shard.
+      'ledger_entries(journal,account)': 'journal names the order',
+      // A provider's event always resolves to the same payment (by its reference), so the same shard.
+      'webhook_events(provider,event_id)': "the event's payment",
+    };
+    const keys = uniqueKeysOf(service);
+    let checked = 0;
+    for (const t of sharded) {
+      const orderKey = t === 'orders' ? 'id' : 'order_id';
+      const generated = sharding.tables[t].keyGenerateStrategy?.column;
+      expect(keys.get(t)?.length, `${t} has a primary key`).toBeGreaterThan(0);
+      for (const key of keys.get(t) ?? []) {
+        const ok =
+          key.includes('customer_id') ||
+          key.includes(orderKey) ||
+          (key.length === 1 && key[0] === generated) ||
+          `${t}(${key.join(',')})` in namesOneShard;
+        expect(ok, `${t}(${key.join(', ')})`).toBe(true);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(sharded.length);
   });
 
   it('has the sharding column on every sharded table, and the service relays its outbox by it', () => {
