@@ -62,7 +62,7 @@ async function main(): Promise<number> {
     const ledger = new TypeormLedger(ds);
     if (values.order) {
       const p = await new TypeormPaymentRepository(ds).find(values.order);
-      report(reconcile(values.order, await ledger.lines(values.order), p && figuresOf(p)), p);
+      report(reconcile(values.order, await ledger.lines(values.order, p?.customerId), p && figuresOf(p)), p);
     } else {
       let after = '';
       for (;;) {
