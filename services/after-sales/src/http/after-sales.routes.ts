@@ -1,3 +1,4 @@
+import { requestHash } from '@dbcarts/http';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import {
@@ -15,7 +16,6 @@ import {
   WarrantyClaimBody,
   WarrantyTermsBody,
 } from '../../contract';
-import { requestHash } from '../app/idempotency';
 import type { StoredAnswer } from '../app/ports/after-sales.ports';
 import type { SupportUseCase } from '../app/support.use-case';
 import type { WarrantyUseCase } from '../app/warranty.use-case';

@@ -1,22 +1,7 @@
-import { createHash } from 'node:crypto';
 import { DomainError } from '@dbcarts/errors';
 import { IdempotencyInProgressError, IdempotencyKeyReusedError } from '../domain/order.errors';
-import type { IdempotencyClaim, OrderRepositoryPort, StoredResponse } from './ports/order.repository.port';
 import { failureResponse } from './order.view';
-
-/** The hash a key is bound to: the request's meaning (route + body), not its bytes' order. */
-export function requestHash(route: string, body: unknown): string {
-  return createHash('sha256').update(route).update('\n').update(canonicalJson(body)).digest('hex');
-}
-
-function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
-  }
-  return JSON.stringify(v ?? null);
-}
+import type { IdempotencyClaim, OrderRepositoryPort, StoredResponse } from './ports/order.repository.port';
 
 /**
  * Runs `work` once per (customer, Idempotency-Key): a repeat gets the first answer, a repeat with

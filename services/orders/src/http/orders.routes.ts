@@ -1,4 +1,4 @@
-import { escapeHtml } from '@dbcarts/http';
+import { escapeHtml, requestHash } from '@dbcarts/http';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import {
@@ -11,10 +11,10 @@ import {
   ReturnBody,
 } from '../../contract';
 import type { CartUseCase } from '../app/cart.use-case';
-import { requestHash, runOnce } from '../app/idempotent-request';
+import { runOnce } from '../app/idempotent-request';
 import type { ManageOrderUseCase } from '../app/manage-order.use-case';
-import type { OrderEventsUseCase } from '../app/order-events.use-case';
 import { toOrderDto, toOrderLineFacts } from '../app/order.view';
+import type { OrderEventsUseCase } from '../app/order-events.use-case';
 import type { PlaceOrderUseCase } from '../app/place-order.use-case';
 import type { OrderRepositoryPort, StoredResponse } from '../app/ports/order.repository.port';
 import type { OrderHistoryPort } from '../app/ports/read-models.port';
