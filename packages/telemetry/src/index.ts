@@ -1,11 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { currentRequestContext } from '@dbcarts/logging';
 import { context, propagation, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { NodeSDK } from '@opentelemetry/sdk-node';
 import { tracedRequests } from './request-tracing';
-import { createSdk, sampleRatio } from './sdk';
+import { createSdk, sampleRatio, type TracingSdk } from './sdk';
 
-let sdk: NodeSDK | undefined;
+let sdk: TracingSdk | undefined;
 /** The share of new traces sampled (OTEL_TRACES_SAMPLER_ARG), applied by request-tracing.ts. */
 let ratio = 1;
 
@@ -22,7 +21,6 @@ export function startTelemetry(serviceName: string): void {
   if (sdk || process.env.OTEL_SDK_DISABLED === 'true' || (!endpoint && !process.env.OTEL_TRACES_SAMPLER)) return;
   ratio = sampleRatio(process.env.OTEL_TRACES_SAMPLER_ARG); // a bad value fails the start
   sdk = createSdk(serviceName, endpoint);
-  sdk.start();
 }
 
 /**

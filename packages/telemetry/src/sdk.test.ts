@@ -1,5 +1,5 @@
 import { context, ROOT_CONTEXT, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
-import { tracing } from '@opentelemetry/sdk-node';
+import * as tracing from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { requestSampler, sampleRatio } from './sdk';
 
