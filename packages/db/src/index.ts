@@ -16,6 +16,10 @@ export {
 export function isDuplicateKey(e: unknown): boolean {
   return (e as { driverError?: { code?: string } } | undefined)?.driverError?.code === 'ER_DUP_ENTRY';
 }
+/** InnoDB chose this transaction as a deadlock's victim and rolled it back whole: safe to run again. */
+export function isDeadlock(e: unknown): boolean {
+  return (e as { driverError?: { code?: string } } | undefined)?.driverError?.code === 'ER_LOCK_DEADLOCK';
+}
 export {
   AUDIT_OFF,
   type AppendOptions,

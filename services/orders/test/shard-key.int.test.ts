@@ -11,7 +11,6 @@ import { CompensateOrder } from '../src/app/compensate-order';
 import { ManageOrderUseCase } from '../src/app/manage-order.use-case';
 import { OrderEventsUseCase } from '../src/app/order-events.use-case';
 import { PlaceOrderUseCase } from '../src/app/place-order.use-case';
-import type { CustomerPort, PaymentPort, PricingPort, PromotionPort, StockPort } from '../src/app/ports/checkout.ports';
 import { RecoverOrders } from '../src/app/recover-orders';
 import { WarrantyRefundUseCase } from '../src/app/warranty-refund.use-case';
 import { WarrantyReplacementUseCase } from '../src/app/warranty-replacement.use-case';
@@ -22,6 +21,7 @@ import { OutboxTraceparent1765200000000 } from '../src/infra/typeorm/migrations/
 import { LinePolicyFacts1765300000000 } from '../src/infra/typeorm/migrations/1765300000000-line-policy-facts';
 import { SqlOrderRepository } from '../src/infra/typeorm/sql-order.repository';
 import { SqlInvoiceStore, SqlOrderHistory } from '../src/infra/typeorm/sql-read-models';
+import { address, customers, paymentCalls, payments, pricing, promotions, request, stock } from './checkout-stand-ins';
 
 // Issue 13: through ShardingSphere-Proxy (deploy/k8s/sharding/config-sharding.yaml) every statement
 // on a table sharded by customer_id must name it: DML without it is refused by the proxy's auditor,
@@ -46,49 +46,6 @@ const BROADCAST_READS = new Set([
   'outbox relay polls and counts every shard', // the relay's poll and its shutdown count
   'outbox backlog metrics count every shard', // outbox_backlog / outbox_oldest_age_seconds
 ]);
-
-const PRICES = new Map([
-  ['SHARD-A', { name: 'A', department: 'books', price: { amount: 1500, currency: 'EUR' } }],
-  ['SHARD-B', { name: 'B', department: 'books', price: { amount: 700, currency: 'EUR' } }],
-]);
-const stock: StockPort = {
-  reserve: async () => ({ ok: true }),
-  confirm: async () => undefined,
-  release: async () => undefined,
-  restock: async () => undefined,
-};
-const pricing: PricingPort = {
-  prices: async (skus) =>
-    new Map(
-      skus.flatMap((s) => {
-        const p = PRICES.get(s);
-        return p ? [[s, p] as const] : [];
-      }),
-    ),
-};
-const paymentCalls: string[] = [];
-const payments: PaymentPort = {
-  authorize: async (r) =>
-    r.token === 'tok_visa'
-      ? { ok: true }
-      : { ok: false, code: 'PAYMENT.DECLINED', kind: 'payment_required', detail: 'declined' },
-  capture: async (id) => void paymentCalls.push(`capture:${id}`),
-  void: async (id, customerId) => void paymentCalls.push(`void:${id}:${customerId}`),
-  refund: async (id, refundId) => void paymentCalls.push(`refund:${id}:${refundId}`),
-};
-const promotions: PromotionPort = {
-  reserve: async () => ({ ok: true, discount: 0 }),
-  commit: async () => undefined,
-  release: async () => undefined,
-};
-const customers: CustomerPort = { email: async (id) => `${id}@example.com` };
-
-const address = { name: 'Ada', line1: '1 Main St', city: 'Paris', postalCode: '75001', country: 'FR' };
-const request = (token = 'tok_visa', skus = ['SHARD-A', 'SHARD-B']) => ({
-  items: skus.map((sku) => ({ sku, quantity: 2 })),
-  shippingAddress: address,
-  payment: { provider: 'test' as const, token },
-});
 
 let ds: DataSource;
 let admin: mysql.Connection;
