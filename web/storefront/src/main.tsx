@@ -1,10 +1,12 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { currentSession, onSessionChange, signIn, signOut } from './auth';
+import { Callback, Notifications, Orders, Register, SignInPage } from './pages/account';
 import { CasePage, SupportPage, WarrantiesPage } from './pages/aftersales';
-import { Callback, Notifications, OrderPage, Orders, Register, SignInPage } from './pages/account';
-import { CartPage, CheckoutPage, DropsPage } from './pages/checkout';
+import { CartPage, CheckoutPage } from './pages/checkout';
+import { DropsPage } from './pages/drops';
 import { isAdmin, LazyOpsPage } from './pages/ops-lazy';
+import { OrderPage } from './pages/order';
 import { Home, ProductPage, Search } from './pages/shop';
 import { navigate, useLocation } from './router';
 import { Title } from './ui';
