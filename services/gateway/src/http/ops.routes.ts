@@ -1,5 +1,6 @@
 import { problem, sendProblem } from '@dbcarts/http';
-import { currentTraceId } from '@dbcarts/telemetry';
+import { currentRequestContext } from '@dbcarts/logging';
+import { routeTemplate } from '@dbcarts/metrics';
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { OpsBoard } from '../app/ops-board';
@@ -89,34 +90,27 @@ export function opsRoutes(opts: OpsRoutesOptions): Router {
 
 /**
  * Mounted before the API routes: counts successful drop claims per SKU and times every checkout
- * with its trace id, for the board. A plain middleware, not routes (the API inventory test lists
- * routes): it matches the way express does, on the decoded path, case-insensitively, with or
- * without a trailing slash, and only answers of the real route (201 for a claim) are counted.
+ * with its trace id, for the board. It asks the router which route answered (the template and
+ * params it matched, as the RED metrics name requests), so every spelling express accepts counts and
+ * nothing parses paths a second time; only answers of the real route (201 for a claim) count.
  */
 export function opsRecording(recorder: OpsRecorder) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'POST') return next();
-    let path: string;
-    try {
-      path = decodeURIComponent(req.path);
-    } catch {
-      return next();
-    }
-    if (CHECKOUT.test(path)) {
-      const started = performance.now();
-      const traceId = currentTraceId();
-      res.once('finish', () => recorder.checkout(performance.now() - started, res.statusCode, traceId));
-      return next();
-    }
-    const sku = CLAIMS.exec(path)?.[1];
-    if (sku) {
-      res.once('finish', () => {
-        if (res.statusCode === 201 && res.getHeader('idempotent-replayed') !== 'true') recorder.claimed(sku);
-      });
-    }
+    const started = performance.now();
+    // The request's context, whose trace id the app's middleware has already worked out.
+    const context = currentRequestContext();
+    res.once('finish', () => {
+      const route = routeTemplate(req);
+      if (route === CHECKOUT_ROUTE) {
+        recorder.checkout(performance.now() - started, res.statusCode, context?.traceId);
+      } else if (route === CLAIMS_ROUTE && res.statusCode === 201 && res.getHeader('idempotent-replayed') !== 'true') {
+        recorder.claimed(String(req.params.sku));
+      }
+    });
     next();
   };
 }
 
-const CHECKOUT = /^\/api\/orders\/?$/i;
-const CLAIMS = /^\/api\/flash-sales\/([^/]+)\/claims\/?$/i;
+const CHECKOUT_ROUTE = '/api/orders';
+const CLAIMS_ROUTE = '/api/flash-sales/:sku/claims';
