@@ -1,4 +1,8 @@
 export { type ActorHostOptions, createActorHost } from './actor-host';
+export { actorHostReadiness } from './actor-readiness';
+export { type RelayedAnswer, relayIdempotent } from './idempotent-relay';
+export { LiveSetting, liveValue } from './live-setting';
+export { type PassThroughOptions, passThrough } from './pass-through';
 export {
   type ActorStateOperation,
   type InvokeOptions,
@@ -13,6 +17,3 @@ export {
   type Subscription,
   SubscriptionRouter,
 } from './subscriptions';
-export { LiveSetting, liveValue } from './live-setting';
-export { type PassThroughOptions, passThrough } from './pass-through';
-export { actorHostReadiness } from './actor-readiness';

@@ -1,5 +1,4 @@
-import type { Sidecar } from '@dbcarts/dapr';
-import { DependencyUnavailableError } from '@dbcarts/errors';
+import { type RelayedAnswer, relayIdempotent, type Sidecar } from '@dbcarts/dapr';
 import type { Page, SlaDayDto, SupportCaseDto, WarrantyClaimDto, WarrantyDto } from '../contract';
 
 export type {
@@ -29,12 +28,7 @@ export {
 
 export const AFTER_SALES_APP_ID = 'after-sales';
 
-/** An answer relayed as it is: idempotent routes replay a stored status and body (problem or not). */
-export interface RelayedAnswer {
-  status: number;
-  body: unknown;
-  replayed: boolean;
-}
+export type { RelayedAnswer };
 
 export interface AfterSalesClient {
   registerWarranty(customerId: string, key: string, body: unknown): Promise<RelayedAnswer>;
@@ -73,24 +67,8 @@ export function createAfterSalesClient(
     query?: Record<string, string | number | undefined>,
   ) => (await sidecar.invokeService<T>(appId, method, path, { body, query: clean(query), timeoutMs })).body;
   // Idempotent writes: every status the service answered is an answer to relay (a stored 422 replays as a 422).
-  const relay = async (path: string, key: string, body: unknown): Promise<RelayedAnswer> => {
-    const res = await sidecar.invokeServiceAnswer(appId, 'POST', path, {
-      body,
-      headers: { 'idempotency-key': key },
-      timeoutMs,
-    });
-    const answer = res.body as { code?: unknown } | string | null | undefined;
-    const own =
-      res.status < 400
-        ? answer !== undefined && answer !== ''
-        : typeof answer === 'object' && answer !== null && typeof answer.code === 'string';
-    if (!own) {
-      throw new DependencyUnavailableError('after-sales', `HTTP ${res.status} without an answer of its own`, {
-        publicName: 'The after-sales service',
-      });
-    }
-    return { status: res.status, body: res.body, replayed: res.headers.get('idempotent-replayed') === 'true' };
-  };
+  const relay = (path: string, key: string, body: unknown): Promise<RelayedAnswer> =>
+    relayIdempotent(sidecar, appId, path, { key, body, timeoutMs, publicName: 'The after-sales service' });
   return {
     registerWarranty: (id, key, body) => relay(`${c(id)}/warranties`, key, body),
     warranties: (id) => call('GET', `${c(id)}/warranties`),

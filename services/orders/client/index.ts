@@ -1,5 +1,5 @@
-import type { Sidecar } from '@dbcarts/dapr';
-import { DependencyUnavailableError, type Problem, UpstreamProblemError } from '@dbcarts/errors';
+import { type RelayedAnswer, relayIdempotent, type Sidecar } from '@dbcarts/dapr';
+import { type Problem, UpstreamProblemError } from '@dbcarts/errors';
 import type { CartDto, OrderDto, OrderLineFactsDto } from '../contract';
 
 export type { CartDto, OrderDto, OrderEvent, OrderLineFactsDto, ShippingAddress } from '../contract';
@@ -16,12 +16,7 @@ export {
 
 export const ORDERS_APP_ID = 'orders';
 
-/** An answer relayed as it is: idempotent routes replay a stored status and body (problem or not). */
-export interface RelayedAnswer {
-  status: number;
-  body: unknown;
-  replayed: boolean;
-}
+export type { RelayedAnswer };
 
 /** Where a checkout under an Idempotency-Key stands (the orders service's stored answer, if any). */
 export type OrderRequestState = { state: 'answered'; status: number; body: unknown } | { state: 'in_progress' };
@@ -57,27 +52,8 @@ export function createOrdersClient(sidecar: Sidecar, appId = ORDERS_APP_ID, time
   const call = async <T>(method: string, path: string, body?: unknown) =>
     (await sidecar.invokeService<T>(appId, method, path, { body, timeoutMs })).body;
   // Idempotent writes: every status is an answer to relay (a stored 402 replays as a 402).
-  const relay = async (path: string, key: string, body: unknown): Promise<RelayedAnswer> => {
-    const res = await sidecar.invokeServiceAnswer(appId, 'POST', path, {
-      body,
-      headers: { 'idempotency-key': key },
-      timeoutMs,
-    });
-    // Only the orders service's own answers are relayed: a success with no order, or a failure that is
-    // not its problem+json (its sidecar's error, an empty reply while it shut down), is orders being
-    // unavailable — the caller answers 503 + Retry-After and the client retries under the same key.
-    const answer = res.body as { code?: unknown } | string | null | undefined;
-    const own =
-      res.status < 400
-        ? answer !== undefined && answer !== ''
-        : typeof answer === 'object' && answer !== null && typeof answer.code === 'string';
-    if (!own) {
-      throw new DependencyUnavailableError('orders', `HTTP ${res.status} without an answer of its own`, {
-        publicName: 'The orders service',
-      });
-    }
-    return { status: res.status, body: res.body, replayed: res.headers.get('idempotent-replayed') === 'true' };
-  };
+  const relay = (path: string, key: string, body: unknown): Promise<RelayedAnswer> =>
+    relayIdempotent(sidecar, appId, path, { key, body, timeoutMs, publicName: 'The orders service' });
   return {
     cart: (id) => call('GET', `${c(id)}/cart`),
     setCartItem: (id, sku, quantity) => call('PUT', `${c(id)}/cart/items/${seg(sku)}`, { quantity }),
