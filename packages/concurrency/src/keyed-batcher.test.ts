@@ -128,3 +128,51 @@ describe('KeyedBatcher bounds: memory a caller can grow', () => {
     await expect(b.submit('k', 3)).resolves.toBe(3);
   });
 });
+
+describe('KeyedBatcher with more than one batch in flight per key', () => {
+  it('sends the next batch while the first travels, never more than maxInFlightPerKey at once', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const batches: number[][] = [];
+    const b = new KeyedBatcher<number, number>(
+      async (_k, items) => {
+        batches.push(items);
+        most = Math.max(most, ++inFlight);
+        await tick();
+        inFlight--;
+        return items.map((i) => i + 1);
+      },
+      10,
+      { maxInFlightPerKey: 3 },
+    );
+    // Callers arriving over several turns of the event loop, as requests do.
+    const answers: Promise<number>[] = [];
+    for (let i = 0; i < 60; i++) {
+      answers.push(b.submit('sku', i));
+      if (i % 6 === 5) await new Promise((r) => setImmediate(r));
+    }
+    expect(await Promise.all(answers)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect(most).toBe(3);
+    expect(batches.flat().sort((x, y) => x - y)).toEqual(Array.from({ length: 60 }, (_, i) => i));
+    expect(Math.max(...batches.map((x) => x.length))).toBeLessThanOrEqual(10);
+    expect(b.pending).toBe(0);
+  });
+
+  it('folds the calls of one event-loop turn into one batch rather than a batch per call', async () => {
+    const sizes: number[] = [];
+    const b = new KeyedBatcher<number, number>(
+      async (_k, items) => {
+        sizes.push(items.length);
+        await tick();
+        return items;
+      },
+      100,
+      { maxInFlightPerKey: 4 },
+    );
+    const first = b.submit('k', 0); // goes alone: the key was idle
+    await Promise.resolve();
+    const rest = Array.from({ length: 20 }, (_, i) => b.submit('k', i + 1)); // one turn, one free slot
+    await Promise.all([first, ...rest]);
+    expect(sizes).toEqual([1, 20]);
+  });
+});

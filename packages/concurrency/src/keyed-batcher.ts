@@ -6,6 +6,12 @@ interface Waiter<O> {
 interface Queue<I, O> {
   items: I[];
   waiters: Waiter<O>[];
+  /** Calls waiting or in flight. */
+  pending: number;
+  /** Batches sent and not yet settled. */
+  inFlight: number;
+  /** A send of what has queued is already scheduled. */
+  scheduled: boolean;
 }
 
 export interface BatcherLimits {
@@ -18,6 +24,12 @@ export interface BatcherLimits {
    * gets an AbortSignal that fires at the deadline: it should end its I/O then.
    */
   timeoutMs?: number;
+  /**
+   * Most batches of one key in flight at once (default 1). Above 1 the next batch leaves while
+   * earlier ones travel, so the time a batch spends on the wire overlaps the receiver's work on
+   * the one before (the receiver, e.g. a SKU's actor, still takes them one at a time).
+   */
+  maxInFlightPerKey?: number;
 }
 
 /** A hot key or a flood of keys met the bound: the caller answers "busy, retry later". */
@@ -41,12 +53,17 @@ export class BatchTimeoutError extends Error {
   }
 }
 
-const DEFAULTS: Required<BatcherLimits> = { maxPendingPerKey: 10_000, maxPending: 100_000, timeoutMs: 30_000 };
+const DEFAULTS: Required<BatcherLimits> = {
+  maxPendingPerKey: 10_000,
+  maxPending: 100_000,
+  timeoutMs: 30_000,
+  maxInFlightPerKey: 1,
+};
 
 /**
- * Folds concurrent calls for one key into batches: while a batch for a key is in flight, new
- * calls queue up and go together in the next one. No timer: an idle key sends at once, a hot key
- * sends as fast as its flush returns. One actor turn per batch is what lets a single SKU take a
+ * Folds concurrent calls for one key into batches: while a batch for a key is in flight (or
+ * maxInFlightPerKey of them), new calls queue up and go together in the next one. No timer: an
+ * idle key sends at once, a hot key sends as fast as its flushes return. One actor turn per batch is what lets a single SKU take a
  * flash sale (one reservation per turn tops out near 800/s here).
  *
  * Bounded: callers control how much is queued (every request adds a waiter), so past the per-key
@@ -55,7 +72,7 @@ const DEFAULTS: Required<BatcherLimits> = { maxPendingPerKey: 10_000, maxPending
  * queue behind them) forever.
  */
 export class KeyedBatcher<I, O> {
-  private readonly queues = new Map<string, Queue<I, O> & { pending: number }>();
+  private readonly queues = new Map<string, Queue<I, O>>();
   private total = 0;
   private readonly limits: Required<BatcherLimits>;
 
@@ -80,37 +97,51 @@ export class KeyedBatcher<I, O> {
     if (this.total >= this.limits.maxPending) {
       return Promise.reject(new BatcherOverloadedError('total', this.limits.maxPending));
     }
-    const queue = existing ?? { items: [], waiters: [], pending: 0 };
+    const queue = existing ?? { items: [], waiters: [], pending: 0, inFlight: 0, scheduled: false };
     if (!existing) this.queues.set(key, queue);
     queue.pending++;
     this.total++;
     return new Promise<O>((resolve, reject) => {
       queue.items.push(item);
       queue.waiters.push({ resolve, reject });
-      if (!existing) void this.drain(key, queue);
+      if (queue.scheduled || queue.inFlight >= this.limits.maxInFlightPerKey) return;
+      queue.scheduled = true;
+      // An idle key: calls made in the same tick join the first batch. A key with a batch in
+      // flight and room for another: calls whose requests were read in the same turn of the
+      // event loop join it (setImmediate runs after that turn's I/O), not one batch per call.
+      if (queue.inFlight === 0) queueMicrotask(() => this.launch(key, queue));
+      else setImmediate(() => this.launch(key, queue));
     });
   }
 
-  private async drain(key: string, queue: Queue<I, O> & { pending: number }): Promise<void> {
-    // Let calls made in the same tick join the first batch.
-    await Promise.resolve();
-    while (queue.items.length > 0) {
+  /** Sends what has queued, as batches of at most maxBatch, while the key has room in flight. */
+  private launch(key: string, queue: Queue<I, O>): void {
+    queue.scheduled = false;
+    while (queue.items.length > 0 && queue.inFlight < this.limits.maxInFlightPerKey) {
       const items = queue.items.splice(0, this.maxBatch);
       const waiters = queue.waiters.splice(0, items.length);
-      try {
-        const outcomes = await this.flushWithin(key, items);
-        if (outcomes.length !== items.length) {
-          throw new Error(`batch for ${key} answered ${outcomes.length} outcomes for ${items.length} items`);
-        }
-        for (const [i, w] of waiters.entries()) w.resolve(outcomes[i] as O);
-      } catch (e) {
-        for (const w of waiters) w.reject(e);
-      } finally {
-        queue.pending -= waiters.length;
-        this.total -= waiters.length;
-      }
+      queue.inFlight++;
+      void this.send(key, queue, items, waiters);
     }
-    this.queues.delete(key);
+    if (queue.pending === 0 && this.queues.get(key) === queue) this.queues.delete(key);
+  }
+
+  private async send(key: string, queue: Queue<I, O>, items: I[], waiters: Waiter<O>[]): Promise<void> {
+    try {
+      const outcomes = await this.flushWithin(key, items);
+      if (outcomes.length !== items.length) {
+        throw new Error(`batch for ${key} answered ${outcomes.length} outcomes for ${items.length} items`);
+      }
+      for (const [i, w] of waiters.entries()) w.resolve(outcomes[i] as O);
+    } catch (e) {
+      for (const w of waiters) w.reject(e);
+    } finally {
+      queue.pending -= waiters.length;
+      this.total -= waiters.length;
+      queue.inFlight--;
+      // What queued while this batch travelled goes next, at once.
+      this.launch(key, queue);
+    }
   }
 
   private async flushWithin(key: string, items: I[]): Promise<O[]> {

@@ -20,6 +20,12 @@ export interface BatchingOptions {
   maxPending?: number;
   /** A batch without an answer by then fails its callers as a transport failure (retry with the same ids). */
   timeoutMs?: number;
+  /**
+   * Batches of one SKU in flight at once (default 4): the next leaves while earlier ones travel
+   * and the actor still takes them one turn at a time, so a batch's time on the wire and in the
+   * sidecars overlaps the turn before it instead of adding to it.
+   */
+  maxInFlightPerSku?: number;
   /** How long a SKU the inventory service refused as unknown is refused here without asking again. */
   unknownSkuTtlMs?: number;
 }
@@ -76,7 +82,12 @@ export function createBatchedReserve(
     (sku, items) => (known.has(sku) ? direct(sku, items) : throughService(sku, items)),
     // The service's batch route takes at most 1000 items (contract ReserveBatchBody).
     Math.min(opts.maxBatch, 1000),
-    { maxPendingPerKey: opts.maxPendingPerSku ?? 10_000, maxPending: opts.maxPending ?? 50_000, timeoutMs },
+    {
+      maxPendingPerKey: opts.maxPendingPerSku ?? 10_000,
+      maxPending: opts.maxPending ?? 50_000,
+      maxInFlightPerKey: opts.maxInFlightPerSku ?? 2,
+      timeoutMs,
+    },
   );
 
   return async (sku, item) => {

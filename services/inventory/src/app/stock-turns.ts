@@ -65,10 +65,19 @@ export class StockTurns {
   private async turn<T>(op: (stock: Stock, now: number) => T): Promise<T> {
     const now = this.settings.now();
     const stock = await this.ports.state.load();
-    stock.expireDue(now);
-    const result = op(stock, now);
+    let result: T;
+    try {
+      stock.expireDue(now);
+      result = op(stock, now);
+      if (stock.changed) stock.nextVersion();
+    } catch (e) {
+      // The turn works on the loaded state in place (no copy per turn): one that fails part-way
+      // must not leave its half-made changes for the next turn to build on.
+      this.ports.state.discard();
+      throw e;
+    }
     if (stock.changed) {
-      const version = stock.nextVersion();
+      const version = stock.toMeta().version as number;
       await this.ports.state.save(stock);
       if (stock.availabilityChanged) {
         // Not awaited: the turn's answer does not wait on the broker (the adapter reports its own

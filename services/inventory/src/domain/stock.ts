@@ -52,8 +52,13 @@ export class Stock {
     return new Stock(sku, { onHand: 0, reserved: 0, restocks: [] }, new Map());
   }
 
+  /**
+   * Works on `meta` and `reservations` in place, as the actor's cache holds them: copying the meta
+   * every turn (a drop's per-customer counts grow to one entry per buyer) was most of a turn's
+   * CPU. A turn that is not saved must be discarded by its caller (StockStatePort.discard).
+   */
   static restore(sku: string, meta: StockMeta | undefined, reservations: Map<string, ReservationRecord>): Stock {
-    return meta ? new Stock(sku, structuredClone(meta), reservations) : Stock.empty(sku);
+    return meta ? new Stock(sku, meta, reservations) : Stock.empty(sku);
   }
 
   get changed(): boolean {

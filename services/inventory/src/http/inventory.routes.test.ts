@@ -27,6 +27,7 @@ class InMemoryStockActor implements StockActorPort {
       {
         state: {
           load: async () => Stock.restore(sku, slot.meta && structuredClone(slot.meta), slot.records),
+          discard: () => undefined,
           save: async (s) => {
             slot.meta = s.toMeta();
           },

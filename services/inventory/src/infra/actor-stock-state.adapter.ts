@@ -40,6 +40,10 @@ export class ActorStockStateAdapter implements StockStatePort {
     return Stock.restore(this.sku, meta, this.cache.reservations);
   }
 
+  discard(): void {
+    this.cache = undefined;
+  }
+
   async save(stock: Stock): Promise<void> {
     const c = this.cache;
     if (!c) throw new Error('save before load');

@@ -5,6 +5,8 @@ export interface StockStatePort {
   load(): Promise<Stock>;
   /** Writes what the turn changed, atomically (one transaction). */
   save(stock: Stock): Promise<void>;
+  /** The turn failed part-way: forget what it loaded (and may have changed), the next turn reads the store. */
+  discard(): void;
 }
 
 /** Wakes the SKU's actor at a time even if nobody calls it (held reservations must expire). */
