@@ -117,3 +117,24 @@ describe('rawBodyPaths', () => {
     expect(res.body).toEqual({ parsed: true });
   });
 });
+
+describe('security headers', () => {
+  it("sends exactly helmet's headers (no CSP) on every answer, a 404 included", async () => {
+    const helmet = (await import('helmet')).default;
+    const express = (await import('express')).default;
+    const reference = express();
+    reference.disable('x-powered-by');
+    reference.use(helmet({ contentSecurityPolicy: false }));
+    reference.get('/items/:id', (_req, res) => void res.json({}));
+    const expected = (await request(reference).get('/items/1')).headers;
+    const names = Object.keys(expected).filter(
+      (h) => !['content-type', 'content-length', 'date', 'connection', 'etag'].includes(h),
+    );
+    expect(names.length).toBeGreaterThanOrEqual(10);
+    for (const path of ['/items/1', '/nowhere']) {
+      const res = await request(app).get(path);
+      for (const name of names) expect([path, name, res.headers[name]]).toEqual([path, name, expected[name]]);
+      expect(res.headers['content-security-policy']).toBeUndefined();
+    }
+  });
+});

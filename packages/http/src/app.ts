@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createLogger, type Logger, runWithRequestContext } from '@dbcarts/logging';
 import { metricsSnapshot, redMetrics, routeTemplate, setServiceLabel, UNMATCHED } from '@dbcarts/metrics';
 import { currentTraceId, requestTracing } from '@dbcarts/telemetry';
@@ -54,7 +55,7 @@ export function createHttpApp(opts: AppOptions): Express {
   // The request's server span first, so everything after (metrics, logs, sidecar calls) is inside it.
   app.use(requestTracing((req) => matchedRoute(req as Request)));
   app.use(redMetrics());
-  app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(securityHeaders());
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     const incoming = req.get('x-request-id');
@@ -111,6 +112,28 @@ export function createHttpApp(opts: AppOptions): Express {
     sendProblem(res, body);
   });
   return app;
+}
+
+/**
+ * helmet's headers (no CSP: these apps answer JSON), worked out once at start: each is the same on
+ * every answer, and setting them from a list costs a fraction of running helmet's eleven
+ * middlewares per request (measured on the gateway's hottest route).
+ */
+export function securityHeaders(): (req: Request, res: Response, next: NextFunction) => void {
+  const headers: [string, string][] = [];
+  const recorder = {
+    setHeader: (name: string, value: string) => void headers.push([name, value]),
+    removeHeader: () => undefined,
+  };
+  helmet({ contentSecurityPolicy: false })(
+    {} as IncomingMessage,
+    recorder as unknown as ServerResponse,
+    () => undefined,
+  );
+  return (_req, res, next) => {
+    for (const [name, value] of headers) res.setHeader(name, value);
+    next();
+  };
 }
 
 function notFound(req: Request, res: Response): void {

@@ -5,7 +5,7 @@ import type { Logger } from '@dbcarts/logging';
 import type { NotificationsClient } from '@dbcarts/notifications/client';
 import type { OrdersClient } from '@dbcarts/orders/client';
 import type { PromotionsClient } from '@dbcarts/promotions/client';
-import { type UsersClient, USERS_APP_ID } from '@dbcarts/users/client';
+import { USERS_APP_ID, type UsersClient } from '@dbcarts/users/client';
 import type { Express } from 'express';
 import type { CheckoutQueue } from '../app/checkout-queue';
 import type { ClaimRate } from '../app/claim-rate';
@@ -17,13 +17,13 @@ import { optionalAuthentication } from './auth.middleware';
 import { checkoutRoutes } from './checkout.routes';
 import { cors } from './cors.middleware';
 import { flashClaimsRoutes } from './flash-claims.routes';
+import { type GatewayDeps, gatewayRoutes } from './gateway.routes';
 import { identityRoutes } from './identity.routes';
-import { notificationsRoutes } from './notifications.routes';
 import { type LoginThrottleOptions, loginThrottle, registrationThrottle } from './login-throttle.middleware';
+import { notificationsRoutes } from './notifications.routes';
 import { oidcProxyRoutes } from './oidc-proxy.routes';
 import { type OpsRoutesOptions, opsRecording, opsRoutes } from './ops.routes';
 import { ordersRoutes } from './orders.routes';
-import { type GatewayDeps, gatewayRoutes } from './gateway.routes';
 import { paymentWebhookRoutes } from './payment-webhooks.routes';
 import { promotionsRoutes } from './promotions.routes';
 import { type RateLimitOptions, rateLimit } from './rate-limit.middleware';
@@ -83,14 +83,9 @@ export function buildGatewayApp(opts: GatewayAppOptions): Express {
       if (opts.rateLimit) a.use(['/api', '/oidc'], rateLimit(opts.rateLimit));
       if (opts.identity) a.use('/api', optionalAuthentication(opts.identity.verifier));
       if (opts.ops) a.use(opsRecording(opts.ops.recorder));
-      a.use(gatewayRoutes(opts.deps));
       if (opts.identity) {
-        // One budget for password attempts, whichever door they come through.
-        const throttle = loginThrottle(opts.loginThrottle);
-        const registrations = registrationThrottle(opts.loginThrottle);
-        a.use(identityRoutes(opts.identity.users, opts.identity.verifier, throttle, registrations));
-        a.use(paymentWebhookRoutes(opts.identity.sidecarBaseUrl)); // providers' signed notifications, relayed as sent
-        a.use(adminRoutes(opts.deps, opts.identity.verifier));
+        // First of the routes: a drop sends every customer's claim here in the same second, and
+        // express tries each route in mount order (no other route answers these paths).
         a.use(
           flashClaimsRoutes({
             inventory: opts.deps.inventory,
@@ -99,6 +94,15 @@ export function buildGatewayApp(opts: GatewayAppOptions): Express {
             rate: opts.claimRate,
           }),
         );
+      }
+      a.use(gatewayRoutes(opts.deps));
+      if (opts.identity) {
+        // One budget for password attempts, whichever door they come through.
+        const throttle = loginThrottle(opts.loginThrottle);
+        const registrations = registrationThrottle(opts.loginThrottle);
+        a.use(identityRoutes(opts.identity.users, opts.identity.verifier, throttle, registrations));
+        a.use(paymentWebhookRoutes(opts.identity.sidecarBaseUrl)); // providers' signed notifications, relayed as sent
+        a.use(adminRoutes(opts.deps, opts.identity.verifier));
         if (opts.orders) {
           a.use(checkoutRoutes(opts.orders, opts.identity.verifier, opts.checkoutQueue));
           a.use(ordersRoutes(opts.orders, opts.identity.verifier));
