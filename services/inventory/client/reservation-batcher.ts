@@ -21,7 +21,7 @@ export interface BatchingOptions {
   /** A batch without an answer by then fails its callers as a transport failure (retry with the same ids). */
   timeoutMs?: number;
   /**
-   * Batches of one SKU in flight at once (default 4): the next leaves while earlier ones travel
+   * Batches of one SKU in flight at once (default 2): the next leaves while earlier ones travel
    * and the actor still takes them one turn at a time, so a batch's time on the wire and in the
    * sidecars overlaps the turn before it instead of adding to it.
    */
