@@ -32,7 +32,7 @@ async function reserveUntilAnswered(req: Parameters<InventoryClient['reserve']>[
 }
 
 /** The SKU's persisted numbers, read from the store itself: no actor call that could sweep on its own. */
-async function storedMeta(sku: string): Promise<{ onHand: number; reserved: number }> {
+async function storedMeta(sku: string): Promise<{ onHand: number; reserved: number; flashSale?: object }> {
   const redis = new Redis({ host: '127.0.0.1', port: 6379, db: stack.redisDb });
   try {
     const raw = await redis.hget(`inventory||InventoryItem||${sku}||meta`, 'data');
@@ -122,5 +122,31 @@ describe('flash sale on one SKU', () => {
     const expired = await reserveUntilAnswered({ sku, reservationId: 'f-0', customerId: 'c-0', quantity: 1 });
     expect(expired).toMatchObject({ ok: false, code: 'INVENTORY.RESERVATION_SETTLED' });
     expect((await inventory.stock(sku)).reserved).toBe(0);
+  });
+
+  it("keeps each customer's limit across a restart though the counts are not stored (taken from the records)", async () => {
+    const sku = await newSku(stack, 'LIMIT');
+    await inventory.setStock(sku, 50);
+    await inventory.startFlashSale(sku, {
+      id: 'fs-limit',
+      price: { amount: 500, currency: 'USD' },
+      startsAt: new Date(Date.now() - 1000).toISOString(),
+      endsAt: new Date(Date.now() + 10 * 60_000).toISOString(),
+      quantity: 50,
+      perCustomerLimit: 2,
+    });
+    const claim = (id: string, customerId: string) =>
+      reserveUntilAnswered({ sku, reservationId: id, customerId, quantity: 1, flashOnly: true });
+    expect((await claim('l-1', 'alice')).ok).toBe(true);
+    expect((await claim('l-2', 'alice')).ok).toBe(true);
+    expect((await claim('l-3', 'bob')).ok).toBe(true);
+    const stored = await storedMeta(sku);
+    expect(stored.flashSale).toMatchObject({ id: 'fs-limit', sold: 3 });
+    expect(stored.flashSale).not.toHaveProperty('perCustomer');
+    await stack.restartApp('inventory', 'crash');
+    expect(await claim('l-4', 'alice')).toMatchObject({ ok: false, code: 'FLASH_SALE.LIMIT_EXCEEDED' });
+    expect((await claim('l-5', 'bob')).ok).toBe(true);
+    expect(await claim('l-6', 'bob')).toMatchObject({ ok: false, code: 'FLASH_SALE.LIMIT_EXCEEDED' });
+    expect(await inventory.flashSale(sku)).toMatchObject({ remaining: 46 });
   });
 });

@@ -74,7 +74,22 @@ export function openSale(
   // Field by field: whatever else a raw actor call sent along is not stored.
   const { id, price, startsAt, endsAt, quantity, perCustomerLimit } = spec;
   const sale = { id, price: { amount: price.amount, currency: price.currency }, startsAt, endsAt, quantity };
-  return { ...sale, perCustomerLimit, sold: 0, perCustomer: {} };
+  return { ...sale, perCustomerLimit, sold: 0, perCustomer: {}, countsFromRecords: true };
+}
+
+/**
+ * What each customer holds of a sale, counted from its reservation records: the units of every
+ * hold or order the sale admitted (released and lapsed ones gave theirs back). The same numbers
+ * admit() and giveBack() keep, as long as the sale's counting records are kept (Stock.expireDue
+ * keeps a running sale's confirmed records).
+ */
+export function heldByCustomer(saleId: string, records: Iterable<ReservationRecord>): Record<string, number> {
+  const held: Record<string, number> = {};
+  for (const r of records) {
+    if (r.flashSaleId !== saleId || !r.customerId || (r.status !== 'held' && r.status !== 'confirmed')) continue;
+    held[r.customerId] = (held[r.customerId] ?? 0) + r.quantity;
+  }
+  return held;
 }
 
 export const saleView = (sku: string, s: FlashSaleState): FlashSaleView => ({

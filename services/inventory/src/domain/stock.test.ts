@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { unwrap } from './outcome';
-import { SETTLED_RETENTION_MS, Stock } from './stock';
+import { heldByCustomer } from './flash-sale';
+import { type ReservationRecord, SETTLED_RETENTION_MS, Stock } from './stock';
 
 const HOLD = 10_000;
 const T0 = 1_000_000;
@@ -120,6 +121,40 @@ describe('flash sale admission', () => {
     quantity: 5,
     perCustomerLimit: 2,
   };
+
+  it("counts each customer's holdings from the sale's records as admission keeps them, a running sale's orders kept past retention", () => {
+    const long = { ...sale, endsAt: T0 + 3 * SETTLED_RETENTION_MS };
+    const records = new Map<string, ReservationRecord>();
+    const s = Stock.restore('SKU-1', stockOf(100).toMeta(), records);
+    unwrap(s.startFlashSale(long, T0));
+    unwrap(reserve(s, 'a', 2, 'c1', T0));
+    unwrap(reserve(s, 'b', 1, 'c2', T0));
+    unwrap(reserve(s, 'd', 1, 'c3', T0));
+    unwrap(s.confirm('a', T0 + 1));
+    unwrap(s.release('b', T0 + 1));
+    const counted = () => heldByCustomer(long.id, records.values());
+    expect(counted()).toEqual(s.toMeta().flashSale?.perCustomer);
+    expect(counted()).toEqual({ c1: 2, c3: 1 });
+    // A day later: the released hold is dropped, the order of the running sale is kept (it still counts).
+    reserve(s, 'e', 1, 'c4', T0 + SETTLED_RETENTION_MS); // keeps a sweep due
+    s.expireDue(T0 + SETTLED_RETENTION_MS + HOLD + 1);
+    expect(records.has('b')).toBe(false);
+    expect(records.get('a')?.status).toBe('confirmed');
+    expect(counted()).toEqual(s.toMeta().flashSale?.perCustomer);
+    // Loaded again with the counts taken from the records: c1 is still at the limit.
+    const meta = s.toMeta();
+    const next = Stock.restore(
+      'SKU-1',
+      { ...meta, flashSale: { ...long, ...meta.flashSale, perCustomer: counted() } },
+      records,
+    );
+    expect(
+      next.reserve({ reservationId: 'f', quantity: 1, customerId: 'c1' }, T0 + SETTLED_RETENTION_MS + HOLD + 2, HOLD),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'FLASH_SALE.LIMIT_EXCEEDED' },
+    });
+  });
 
   it('applies the flash price only inside the window, and caps each customer', () => {
     const s = stockOf(100);

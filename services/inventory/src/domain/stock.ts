@@ -180,7 +180,7 @@ export class Stock {
           this.touched.add(id);
           expired++;
         } else next = Math.min(next, r.expiresAt ?? next);
-      } else if ((r.settledAt ?? now) + SETTLED_RETENTION_MS <= now) {
+      } else if ((r.settledAt ?? now) + SETTLED_RETENTION_MS <= now && !this.countsForRunningSale(r, now)) {
         this.reservations.delete(id);
         this.touched.add(id);
       }
@@ -247,6 +247,12 @@ export class Stock {
     // A negative quantity would lower `reserved` (an oversell), a string would be concatenated into it.
     if (!isQuantity(cmd.quantity)) return new InvalidQuantityError(this.sku, 'quantity', cmd.quantity, QUANTITY_BOUNDS);
     return this.invalidSku();
+  }
+
+  /** A running sale's per-customer counts are its records' (heldByCustomer): its orders stay while it runs. */
+  private countsForRunningSale(r: ReservationRecord, now: number): boolean {
+    const sale = this.meta.flashSale;
+    return r.status === 'confirmed' && !!sale && r.flashSaleId === sale.id && sale.endsAt > now;
   }
 
   private giveBack(r: ReservationRecord): void {

@@ -32,6 +32,12 @@ export interface FlashSaleState extends FlashSaleSpec {
   /** Units held or confirmed at the flash price. */
   sold: number;
   perCustomer: Record<string, number>;
+  /**
+   * perCustomer is not stored: it is counted from the sale's reservation records when the state is
+   * loaded (heldByCustomer), which a drop's every turn would otherwise rewrite whole (one entry per
+   * buyer). Set on sales opened since; a sale stored before keeps storing its counts.
+   */
+  countsFromRecords?: true;
 }
 
 /** The SKU-wide numbers, persisted apart from the (many) reservation records. */

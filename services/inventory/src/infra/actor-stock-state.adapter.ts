@@ -1,6 +1,7 @@
 import type { ActorStateOperation, Sidecar } from '@dbcarts/dapr';
 import type { StockStatePort } from '../app/ports/stock-state.port';
-import { type ReservationRecord, Stock, type StockMeta } from '../domain/stock';
+import { heldByCustomer } from '../domain/flash-sale';
+import { type FlashSaleState, type ReservationRecord, Stock, type StockMeta } from '../domain/stock';
 
 const META = 'meta';
 const CHUNK_MAX = 256;
@@ -67,7 +68,7 @@ export class ActorStockStateAdapter implements StockStatePort {
         }
       }
       c.meta = { ...stock.toMeta(), seq: c.meta.seq, chunks: c.meta.chunks };
-      ops.push({ operation: 'upsert', request: { key: META, value: c.meta } });
+      ops.push({ operation: 'upsert', request: { key: META, value: storedForm(c.meta) } });
       await this.sidecar.saveActorState(this.actorType, this.sku, ops);
     } catch (e) {
       this.cache = undefined;
@@ -123,6 +124,17 @@ export class ActorStockStateAdapter implements StockStatePort {
       }
       loaded.members.set(key, ids);
     }
+    const sale = loaded.meta.flashSale;
+    if (sale?.countsFromRecords) sale.perCustomer = heldByCustomer(sale.id, loaded.reservations.values());
     return loaded;
   }
+}
+
+/** The meta as stored: without the per-customer counts a sale takes from its records. */
+function storedForm(
+  meta: StoredMeta,
+): Omit<StoredMeta, 'flashSale'> & { flashSale?: Omit<FlashSaleState, 'perCustomer'> } {
+  if (!meta.flashSale?.countsFromRecords) return meta;
+  const { perCustomer: _counted, ...sale } = meta.flashSale;
+  return { ...meta, flashSale: sale };
 }
