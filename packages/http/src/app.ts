@@ -119,7 +119,7 @@ export function createHttpApp(opts: AppOptions): Express {
  * every answer, and setting them from a list costs a fraction of running helmet's eleven
  * middlewares per request (measured on the gateway's hottest route).
  */
-export function securityHeaders(): (req: Request, res: Response, next: NextFunction) => void {
+function securityHeaders(): (req: Request, res: Response, next: NextFunction) => void {
   const headers: [string, string][] = [];
   const recorder = {
     setHeader: (name: string, value: string) => void headers.push([name, value]),

@@ -41,7 +41,18 @@ interface HttpParserError {
  * problem's) lets a client's report be matched with the log line that holds the internal reason.
  */
 export function toProblem(err: unknown, traceId?: string): Problem {
-  const body = toProblemBody(err);
+  return finished(toProblemBody(err), traceId);
+}
+
+/**
+ * The problem a DomainError of this kind and code gives, for a refusal that crossed a boundary as
+ * data (an actor's batch answers one per item): the same body as toProblem(error), no Error built.
+ */
+export function refusalProblem(kind: ErrorKind, code: string, detail: string, details: object = {}): Problem {
+  return finished(problem(STATUS[kind], code, code, detail, details));
+}
+
+function finished(body: Problem, traceId?: string): Problem {
   if (traceId) body.traceId = traceId;
   const requestId = currentRequestContext()?.requestId;
   if (requestId) body.requestId = requestId;

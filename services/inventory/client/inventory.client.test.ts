@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Sidecar } from '@dbcarts/dapr';
 import { toProblem } from '@dbcarts/http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { InventoryRefusal } from '../src/domain/outcome';
 import { createInventoryClient } from './index';
 
 // A stand-in for the caller's daprd on a real port: it records every request, so a test can say
@@ -126,6 +127,37 @@ describe('inventory client: unknown SKUs never reach an actor', () => {
       '/v1.0/invoke/inventory/method/reservations/batch',
       '/v1.0/actors/InventoryItem/SKU-1/method/reserveBatch',
     ]);
+  });
+
+  it("answers an actor's refusal with the problem body the service gives for it, whatever the code", async () => {
+    const refusals = [
+      { c: 'FLASH_SALE.SOLD_OUT', m: 'SKU-1: 0 flash-sale units left', d: { sku: 'SKU-1', remaining: 0 } },
+      { c: 'FLASH_SALE.LIMIT_EXCEEDED', m: 'limit reached', d: { sku: 'SKU-1', limit: 1, held: 1 } },
+      { c: 'INVENTORY.BUSY', m: 'busy', d: { sku: 'SKU-1' } },
+      { c: 'INVENTORY.INVALID_QUANTITY', m: 'bad quantity', d: {} },
+    ];
+    let n = 0;
+    answer = (hit) =>
+      hit.path.endsWith('/reservations/batch')
+        ? {
+            status: 200,
+            body: {
+              outcomes: [
+                {
+                  ok: true,
+                  replayed: false,
+                  reservation: { reservationId: 'w', sku: 'SKU-1', quantity: 1, status: 'held' },
+                },
+              ],
+            },
+          }
+        : { status: 200, body: { outcomes: [refusals[n++]] } };
+    const client = createInventoryClient(sidecar);
+    await client.reserve({ sku: 'SKU-1', reservationId: 'w', quantity: 1 });
+    for (const r of refusals) {
+      const got = await client.reserve({ sku: 'SKU-1', reservationId: `r${n}`, quantity: 1 });
+      expect(got).toEqual({ ok: false, code: r.c, problem: toProblem(new InventoryRefusal(r.c, r.m, r.d)) });
+    }
   });
 
   it('answers INVENTORY.UNKNOWN_SKU to every caller, and remembers it: the next call does not leave the process', async () => {

@@ -1,10 +1,10 @@
 import { BatcherOverloadedError, BatchTimeoutError, ExpiringSet, KeyedBatcher } from '@dbcarts/concurrency';
 import type { Sidecar } from '@dbcarts/dapr';
 import { DependencyUnavailableError, type Problem, UpstreamProblemError } from '@dbcarts/errors';
-import { toProblem } from '@dbcarts/http';
+import { refusalProblem, toProblem } from '@dbcarts/http';
 import type { ReservationDto, ReserveItemRequest, ReserveOutcomeDto } from '../contract';
 import { type DecodedOutcome, decodeOutcome, INVENTORY_ACTOR_TYPE, type WireBatchAnswer } from '../contract/actor-wire';
-import { InventoryRefusal } from '../src/domain/outcome';
+import { refusalKind } from '../src/domain/outcome';
 import { InventoryBusyError, UnknownSkuError } from '../src/domain/stock.errors';
 
 export type ReserveResult =
@@ -107,8 +107,13 @@ const UNKNOWN_SKU = 'INVENTORY.UNKNOWN_SKU';
 function fromWire(d: DecodedOutcome): ReserveResult {
   if (d.ok && d.reservation) return { ok: true, reservation: d.reservation, replayed: d.replayed ?? false };
   const r = d.refusal ?? { code: 'INTERNAL', message: 'no outcome', details: {} };
-  // The same problem body a single reservation call would have answered.
-  return { ok: false, code: r.code, problem: toProblem(new InventoryRefusal(r.code, r.message, r.details)) };
+  // The same problem body a single reservation call would have answered (toProblem of an
+  // InventoryRefusal), without an Error per refused item: a sold-out drop refuses most of a batch.
+  return {
+    ok: false,
+    code: r.code,
+    problem: refusalProblem(refusalKind(r.code, r.message), r.code, r.message, r.details),
+  };
 }
 
 function fromDto(o: ReserveOutcomeDto): ReserveResult {

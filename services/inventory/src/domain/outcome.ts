@@ -28,10 +28,15 @@ export class InventoryRefusal extends DomainError {
     details: Record<string, unknown>,
   ) {
     super(message, details);
-    const kind = KINDS[code];
-    if (!kind) throw new Error(`unknown inventory outcome ${code}: ${message}`);
-    this.kind = kind;
+    this.kind = refusalKind(code, message);
   }
+}
+
+/** The kind of an inventory refusal code; an unknown code is a bug (a new code not mapped here). */
+export function refusalKind(code: string, message: string): ErrorKind {
+  const kind = KINDS[code];
+  if (!kind) throw new Error(`unknown inventory outcome ${code}: ${message}`);
+  return kind;
 }
 
 export function unwrap<T>(outcome: Outcome<T>): T {
