@@ -89,3 +89,22 @@ export function processCpuMs(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
+
+/**
+ * A Node process's CPU time (ms) by thread: `main` (the event loop: JavaScript, HTTP parsing), `pool`
+ * (libuv's threads: Web Crypto such as ES256 verification, file and DNS work), `gc` (V8's helper
+ * threads) and `other`. Says which of them a unit of work saturates.
+ */
+export function threadCpuMs(pid) {
+  const out = { main: 0, pool: 0, gc: 0, other: 0 };
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const kind =
+        Number(tid) === pid ? 'main' : name === 'libuv-worker' ? 'pool' : name === 'V8Worker' ? 'gc' : 'other';
+      out[kind] += (Number(f[11]) + Number(f[12])) * 10;
+    } catch {}
+  }
+  return out;
+}
