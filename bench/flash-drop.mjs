@@ -14,7 +14,7 @@
 // medians: run-to-run noise on this box is ±20 % for either side. Also per claim: the gateway's CPU
 // by thread (event loop, crypto pool, GC), the inventory's and the sidecars', and the actor's batches.
 //   npm run bench:flash-drop [-- --quick]   DROP_LEVELS=64,256,1024 DROP_ROUNDS=3 DROP_SECONDS=10
-//   DROP_UNITS=5000 DROP_CUSTOMERS=20000 DROP_CPU_PROF=dir
+//   DROP_UNITS=5000 DROP_CUSTOMERS=20000 DROP_CPU_PROF=dir DROP_IN_FLIGHT=n (the gateway's CLAIM_BATCHES_IN_FLIGHT)
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { startBaselineServer } from './baseline-server.mjs';
@@ -50,7 +50,10 @@ async function main() {
       catalog: { SEED_CATALOG_PRODUCTS: String(LEVELS.length * ROUNDS * 4 + 2) },
       // Limiter on: every claim pays its shared-budget check; the budget is sized for one address
       // sending a whole drop's traffic (a real drop spreads over many addresses).
-      gateway: { RATE_LIMIT_PER_MINUTE: '100000000' },
+      gateway: {
+        RATE_LIMIT_PER_MINUTE: '100000000',
+        ...(process.env.DROP_IN_FLIGHT ? { CLAIM_BATCHES_IN_FLIGHT: process.env.DROP_IN_FLIGHT } : {}),
+      },
     },
   });
   const gw = stack.appUrl('gateway');

@@ -52,6 +52,8 @@ async function main(): Promise<void> {
       CORS_ORIGINS: z.string().default(''),
       EDGE_CACHE_ENTRIES: env.int(10_000, 0),
       EDGE_CACHE_TTL_MS: env.int(30_000, 0),
+      /** Batches of one SKU's reservations (a drop's claims) in flight to its actor at once. */
+      CLAIM_BATCHES_IN_FLIGHT: env.int(2, 1),
       ISSUER: env.string('http://127.0.0.1:8080'),
       // The checkout queue: orders in flight from this instance, orders waiting, and how long a
       // waiting request is held before it gets 202 and a status URL (well under the 8 s deadline).
@@ -75,7 +77,9 @@ async function main(): Promise<void> {
   const log = createLogger('gateway', config.LOG_LEVEL);
   const sidecar = new Sidecar({ host: config.DAPR_HOST, httpPort: config.DAPR_HTTP_PORT });
   const catalog = createCatalogClient(sidecar);
-  const inventory = createInventoryClient(sidecar);
+  const inventory = createInventoryClient(sidecar, {
+    batching: { maxBatch: 1000, maxInFlightPerSku: config.CLAIM_BATCHES_IN_FLIGHT },
+  });
 
   const edge = new ProductEdgeCache(config.EDGE_CACHE_ENTRIES, config.EDGE_CACHE_TTL_MS);
   const subscriptions = new SubscriptionRouter(log).subscribe({
