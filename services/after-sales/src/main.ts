@@ -27,6 +27,10 @@ async function main(): Promise<void> {
       OUTBOX_POLL_MS: env.int(1_000, 10),
       /** Bound of a call to the orders service (a line read). */
       ORDERS_TIMEOUT_MS: env.int(3_000, 100),
+      /** How long an Idempotency-Key's answer stays replayable (the contract promises at least 24 h). */
+      IDEMPOTENCY_KEY_HOURS: env.int(72, 24),
+      /** How often keys older than that are swept. */
+      IDEMPOTENCY_SWEEP_MS: env.int(3_600_000, 1_000),
     }),
   );
   const log = createLogger('after-sales', config.LOG_LEVEL);
@@ -46,7 +50,16 @@ async function main(): Promise<void> {
   );
   const wake = () => relay.wake();
   container.register(AFTER_SALES.Clock, { useValue: () => new Date() });
-  container.register(AFTER_SALES.Idempotency, { useValue: new SqlIdempotencyStore(ds) });
+  const keys = new SqlIdempotencyStore(ds);
+  container.register(AFTER_SALES.Idempotency, { useValue: keys });
+  const sweep = setInterval(() => {
+    const before = new Date(Date.now() - config.IDEMPOTENCY_KEY_HOURS * 3_600_000);
+    keys.sweep(before).then(
+      (n) => n && log.info({ swept: n, before }, 'idempotency keys past their retention removed'),
+      (err) => log.warn({ err }, 'idempotency key sweep failed; the next one retries'),
+    );
+  }, config.IDEMPOTENCY_SWEEP_MS);
+  sweep.unref();
   container.register(AFTER_SALES.Warranties, { useValue: new SqlWarrantyRepository(ds, wake) });
   container.register(AFTER_SALES.Support, { useValue: new SqlSupportRepository(ds, wake) });
   container.register(AFTER_SALES.OrderLines, {
@@ -74,7 +87,7 @@ async function main(): Promise<void> {
     port: config.APP_PORT,
     host: config.APP_HOST,
     logger: log,
-    onShutdown: [() => relay.shutdown(), () => ds.destroy()],
+    onShutdown: [async () => clearInterval(sweep), () => relay.shutdown(), () => ds.destroy()],
   });
   log.info({ port: config.APP_PORT }, 'after-sales listening');
 }

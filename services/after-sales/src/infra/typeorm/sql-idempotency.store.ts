@@ -1,4 +1,4 @@
-import { isDuplicateKey } from '@dbcarts/db';
+import { isDeadlock, isDuplicateKey } from '@dbcarts/db';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { IdempotencyPort, IdempotentRun, OnceTx, StoredAnswer } from '../../app/ports/after-sales.ports';
 import { AlreadyRegisteredError, IdempotencyKeyReusedError } from '../../domain/after-sales.errors';
@@ -11,9 +11,6 @@ interface KeyRow {
   response_status: number;
   response_body: string;
 }
-
-const isDeadlock = (e: unknown) =>
-  (e as { driverError?: { code?: string } } | undefined)?.driverError?.code === 'ER_LOCK_DEADLOCK';
 
 /**
  * Idempotency-Keys held in the same transaction as the work they answer: the key's row is inserted
@@ -62,6 +59,23 @@ export class SqlIdempotencyStore implements IdempotencyPort {
         if (earlier) return { answer: earlier, replayed: true };
         if (attempt >= 3) throw e;
       }
+    }
+  }
+
+  /**
+   * Forgets the keys stored before `before` (the contract keeps an answer replayable for at least
+   * 24 h), a bounded batch per statement so no sweep holds locks on a big range at once. Returns how
+   * many went. Replicas sweeping at once only delete the same rows.
+   */
+  async sweep(before: Date, batch = 1000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const r = (await this.ds.query('DELETE FROM idempotency_keys WHERE created_at < ? ORDER BY created_at LIMIT ?', [
+        before,
+        batch,
+      ])) as { affectedRows?: number };
+      total += r.affectedRows ?? 0;
+      if ((r.affectedRows ?? 0) < batch) return total;
     }
   }
 
