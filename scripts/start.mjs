@@ -23,7 +23,17 @@ const mysql = require('mysql2/promise');
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const devDir = join(root, '.dev');
-const APPS = ['inventory', 'catalog', 'users', 'payments', 'promotions', 'orders', 'notifications', 'after-sales', 'gateway'];
+const APPS = [
+  'inventory',
+  'catalog',
+  'users',
+  'payments',
+  'promotions',
+  'orders',
+  'notifications',
+  'after-sales',
+  'gateway',
+];
 const MAILPIT = {
   smtpPort: Number(process.env.MAILPIT_SMTP_PORT ?? 1025),
   httpPort: Number(process.env.MAILPIT_HTTP_PORT ?? 8025),
@@ -188,6 +198,10 @@ async function main() {
   say(
     `gateway:  http://127.0.0.1:${gatewayPort}  (try: curl http://127.0.0.1:${gatewayPort}/api/inventory/${seeded.sku ?? 'FSH-TEE-001'})`,
   );
+  // The gateway serves the storefront it finds built at start (npm run build builds it).
+  if (existsSync(join(root, 'web', 'storefront', 'dist', 'index.html'))) {
+    say(`shop:     http://127.0.0.1:${gatewayPort}/  (the storefront; admins: /admin/ops, the ops board of a drop)`);
+  }
   if (mailpit)
     say(
       `mail:     ${mailpit.url}/api/v1/messages  (Mailpit: every email the store sends; SMTP on :${mailpit.smtpPort})`,
