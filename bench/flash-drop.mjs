@@ -15,6 +15,7 @@
 // by thread (event loop, crypto pool, GC), the inventory's and the sidecars', and the actor's batches.
 //   npm run bench:flash-drop [-- --quick]   DROP_LEVELS=64,256,1024 DROP_ROUNDS=3 DROP_SECONDS=10
 //   DROP_UNITS=5000 DROP_CUSTOMERS=20000 DROP_CPU_PROF=dir DROP_IN_FLIGHT=n (the gateway's CLAIM_BATCHES_IN_FLIGHT)
+//   DROP_GATEWAY_NODE_ARGS='--max-semi-space-size=32'
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { startBaselineServer } from './baseline-server.mjs';
@@ -41,11 +42,12 @@ const per = (ms, n) => Number((ms / Math.max(1, n)).toFixed(3));
 async function main() {
   const { startStack, TEST_ADMIN } = require('@dbcarts/testing');
   const prof = process.env.DROP_CPU_PROF; // a directory: V8 profiles of the gateway and inventory
+  const profArgs = (a) => (prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}/${a}`] : []);
+  // Node flags for the gateway under test (e.g. heap settings), as its deployment would pass them.
+  const gatewayArgs = (process.env.DROP_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const stack = await startStack({
     apps: ['users', 'catalog', 'inventory', 'gateway'],
-    nodeArgs: prof
-      ? Object.fromEntries(['gateway', 'inventory'].map((a) => [a, ['--cpu-prof', `--cpu-prof-dir=${prof}/${a}`]]))
-      : undefined,
+    nodeArgs: { gateway: [...gatewayArgs, ...profArgs('gateway')], inventory: profArgs('inventory') },
     appEnv: {
       catalog: { SEED_CATALOG_PRODUCTS: String(LEVELS.length * ROUNDS * 4 + 2) },
       // Limiter on: every claim pays its shared-budget check; the budget is sized for one address

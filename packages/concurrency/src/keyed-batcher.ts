@@ -63,8 +63,8 @@ const DEFAULTS: Required<BatcherLimits> = {
 /**
  * Folds concurrent calls for one key into batches: while a batch for a key is in flight (or
  * maxInFlightPerKey of them), new calls queue up and go together in the next one. No timer: an
- * idle key sends at once, a hot key sends as fast as its flushes return. One actor turn per batch is what lets a single SKU take a
- * flash sale (one reservation per turn tops out near 800/s here).
+ * idle key sends at once, a hot key sends as fast as its flushes return. One actor turn per batch
+ * is what lets a single SKU take a flash sale (one reservation per turn tops out near 800/s here).
  *
  * Bounded: callers control how much is queued (every request adds a waiter), so past the per-key
  * or overall bound submit() refuses at once instead of growing memory and latency without end,
