@@ -158,6 +158,26 @@ describe('support cases', () => {
 
     const other = await newCustomer(api, stack.uniqueId('nosy'));
     expect((await api('GET', `/api/support/cases/${id}`, undefined, other.token)).status).toBe(404);
+    // A case about an order names one of the customer's own: someone else's or none → 404, nothing stored.
+    const sku = electronics[0] as string;
+    const placed = await api('POST', '/api/orders', orderBody([{ sku, quantity: 1 }]), c.token, key());
+    expect(placed.status).toBe(201);
+    const about = { subject: 'Late', message: 'Where is it?', orderId: placed.body.id };
+    const own = await api('POST', '/api/support/cases', about, c.token, key());
+    expect(own.status).toBe(201);
+    expect(own.body.orderId).toBe(placed.body.id);
+    const ownLine = await api('POST', '/api/support/cases', { ...about, sku }, c.token, key());
+    expect(ownLine.status).toBe(201);
+    for (const [who, body] of [
+      [other, about],
+      [c, { ...about, orderId: '00000000-0000-4000-8000-000000000000' }],
+      [c, { ...about, sku: electronics[1] as string }],
+    ] as const) {
+      const refused = await api('POST', '/api/support/cases', body, who.token, key());
+      expect(refused.status).toBe(404);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    }
+    expect(await count('SELECT COUNT(*) AS n FROM `{as}`.support_cases WHERE customer_id = ?', [other.id])).toBe(0);
     expect((await api('POST', `/api/support/cases/${id}/messages`, { message: 'hi' }, other.token)).status).toBe(404);
     expect((await api('GET', '/api/support/cases', undefined, other.token)).body.total).toBe(0);
     const all = await api('GET', '/api/support/cases?status=open&pageSize=100', undefined, admin);

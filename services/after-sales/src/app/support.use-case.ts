@@ -12,6 +12,7 @@ import type {
   CustomersPort,
   IdempotencyPort,
   IdempotentRun,
+  OrderLinesPort,
   StoredAnswer,
   SupportRepositoryPort,
 } from './ports/after-sales.ports';
@@ -35,6 +36,7 @@ export class SupportUseCase {
   constructor(
     @inject(AFTER_SALES.Support) private readonly cases: SupportRepositoryPort,
     @inject(AFTER_SALES.Customers) private readonly customers: CustomersPort,
+    @inject(AFTER_SALES.OrderLines) private readonly orders: OrderLinesPort,
     @inject(AFTER_SALES.Idempotency) private readonly idempotency: IdempotencyPort,
     @inject(AFTER_SALES.Clock) private readonly now: Clock,
   ) {}
@@ -42,6 +44,9 @@ export class SupportUseCase {
   async open(run: IdempotentRun, req: NewCase): Promise<{ answer: StoredAnswer; replayed: boolean }> {
     const earlier = await this.idempotency.earlier(run);
     if (earlier) return { answer: earlier, replayed: true };
+    // A case about an order names one of the customer's own (another's or none → the orders
+    // service's 404, as GET /api/orders/{id} answers): read before the transaction, never under its lock.
+    if (req.orderId) await this.orders.confirmOwned(run.customerId, req.orderId, req.sku);
     const email = await this.customers.email(run.customerId);
     return this.idempotency.once(run, (tx) =>
       refusalsAsAnswers(async () => {

@@ -17,6 +17,11 @@ export class OrdersLineAdapter implements OrderLinesPort {
       department: l.department,
     };
   }
+
+  async confirmOwned(customerId: string, orderId: string, sku?: string): Promise<void> {
+    if (sku) await this.orders.lineFacts(customerId, orderId, sku);
+    else await this.orders.get(customerId, orderId);
+  }
 }
 
 /** The customer's email from the users service (bounded by the sidecar's invocation timeout). */

@@ -13,6 +13,8 @@ export interface OrderLineFacts {
 
 export interface OrderLinesPort {
   line(customerId: string, orderId: string, sku: string): Promise<OrderLineFacts>;
+  /** Resolves when the order (and the line, given a SKU) is the customer's; else the orders service's 404. */
+  confirmOwned(customerId: string, orderId: string, sku?: string): Promise<void>;
 }
 
 export interface CustomersPort {
