@@ -296,6 +296,26 @@ async function cleanup(
   }
 }
 
+/**
+ * A MariaDB database of a test's own (on TEST_MARIADB_URL), for one service's SQL tested without a
+ * stack: its URL, and drop() for afterAll.
+ */
+export async function scratchDatabase(label: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `dbcarts_t_${label}_${randomBytes(4).toString('hex')}`;
+  await createDatabases([name]);
+  return {
+    url: `${MARIADB_URL}/${name}`,
+    drop: async () => {
+      const conn = await mysql.createConnection(MARIADB_URL);
+      try {
+        await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      } finally {
+        await conn.end();
+      }
+    },
+  };
+}
+
 export function startStack(opts: TestStackOptions): Promise<TestStack> {
   return TestStack.start(opts);
 }

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import mysql from 'mysql2/promise';
+import { scratchDatabase } from '@dbcarts/testing';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAfterSalesDataSource } from '../src/infra/typeorm/data-source';
@@ -9,22 +8,18 @@ import { SqlIdempotencyStore } from '../src/infra/typeorm/sql-idempotency.store'
 // Idempotency-Keys were kept forever: every warranty, claim and support request left a row. The
 // sweep forgets those past their retention, in bounded batches, and nothing younger.
 
-const SERVER = process.env.TEST_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306';
-const DB = `dbcarts_t_idemsweep_${randomBytes(4).toString('hex')}`;
 let ds: DataSource;
-let admin: mysql.Connection;
+let db: Awaited<ReturnType<typeof scratchDatabase>>;
 
 beforeAll(async () => {
-  admin = await mysql.createConnection(SERVER);
-  await admin.query(`CREATE DATABASE \`${DB}\``);
-  ds = createAfterSalesDataSource(`${SERVER}/${DB}`);
+  db = await scratchDatabase('idemsweep');
+  ds = createAfterSalesDataSource(db.url);
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
 });
 afterAll(async () => {
   await ds?.destroy();
-  await admin?.query(`DROP DATABASE IF EXISTS \`${DB}\``);
-  await admin?.end();
+  await db?.drop();
 });
 
 describe('the Idempotency-Key sweep', () => {

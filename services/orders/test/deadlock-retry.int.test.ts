@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
+import { scratchDatabase } from '@dbcarts/testing';
 import mysql from 'mysql2/promise';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,22 +15,18 @@ import { customers, payments, pricing, promotions, request, stock } from './chec
 // same transaction again is safe: the repository retries it instead of failing the customer's order.
 // Here the deadlock is made on purpose, with the checkout as its victim.
 
-const SERVER = process.env.TEST_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306';
-const DB = `dbcarts_t_deadlock_${randomBytes(4).toString('hex')}`;
 let ds: DataSource;
-let admin: mysql.Connection;
+let db: Awaited<ReturnType<typeof scratchDatabase>>;
 
 beforeAll(async () => {
-  admin = await mysql.createConnection(SERVER);
-  await admin.query(`CREATE DATABASE \`${DB}\``);
-  ds = createOrdersDataSource(`${SERVER}/${DB}`);
+  db = await scratchDatabase('deadlock');
+  ds = createOrdersDataSource(db.url);
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
 });
 afterAll(async () => {
   await ds?.destroy();
-  await admin?.query(`DROP DATABASE IF EXISTS \`${DB}\``);
-  await admin?.end();
+  await db?.drop();
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -47,7 +43,7 @@ describe('a checkout chosen as a deadlock victim', () => {
       customers,
       new CompensateOrder(orders, stock, payments, promotions),
     );
-    const other = await mysql.createConnection(`${SERVER}/${DB}`);
+    const other = await mysql.createConnection(db.url);
     try {
       await other.query('BEGIN');
       // The heavier transaction (rows written), so InnoDB picks the checkout as the victim.
@@ -73,7 +69,7 @@ describe('a checkout chosen as a deadlock victim', () => {
       await other.query('ROLLBACK');
       const placed = await placing;
       expect(placed.response.status).toBe(201);
-      const [stored] = await admin.query(`SELECT status FROM \`${DB}\`.orders WHERE customer_id = 'cust-deadlock'`);
+      const [stored] = await other.query("SELECT status FROM orders WHERE customer_id = 'cust-deadlock'");
       expect(stored).toEqual([{ status: 'confirmed' }]);
     } finally {
       await other.end();

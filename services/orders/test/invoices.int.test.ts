@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import mysql from 'mysql2/promise';
+import { scratchDatabase } from '@dbcarts/testing';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildInvoice } from '../src/domain/invoice';
@@ -9,23 +9,18 @@ import { SqlInvoiceStore } from '../src/infra/typeorm/sql-read-models';
 // Invoice numbers under concurrency, on a real MariaDB database of the test's own: gapless per
 // year, one invoice per order, and no deadlock between issuers (orders.confirmed is consumed by up
 // to 64 deliveries at once).
-const SERVER = process.env.TEST_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306';
-const DB = `dbcarts_t${Date.now().toString(36)}_invoices`;
 let ds: DataSource;
+let db: Awaited<ReturnType<typeof scratchDatabase>>;
 
 beforeAll(async () => {
-  const admin = await mysql.createConnection(SERVER);
-  await admin.query(`CREATE DATABASE \`${DB}\``);
-  await admin.end();
-  ds = createOrdersDataSource(`${SERVER}/${DB}`);
+  db = await scratchDatabase('invoices');
+  ds = createOrdersDataSource(db.url);
   await ds.initialize();
   await ds.runMigrations();
 });
 afterAll(async () => {
   await ds?.destroy();
-  const admin = await mysql.createConnection(SERVER);
-  await admin.query(`DROP DATABASE IF EXISTS \`${DB}\``);
-  await admin.end();
+  await db?.drop();
 });
 
 const issue = (store: SqlInvoiceStore, orderId: string) => {
