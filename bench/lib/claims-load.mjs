@@ -2,6 +2,8 @@
 // customer with their own ES256 access token and a new Idempotency-Key. The tokens of a run's customers
 // are minted here before the run starts ("prepare"), with the dev signing key the users service signs
 // with, so minting never shares a measured window and no token list crosses the IPC channel.
+// No figure of its own: bench/flash-drop drives both of its sides with it (the gateway and its same-run
+// baseline, bench/claims-baseline.server.mjs), same connections, warm-up, duration and customers.
 import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';

@@ -1,6 +1,8 @@
 // CPU time of every process of a bench run, from /proc: this process's descendants by role (service,
 // sidecar by app id, load generator) and the machine's shared servers (MariaDB, Redis, RabbitMQ), so a
-// bench can say how many ms of CPU one unit of work cost in each process.
+// bench can say how many ms of CPU one unit of work cost in each process. No baseline of its own: each
+// bench using it measures its same-run baseline with it too (flash-drop: express + jose + Lua; checkout:
+// the monolith; hop-floor: the request without sidecars).
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
