@@ -1,6 +1,7 @@
 import type { AbstractActor, DaprServer } from '@dapr/dapr';
-import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import { KeyedLock } from '@dbcarts/concurrency';
 import type { Logger } from '@dbcarts/logging';
+import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import type { SidecarAddress } from './sidecar';
 
 // biome-ignore lint/suspicious/noExplicitAny: the SDK's actor class type takes any constructor args
@@ -40,9 +41,15 @@ export async function createActorHost(opts: ActorHostOptions): Promise<{ router:
   });
   for (const actor of opts.actors) await server.actor.registerActor(actor);
   await server.actor.init();
+  const turns = new KeyedLock();
   const router = Router();
-  router.use((req: Request, res: Response, next: NextFunction) => {
+  router.use(async (req: Request, res: Response, next: NextFunction) => {
     if (!req.path.startsWith('/actors/') && req.path !== '/dapr/config') return next();
+    const actor = ACTOR_PATH.exec(req.path);
+    if (actor) {
+      const callerLeft = await takeTurn(turns, `${actor[1]}/${actor[2]}`, res);
+      if (callerLeft) return;
+    }
     // Our express 5 parser already read the body; the SDK's body-parser 1.x would read the stream
     // again ("stream is not readable") unless told, by its own flag, that the body is parsed.
     (req as Request & { _body?: boolean })._body = true;
@@ -56,4 +63,39 @@ export async function createActorHost(opts: ActorHostOptions): Promise<{ router:
     actorApp(req, res, next);
   });
   return { router, server };
+}
+
+/** /actors/{type}/{id}[/...]: a method, timer, reminder or deactivation of one actor. */
+const ACTOR_PATH = /^\/actors\/([^/]+)\/([^/]+)(?:\/|$)/;
+
+/**
+ * Waits for the actor's turn in this process and holds it until the SDK has answered the call.
+ * Dapr's own turn lock is not enough: the sidecar lets go of it as soon as the CALLER gives up (a
+ * resiliency timeout, a client that hung up: pkg/actors/targets/app/app.go, Dapr 1.18), while the
+ * app is still running that call; the next call then runs beside it, and two turns that each
+ * loaded the SKU and saved their own version lost one's reservations (acknowledged, then sold
+ * again: fault 9, a state-store partition). A call whose caller left while it waited is not run at
+ * all: nobody will read its answer, and its retry, if any, comes with the same keys.
+ * Answers true when the call was dropped that way.
+ */
+async function takeTurn(turns: KeyedLock, key: string, res: Response): Promise<boolean> {
+  let callerLeft = false;
+  const onClose = () => {
+    if (!res.writableFinished) callerLeft = true;
+  };
+  res.once('close', onClose);
+  const release = await turns.acquire(key);
+  if (callerLeft) {
+    release();
+    return true;
+  }
+  res.off('close', onClose);
+  // The turn ends when the SDK has written its answer, not when the connection closes: an early
+  // 'close' (the caller gone mid-turn) is exactly the case the lock is for.
+  const end = res.end.bind(res) as (...args: unknown[]) => Response;
+  res.end = ((...args: unknown[]) => {
+    release();
+    return end(...args);
+  }) as Response['end'];
+  return false;
 }

@@ -82,6 +82,31 @@ describe('inventory actor on real sidecars', () => {
     expect(await inventory.stock(sku)).toEqual({ sku, onHand: 15, reserved: 4, available: 11 });
   });
 
+  it("keeps a SKU's turns one at a time when the sidecar has let go of its lock (a caller gave up)", async () => {
+    // The sidecar releases an actor's turn lock as soon as the caller stops waiting, while the app
+    // still runs that call, and then sends the next: calls reach the app side by side. 20 restocks
+    // sent to the app that way must all count, also while the SKU's state is not loaded yet (as
+    // after a failed turn, or here: the app deactivated it while the sidecar keeps it placed).
+    const sku = await newSku(stack, 'SKU');
+    await inventory.setStock(sku, 0); // placed on this host by the sidecar
+    const direct = (method: string, path: string, body?: object) =>
+      fetch(`${stack.appUrl('inventory')}/actors/InventoryItem/${sku}${path}`, {
+        method,
+        headers: { ...stack.sidecarHeaders, 'content-type': 'application/json' },
+        body: body && JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
+    expect((await direct('DELETE', '')).status).toBe(200);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        direct('PUT', '/method/restock', { restockId: `side-by-side-${i}`, quantity: 1 }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+    await stack.restartApp('inventory'); // read back from the store, not from the process
+    expect(await inventory.stock(sku)).toEqual({ sku, onHand: 20, reserved: 0, available: 20 });
+  });
+
   it('answers bad input with problem+json naming the field', async () => {
     const res = await fetch(`${stack.appUrl('inventory')}/reservations`, {
       method: 'POST',

@@ -1,0 +1,33 @@
+/**
+ * One holder per key at a time, the others in arrival order. `acquire` answers the release
+ * function (calling it twice is harmless); a key takes no memory while nobody holds or waits for it,
+ * so it suits an unbounded key space (one per actor id).
+ */
+export class KeyedLock {
+  private readonly waiters = new Map<string, (() => void)[]>();
+
+  async acquire(key: string): Promise<() => void> {
+    const queue = this.waiters.get(key);
+    if (queue) await new Promise<void>((resolve) => queue.push(resolve));
+    else this.waiters.set(key, []);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      // The lock passes straight to the next waiter; with none, the key is forgotten.
+      const next = this.waiters.get(key)?.shift();
+      if (next) next();
+      else this.waiters.delete(key);
+    };
+  }
+
+  /** Keys held right now. */
+  get held(): number {
+    return this.waiters.size;
+  }
+
+  /** Waiters behind the holder of `key`. */
+  queued(key: string): number {
+    return this.waiters.get(key)?.length ?? 0;
+  }
+}
