@@ -76,6 +76,9 @@ const ACTOR_PATH = /^\/actors\/([^/]+)\/([^/]+)(?:\/|$)/;
  * loaded the SKU and saved their own version lost one's reservations (acknowledged, then sold
  * again: fault 9, a state-store partition). A call whose caller left while it waited is not run at
  * all: nobody will read its answer, and its retry, if any, comes with the same keys.
+ * Deactivation (DELETE) waits here too, and daprd deactivates the actors moving away before it
+ * applies a new placement table (HaltNonHosted), so an actor that moves to another replica has
+ * finished its abandoned turn here before its new host runs one.
  * Answers true when the call was dropped that way.
  */
 async function takeTurn(turns: KeyedLock, key: string, res: Response): Promise<boolean> {
