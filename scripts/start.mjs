@@ -17,23 +17,13 @@ const {
   readManifest,
   InfraUnreachableError,
 } = require('@dbcarts/devstack');
-const { Prometheus, stackScrapeTargets } = require('@dbcarts/devstack');
+const { Prometheus, SERVICES, stackScrapeTargets } = require('@dbcarts/devstack');
 const { Sidecar } = require('@dbcarts/dapr');
 const mysql = require('mysql2/promise');
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const devDir = join(root, '.dev');
-const APPS = [
-  'inventory',
-  'catalog',
-  'users',
-  'payments',
-  'promotions',
-  'orders',
-  'notifications',
-  'after-sales',
-  'gateway',
-];
+const APPS = SERVICES;
 const MAILPIT = {
   smtpPort: Number(process.env.MAILPIT_SMTP_PORT ?? 1025),
   httpPort: Number(process.env.MAILPIT_HTTP_PORT ?? 8025),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { startStack, TEST_ADMIN, type TestStack } from '@dbcarts/testing';
+import { SERVICES, startStack, TEST_ADMIN, type TestStack } from '@dbcarts/testing';
 import mysql from 'mysql2/promise';
 import { expect } from 'vitest';
 import { type Api, apiCaller, orderBody } from '../support/api';
@@ -18,17 +18,7 @@ export interface AfterSalesFixture {
 
 export async function startAfterSales(): Promise<AfterSalesFixture> {
   const stack = await startStack({
-    apps: [
-      'users',
-      'catalog',
-      'inventory',
-      'payments',
-      'promotions',
-      'orders',
-      'notifications',
-      'after-sales',
-      'gateway',
-    ],
+    apps: [...SERVICES],
     appEnv: {
       catalog: { SEED_CATALOG_PRODUCTS: '40' },
       gateway: { RATE_LIMIT_PER_MINUTE: '1000000', REGISTRATIONS_PER_IP_PER_HOUR: '1000' },

@@ -3,24 +3,14 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findPrometheusBinary, Prometheus, stackScrapeTargets } from '@dbcarts/devstack';
-import { startStack, TEST_ADMIN, type TestStack } from '@dbcarts/testing';
+import { SERVICES, startStack, TEST_ADMIN, type TestStack } from '@dbcarts/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Api, apiCaller, newCustomer, orderBody, startDrop, within } from '../support/api';
 
 // Every service's GET /metrics (its METRICS_PORT) and every sidecar's metrics port, scraped after a
 // real order and a real drop claim through the gateway: the series the on-call dashboard reads exist
 // and moved. Then a Prometheus of the stack's own scrapes them all (up == 1 for every target).
-const APPS = [
-  'users',
-  'catalog',
-  'inventory',
-  'payments',
-  'promotions',
-  'orders',
-  'notifications',
-  'after-sales',
-  'gateway',
-];
+const APPS = [...SERVICES];
 let stack: TestStack;
 let api: Api;
 let admin: string;

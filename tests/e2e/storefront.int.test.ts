@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startStack, TEST_ADMIN, type TestStack } from '@dbcarts/testing';
+import { SERVICES, startStack, TEST_ADMIN, type TestStack } from '@dbcarts/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Api, apiCaller, newCustomer, orderBody, startDrop, within } from '../support/api';
@@ -44,17 +44,7 @@ beforeAll(async () => {
   }
   [stack, browser] = await Promise.all([
     startStack({
-      apps: [
-        'users',
-        'catalog',
-        'inventory',
-        'payments',
-        'promotions',
-        'orders',
-        'notifications',
-        'after-sales',
-        'gateway',
-      ],
+      apps: [...SERVICES],
       appEnv: {
         catalog: { SEED_CATALOG_PRODUCTS: '10' },
         // One checkout at a time, a queued one answered 202 after 200 ms: the last test saturates it.

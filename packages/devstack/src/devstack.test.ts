@@ -1,5 +1,8 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkInfra, InfraUnreachableError } from './infra';
+import { readManifest, SERVICES } from './manifest';
 import { freePort } from './ports';
 import { setMetadata } from './resources';
 
@@ -20,5 +23,14 @@ describe('setMetadata', () => {
     const out = setMetadata(yaml, { redisDB: '7', absent: 'x' });
     expect(out).toContain('- name: redisDB\n      value: "7"');
     expect(out).toContain('value: "127.0.0.1:6379"');
+  });
+});
+
+describe('SERVICES', () => {
+  it('names every service under services/ once, each with a manifest', () => {
+    const root = join(__dirname, '..', '..', '..');
+    const dirs = readdirSync(join(root, 'services'), { withFileTypes: true }).filter((d) => d.isDirectory());
+    expect([...SERVICES].sort()).toEqual(dirs.map((d) => d.name).sort());
+    for (const appId of SERVICES) expect(readManifest(root, appId).appId).toBe(appId);
   });
 });

@@ -1,6 +1,6 @@
 export { type DaprBinaries, findDaprBinaries } from './binaries';
 export { checkInfra, type InfraDependency, InfraUnreachableError, LOCAL_INFRA } from './infra';
-export { readManifest, type ServiceManifest } from './manifest';
+export { readManifest, SERVICES, type ServiceManifest } from './manifest';
 export { freePort, freePorts } from './ports';
 export { deleteJetStream, ensureJetStream, JETSTREAM_SUBJECTS } from './jetstream';
 export { ManagedProcess, type ProcessExit, type ProcessSpec, waitForHttp } from './process';

@@ -3,6 +3,22 @@ import { join } from 'node:path';
 import type { InfraDependency } from './infra';
 import { LOCAL_INFRA } from './infra';
 
+/**
+ * Every service of the platform, in the order a whole stack starts them (the first alone: its
+ * sidecar creates the name-resolution database). A test keeps it equal to services/.
+ */
+export const SERVICES = [
+  'users',
+  'catalog',
+  'inventory',
+  'payments',
+  'promotions',
+  'orders',
+  'notifications',
+  'after-sales',
+  'gateway',
+] as const;
+
 /** What a service declares about itself in its package.json under "dbcarts". */
 export interface ServiceManifest {
   appId: string;

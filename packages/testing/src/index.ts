@@ -19,6 +19,7 @@ import mysql from 'mysql2/promise';
 import { startTestMailpit, type TestMailpit } from './mailpit';
 
 export type { MailpitMessage, MailpitSummary, TestMailpit } from './mailpit';
+export { SERVICES } from '@dbcarts/devstack';
 
 export interface TestStackOptions {
   apps: string[];
