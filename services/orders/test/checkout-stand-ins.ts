@@ -28,9 +28,9 @@ export const payments: PaymentPort = {
     r.token === 'tok_visa'
       ? { ok: true }
       : { ok: false, code: 'PAYMENT.DECLINED', kind: 'payment_required', detail: 'declined' },
-  capture: async (id) => void paymentCalls.push(`capture:${id}`),
+  capture: async (id, customerId) => void paymentCalls.push(`capture:${id}:${customerId}`),
   void: async (id, customerId) => void paymentCalls.push(`void:${id}:${customerId}`),
-  refund: async (id, refundId) => void paymentCalls.push(`refund:${id}:${refundId}`),
+  refund: async (id, customerId, refundId) => void paymentCalls.push(`refund:${id}:${customerId}:${refundId}`),
 };
 export const promotions: PromotionPort = {
   reserve: async () => ({ ok: true, discount: 0 }),

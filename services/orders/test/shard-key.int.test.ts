@@ -235,7 +235,11 @@ describe('orders: the shard key', () => {
 
     // The runs did what they say (money moved as the lifecycle says), so the SQL below is theirs.
     expect(paymentCalls).toEqual(
-      expect.arrayContaining([`capture:${orderA}`, `void:${orderB}:cust-b`, `refund:${orderA}:warranty:w1`]),
+      expect.arrayContaining([
+        `capture:${orderA}:cust-a`,
+        `void:${orderB}:cust-b`,
+        `refund:${orderA}:cust-a:warranty:w1`,
+      ]),
     );
 
     const audits = capture.statements

@@ -28,17 +28,19 @@ export const PAYMENTS_APP_ID = 'payments';
 export interface PaymentsClient {
   /** 201 authorized; 402 PAYMENT.DECLINED; 503 PAYMENT.UNAVAILABLE (nothing held in either). */
   authorize(req: AuthorizeRequest): Promise<PaymentDto>;
+  // `customerId` on the calls below: the order's customer, so payments reads that customer's shard
+  // only (CustomerQuery); without it, every shard. A payment of another customer is not found.
   /** Captures the whole authorized amount (at shipment); repeated → the same payment. */
-  capture(orderId: string): Promise<PaymentDto>;
+  capture(orderId: string, customerId?: string): Promise<PaymentDto>;
   /**
    * Releases an authorization (cancel before capture, saga compensation). Safe on an order that
    * has no payment or whose authorization timed out: it makes sure nothing stays held.
    */
   void(orderId: string, customerId?: string): Promise<PaymentDto | null>;
   /** Refunds captured money (cancel after capture, returns); idempotent by refundId. */
-  refund(orderId: string, req: RefundRequest): Promise<PaymentDto>;
-  get(orderId: string): Promise<PaymentDto | null>;
-  reconcile(orderId: string): Promise<ReconciliationDto>;
+  refund(orderId: string, req: RefundRequest, customerId?: string): Promise<PaymentDto>;
+  get(orderId: string, customerId?: string): Promise<PaymentDto | null>;
+  reconcile(orderId: string, customerId?: string): Promise<ReconciliationDto>;
 }
 
 // 6 s: above the provider's own bound (PAYMENT_PROVIDER_TIMEOUT_MS, 4 s), so payments says what failed.
@@ -56,14 +58,18 @@ export function createPaymentsClient(sidecar: Sidecar, appId = PAYMENTS_APP_ID, 
   };
   return {
     authorize: (req) => call('POST', 'payments', AuthorizeBody.parse(req)),
-    capture: (orderId) => call('POST', `payments/${seg(orderId)}/capture`),
-    // The customer places the void's tombstone on the payment's shard (VoidQuery).
+    capture: (orderId, customerId) =>
+      call('POST', `payments/${seg(orderId)}/capture`, undefined, customerQuery(customerId)),
     void: (orderId, customerId) =>
-      orNull(
-        call<PaymentDto>('POST', `payments/${seg(orderId)}/void`, undefined, customerId ? { customerId } : undefined),
-      ),
-    refund: (orderId, req) => call('POST', `payments/${seg(orderId)}/refunds`, RefundBody.parse(req)),
-    get: (orderId) => orNull(call<PaymentDto>('GET', `payments/${seg(orderId)}`)),
-    reconcile: (orderId) => call('GET', `ledger/${seg(orderId)}`),
+      orNull(call<PaymentDto>('POST', `payments/${seg(orderId)}/void`, undefined, customerQuery(customerId))),
+    refund: (orderId, req, customerId) =>
+      call('POST', `payments/${seg(orderId)}/refunds`, RefundBody.parse(req), customerQuery(customerId)),
+    get: (orderId, customerId) =>
+      orNull(call<PaymentDto>('GET', `payments/${seg(orderId)}`, undefined, customerQuery(customerId))),
+    reconcile: (orderId, customerId) => call('GET', `ledger/${seg(orderId)}`, undefined, customerQuery(customerId)),
   };
+}
+
+function customerQuery(customerId: string | undefined): Record<string, string> | undefined {
+  return customerId ? { customerId } : undefined;
 }

@@ -33,11 +33,13 @@ export type RefundRequest = z.infer<typeof RefundBody>;
 export const OrderIdParams = z.strictObject({ orderId: OrderId });
 
 /**
- * POST /payments/{orderId}/void?customerId=: the order's customer, when the caller knows it (orders
- * always does). A void that finds no payment leaves a cancelled tombstone that must sit where the
- * payment would (the customer's shard, deploy/k8s/sharding) to refuse a late authorization.
+ * `?customerId=` on every call addressed by order id (get, capture, void, refunds, ledger): the
+ * order's customer, when the caller knows it (orders always does). Payments then reads that
+ * customer's shard only (deploy/k8s/sharding) instead of every shard, and a payment of another
+ * customer is not found. A void that finds no payment leaves a cancelled tombstone that must sit
+ * where the payment would (the customer's shard) to refuse a late authorization.
  */
-export const VoidQuery = z.strictObject({ customerId: z.string().min(1).max(64).optional() });
+export const CustomerQuery = z.strictObject({ customerId: z.string().min(1).max(64).optional() });
 
 export type PaymentStatus = 'authorized' | 'captured' | 'voided' | 'refunded' | 'partially_refunded';
 

@@ -136,6 +136,23 @@ describe('payments: the life of a payment', () => {
     expect(await problemOf(client.authorize(authorizeBody(orderId, 'tok_timeout')))).toMatchObject({ status: 409 });
   });
 
+  it("calls naming the order's customer (as orders does) find its payment; another customer's name finds none", async () => {
+    const orderId = newOrderId();
+    await client.authorize(authorizeBody(orderId, 'tok_visa', 2000)); // customer cust-1
+    expect(await client.get(orderId, 'cust-1')).toMatchObject({ status: 'authorized' });
+    expect(await client.get(orderId, 'cust-2')).toBeNull();
+    expect(await problemOf(client.capture(orderId, 'cust-2'))).toMatchObject({
+      status: 404,
+      code: 'PAYMENT.NOT_FOUND',
+    });
+    expect(await client.capture(orderId, 'cust-1')).toMatchObject({ status: 'captured', captured: 2000 });
+    expect(await problemOf(client.refund(orderId, { refundId: 'x', amount: 1 }, 'cust-2'))).toMatchObject({
+      status: 404,
+    });
+    expect(await client.refund(orderId, { refundId: 'r1', amount: 500 }, 'cust-1')).toMatchObject({ refunded: 500 });
+    expect(await client.reconcile(orderId, 'cust-1')).toMatchObject({ captured: 2000, refunded: 500, balanced: true });
+  });
+
   it('a void before any authorization leaves a tombstone: a late authorization is refused', async () => {
     const orderId = newOrderId();
     expect(await client.void(orderId)).toBeNull();
@@ -172,6 +189,8 @@ describe('payments: bad input is a problem, never a 500', () => {
   it('malformed ids, bodies and amounts', async () => {
     isProblem(await call('GET', '/payments/not-a-uuid'), 400, 'REQUEST.INVALID');
     isProblem(await call('POST', '/payments/not-a-uuid/capture'), 400, 'REQUEST.INVALID');
+    isProblem(await call('GET', `/payments/${newOrderId()}?customerId=`), 400, 'REQUEST.INVALID');
+    isProblem(await call('POST', `/payments/${newOrderId()}/capture?customer=c`), 400, 'REQUEST.INVALID');
     isProblem(
       await call('POST', '/payments', { ...authorizeBody(newOrderId()), amount: { amount: -1, currency: 'EUR' } }),
       400,

@@ -22,6 +22,7 @@ import { Outbox1765100000001 } from '../src/infra/typeorm/migrations/17651000000
 import { WebhookEvents1765100000002 } from '../src/infra/typeorm/migrations/1765100000002-webhook-events';
 import { CaptureRef1765100000003 } from '../src/infra/typeorm/migrations/1765100000003-capture-ref';
 import { OutboxTraceparent1765100000004 } from '../src/infra/typeorm/migrations/1765100000004-outbox-traceparent';
+import { BROADCAST } from '../src/infra/typeorm/payment.rows';
 import { TypeormLedger } from '../src/infra/typeorm/typeorm-ledger';
 import { TypeormPaymentRepository } from '../src/infra/typeorm/typeorm-payment.repository';
 import { TypeormWebhookRepository } from '../src/infra/typeorm/typeorm-webhook.repository';
@@ -184,12 +185,13 @@ describe('payments: the shard key', () => {
     expect((await pay(a, 'cust-a')).created).toBe(true);
     expect((await pay(a, 'cust-a')).created).toBe(false); // orders' retry
     await expect(pay(d, 'cust-d', 'tok_chargeDeclined')).rejects.toThrow();
-    expect((await capture.execute(a)).status).toBe('captured');
-    expect((await refund.execute(a, { refundId: 'r1', amount: 1_000 })).created).toBe(true);
-    expect((await refund.execute(a, { refundId: 'r1', amount: 1_000 })).created).toBe(false);
-    await expect(refund.execute(a, { refundId: 'r2', amount: 10_000 })).rejects.toThrow();
+    // Orders names the order's customer on every call, as below.
+    expect((await capture.execute(a, 'cust-a')).status).toBe('captured');
+    expect((await refund.execute(a, { refundId: 'r1', amount: 1_000 }, 'cust-a')).created).toBe(true);
+    expect((await refund.execute(a, { refundId: 'r1', amount: 1_000 }, 'cust-a')).created).toBe(false);
+    await expect(refund.execute(a, { refundId: 'r2', amount: 10_000 }, 'cust-a')).rejects.toThrow();
     expect((await pay(b, 'cust-b')).created).toBe(true);
-    expect((await voids.execute(b)).status).toBe('voided');
+    expect((await voids.execute(b, 'cust-b')).status).toBe('voided');
     // No payment: a cancelled tombstone (answered not found), on the shard of the customer orders names.
     await expect(voids.execute(c, 'cust-c')).rejects.toThrow();
     const [tombstone] = await admin.query('SELECT customer_id, status FROM payments WHERE order_id = ?', [c]);
@@ -209,8 +211,15 @@ describe('payments: the shard key', () => {
     expect((await hook([{ ...captured, eventId: 'evt-2', ref: 'nobody' }])).applied).toBe(0);
     expect(await hook([{ ...captured, eventId: 'evt-3', kind: 'other' }])).toMatchObject({ applied: 0 });
 
+    expect((await query.get(e, 'cust-e')).status).toBe('captured');
+    expect((await query.reconcile(a, 'cust-a')).balanced).toBe(true);
+    // Another customer's payment is not found under this one's key.
+    await expect(query.get(e, 'cust-a')).rejects.toThrow();
+    await expect(capture.execute(a, 'cust-b')).rejects.toThrow();
+    // Called with the customer, nothing read every shard by order id...
+    expect(sql.statements.filter((q) => q.includes(BROADCAST.byOrderId))).toEqual([]);
+    // ...which only a caller that does not say (an operator's look-up) does.
     expect((await query.get(e)).status).toBe('captured');
-    expect((await query.reconcile(a)).balanced).toBe(true);
     expect((await query.reconcile(randomUUID())).balanced).toBe(true);
     expect((await ledger.page('', 500)).length).toBeGreaterThanOrEqual(5);
     expect(await ledger.orphans()).toEqual([]);

@@ -62,7 +62,7 @@ export class ManageOrderUseCase {
   async ship(id: string): Promise<Order> {
     const order = await this.get({ admin: true }, id);
     const shipped = moveTo(order, 'shipped', new Date());
-    if (order.paymentProvider !== NO_PAYMENT) await this.payments.capture(order.id);
+    if (order.paymentProvider !== NO_PAYMENT) await this.payments.capture(order.id, order.customerId);
     await this.commit(shipped, order.version, 'orders.shipped');
     return shipped;
   }
@@ -100,13 +100,13 @@ export class ManageOrderUseCase {
     if (!(await this.orders.saveVersion(next, order.version, ['orders.returned'], extra))) {
       throw new OrderTransitionError(id, order.status, 'returned');
     }
-    await this.settleReturn(order.id, effect);
+    await this.settleReturn(order.id, order.customerId, effect);
     return { order: next, effect };
   }
 
-  async settleReturn(orderId: string, effect: ReturnEffect): Promise<void> {
+  async settleReturn(orderId: string, customerId: string, effect: ReturnEffect): Promise<void> {
     await Promise.all(effect.items.map((i) => this.stock.restock(i.sku, `${effect.returnId}:${i.sku}`, i.quantity)));
-    if (effect.refund > 0) await this.payments.refund(orderId, effect.returnId, effect.refund);
+    if (effect.refund > 0) await this.payments.refund(orderId, customerId, effect.returnId, effect.refund);
   }
 
   private async commit(

@@ -52,7 +52,7 @@ export class OrderEventsUseCase {
       if (order) await this.manage.settleCancellation(order);
     }
     if (topic === 'orders.returned' && event.returnId && event.returnedItems && event.refund) {
-      await this.manage.settleReturn(event.orderId, {
+      await this.manage.settleReturn(event.orderId, event.customerId, {
         returnId: event.returnId,
         refund: event.refund.amount,
         items: event.returnedItems,

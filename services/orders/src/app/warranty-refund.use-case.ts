@@ -39,7 +39,7 @@ export class WarrantyRefundUseCase {
     if (amount === undefined) return 'refused';
     if (amount === 0) return 'refunded';
     try {
-      await this.payments.refund(order.id, `warranty:${e.claimId}`, amount);
+      await this.payments.refund(order.id, order.customerId, `warranty:${e.claimId}`, amount);
     } catch (err) {
       if (err instanceof DomainError && err.kind !== 'unavailable') return 'refused';
       throw err;

@@ -68,8 +68,8 @@ export class PaymentsAdapter implements PaymentPort {
     }
   }
 
-  async capture(orderId: string): Promise<void> {
-    await this.payments.capture(orderId);
+  async capture(orderId: string, customerId: string): Promise<void> {
+    await this.payments.capture(orderId, customerId);
   }
 
   async void(orderId: string, customerId: string): Promise<void> {
@@ -78,14 +78,16 @@ export class PaymentsAdapter implements PaymentPort {
     } catch (e) {
       // Captured meanwhile (a cancel that raced a shipment): the money goes back as a full refund.
       if (!(e instanceof UpstreamProblemError) || e.problem.code !== PAYMENT_ERRORS.invalidState) throw e;
-      const payment = await this.payments.get(orderId);
+      const payment = await this.payments.get(orderId, customerId);
       const refundable = payment ? payment.captured - payment.refunded : 0;
-      if (refundable > 0) await this.payments.refund(orderId, { refundId: `${orderId}:cancel`, amount: refundable });
+      if (refundable > 0) {
+        await this.payments.refund(orderId, { refundId: `${orderId}:cancel`, amount: refundable }, customerId);
+      }
     }
   }
 
-  async refund(orderId: string, refundId: string, amount: number): Promise<void> {
-    await this.payments.refund(orderId, { refundId, amount });
+  async refund(orderId: string, customerId: string, refundId: string, amount: number): Promise<void> {
+    await this.payments.refund(orderId, { refundId, amount }, customerId);
   }
 }
 

@@ -46,7 +46,9 @@ export class AuthorizePaymentUseCase {
       if (done) return { payment: done, created: true };
     }
     for (;;) {
-      const p = await this.payments.find(req.orderId);
+      // Keyed by the customer first; then on every shard, for the one row of this order that is not
+      // the customer's: a void's tombstone left by a caller that did not name the customer.
+      const p = (await this.payments.find(req.orderId, req.customerId)) ?? (await this.payments.find(req.orderId));
       if (!p) {
         patience.round(); // cannot happen: payments are never deleted
         continue;

@@ -26,15 +26,16 @@ export class CapturePaymentUseCase {
     @inject(PAYMENTS.Providers) private readonly providers: PaymentProvidersPort,
   ) {}
 
-  async execute(orderId: string): Promise<Payment> {
-    return (await this.flights.run(orderId, () => this.run(orderId))).result;
+  /** `customerId`, when the caller knows it, keys the reads to that customer's shard. */
+  async execute(orderId: string, customerId?: string): Promise<Payment> {
+    return (await this.flights.run(`${orderId}:${customerId ?? ''}`, () => this.run(orderId, customerId))).result;
   }
 
-  private async run(orderId: string): Promise<Payment> {
+  private async run(orderId: string, customerId?: string): Promise<Payment> {
     const patience = new Patience(orderId, this.settings.waitMs);
     const call = { idempotencyKey: providerKey(orderId, 'capture') };
     for (;;) {
-      const p = await this.payments.find(orderId);
+      const p = await this.payments.find(orderId, customerId);
       if (!p) throw new PaymentNotFoundError(orderId);
       const d = decideCapture(p);
       if (d.do === 'answer') return p;

@@ -14,17 +14,19 @@ export class QueryPaymentsUseCase {
     @inject(PAYMENTS.Ledger) private readonly ledger: LedgerPort,
   ) {}
 
-  async get(orderId: string): Promise<Payment> {
-    const p = await this.payments.find(orderId);
+  /** `customerId`, when the caller knows it, keys the reads to that customer's shard. */
+  async get(orderId: string, customerId?: string): Promise<Payment> {
+    const p = await this.payments.find(orderId, customerId);
     if (!p || !isVisible(p)) throw new PaymentNotFoundError(orderId);
     return p;
   }
 
   /** An order without a payment reconciles to zeros (a declined or never-paid order holds nothing). */
-  async reconcile(orderId: string): Promise<Reconciliation> {
-    // The payment first: its customer keys the ledger read (an order with no payment row is read on every shard).
-    const p = await this.payments.find(orderId);
-    const lines = await this.ledger.lines(orderId, p?.customerId);
+  async reconcile(orderId: string, customerId?: string): Promise<Reconciliation> {
+    // The payment first: its customer keys the ledger read (an order with no payment row, asked
+    // without a customer, is read on every shard).
+    const p = await this.payments.find(orderId, customerId);
+    const lines = await this.ledger.lines(orderId, customerId ?? p?.customerId);
     return reconcile(orderId, lines, p && figuresOf(p));
   }
 }

@@ -28,18 +28,27 @@ export class RefundPaymentUseCase {
   ) {}
 
   /** `created`: this call refunded (201); otherwise a replay of the refund id (200). */
-  async execute(orderId: string, req: RefundRequest): Promise<{ payment: Payment; created: boolean }> {
-    const flight = `${orderId}:${req.refundId}:${req.amount}`;
-    const { result, joined } = await this.flights.run(flight, () => this.run(orderId, req));
+  async execute(
+    orderId: string,
+    req: RefundRequest,
+    customerId?: string,
+  ): Promise<{ payment: Payment; created: boolean }> {
+    const flight = `${orderId}:${req.refundId}:${req.amount}:${customerId ?? ''}`;
+    const { result, joined } = await this.flights.run(flight, () => this.run(orderId, req, customerId));
     return { payment: result.payment, created: result.created && !joined };
   }
 
-  private async run(orderId: string, req: RefundRequest): Promise<{ payment: Payment; created: boolean }> {
+  private async run(
+    orderId: string,
+    req: RefundRequest,
+    customerId?: string,
+  ): Promise<{ payment: Payment; created: boolean }> {
     const patience = new Patience(orderId, this.settings.waitMs);
     const call = { idempotencyKey: providerKey(orderId, `refund:${req.refundId}`) };
     for (;;) {
-      // The payment first: its row names the customer whose shard holds the refund.
-      const p = await this.payments.find(orderId);
+      // The payment first: its row names the customer whose shard holds the refund (read on every
+      // shard only when the caller did not say).
+      const p = await this.payments.find(orderId, customerId);
       if (!p) throw new PaymentNotFoundError(orderId);
       const existing = await this.payments.findRefund(p, req.refundId);
       let claimed: ClaimedRefund | undefined;

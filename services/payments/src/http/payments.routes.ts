@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { AuthorizeBody, OrderIdParams, RefundBody, VoidQuery } from '../../contract';
+import { AuthorizeBody, CustomerQuery, OrderIdParams, RefundBody } from '../../contract';
 import type { AuthorizePaymentUseCase } from '../app/authorize-payment.use-case';
 import type { CapturePaymentUseCase } from '../app/capture-payment.use-case';
 import type { QueryPaymentsUseCase } from '../app/query-payments.use-case';
@@ -35,29 +35,33 @@ export function paymentsRoutes(uc: PaymentsUseCases): Router {
 
   r.get('/payments/:orderId', async (req, res) => {
     const { orderId } = OrderIdParams.parse(req.params);
-    res.json(toPaymentDto(await uc.query.get(orderId)));
+    const { customerId } = CustomerQuery.parse(req.query);
+    res.json(toPaymentDto(await uc.query.get(orderId, customerId)));
   });
 
   r.post('/payments/:orderId/capture', async (req, res) => {
     const { orderId } = OrderIdParams.parse(req.params);
-    res.json(toPaymentDto(await uc.capture.execute(orderId)));
+    const { customerId } = CustomerQuery.parse(req.query);
+    res.json(toPaymentDto(await uc.capture.execute(orderId, customerId)));
   });
 
   r.post('/payments/:orderId/void', async (req, res) => {
     const { orderId } = OrderIdParams.parse(req.params);
-    const { customerId } = VoidQuery.parse(req.query);
+    const { customerId } = CustomerQuery.parse(req.query);
     res.json(toPaymentDto(await uc.void.execute(orderId, customerId)));
   });
 
   r.post('/payments/:orderId/refunds', async (req, res) => {
     const { orderId } = OrderIdParams.parse(req.params);
-    const { payment, created } = await uc.refund.execute(orderId, RefundBody.parse(req.body));
+    const { customerId } = CustomerQuery.parse(req.query);
+    const { payment, created } = await uc.refund.execute(orderId, RefundBody.parse(req.body), customerId);
     res.status(created ? 201 : 200).json(toPaymentDto(payment));
   });
 
   r.get('/ledger/:orderId', async (req, res) => {
     const { orderId } = OrderIdParams.parse(req.params);
-    res.json(toReconciliationDto(await uc.query.reconcile(orderId)));
+    const { customerId } = CustomerQuery.parse(req.query);
+    res.json(toReconciliationDto(await uc.query.reconcile(orderId, customerId)));
   });
   return r;
 }

@@ -40,13 +40,12 @@ export interface PaymentPort {
     provider: string;
     token: string;
   }): Promise<AuthorizeAnswer>;
-  capture(orderId: string): Promise<void>;
-  /**
-   * Makes sure nothing is held for the order (also when authorize timed out or never happened). The
-   * customer lets payments key its reads and its no-payment tombstone by the shard key.
-   */
+  // Each call names the order's customer: payments reads that customer's shard only (and keeps a
+  // void's no-payment tombstone there), never every shard.
+  capture(orderId: string, customerId: string): Promise<void>;
+  /** Makes sure nothing is held for the order (also when authorize timed out or never happened). */
   void(orderId: string, customerId: string): Promise<void>;
-  refund(orderId: string, refundId: string, amount: number): Promise<void>;
+  refund(orderId: string, customerId: string, refundId: string, amount: number): Promise<void>;
 }
 
 /** The customer's contact address for order emails. */
