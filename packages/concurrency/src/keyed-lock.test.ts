@@ -33,7 +33,9 @@ describe('KeyedLock', () => {
 
   it('counts who waits behind a holder', async () => {
     const lock = new KeyedLock();
+    expect(lock.isHeld('k')).toBe(false);
     const release = await lock.acquire('k');
+    expect(lock.isHeld('k')).toBe(true);
     const second = lock.acquire('k');
     const third = lock.acquire('k');
     expect(lock.queued('k')).toBe(2);
@@ -42,5 +44,6 @@ describe('KeyedLock', () => {
     (await third)();
     expect(lock.queued('k')).toBe(0);
     expect(lock.held).toBe(0);
+    expect(lock.isHeld('k')).toBe(false);
   });
 });

@@ -21,6 +21,11 @@ export class KeyedLock {
     };
   }
 
+  /** Whether someone holds `key` now (an `acquire` would wait). */
+  isHeld(key: string): boolean {
+    return this.waiters.has(key);
+  }
+
   /** Keys held right now. */
   get held(): number {
     return this.waiters.size;

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { AbstractActor } from '@dapr/dapr';
+import { metricsSnapshot } from '@dbcarts/metrics';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActorHost } from './actor-host';
@@ -76,5 +77,11 @@ describe('actor host: one turn per actor even when the caller gives up', () => {
     await sleep(50);
     expect(peak).toBe(1);
     expect(runs).toEqual(['a', 'other', 'b']);
+    // Operators see it: b and c arrived while a still ran; c was dropped.
+    const samples = await metricsSnapshot();
+    const value = (name: string) =>
+      samples.find((s) => s.name === name && s.labels.actor_type === 'TurnProbe')?.value ?? 0;
+    expect(value('dbcarts_actor_calls_held_total')).toBe(2);
+    expect(value('dbcarts_actor_calls_dropped_total')).toBe(1);
   });
 });

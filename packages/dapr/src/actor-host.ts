@@ -1,6 +1,7 @@
 import type { AbstractActor, DaprServer } from '@dapr/dapr';
 import { KeyedLock } from '@dbcarts/concurrency';
 import type { Logger } from '@dbcarts/logging';
+import { counter } from '@dbcarts/metrics';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import type { SidecarAddress } from './sidecar';
 
@@ -42,12 +43,19 @@ export async function createActorHost(opts: ActorHostOptions): Promise<{ router:
   for (const actor of opts.actors) await server.actor.registerActor(actor);
   await server.actor.init();
   const turns = new KeyedLock();
+  const types = new Set(opts.actors.map((a) => a.name));
+  for (const actor_type of types) {
+    // Series at 0 from the start: a rate() or an alert sees "none yet", not "no data".
+    heldBack.inc({ actor_type }, 0);
+    dropped.inc({ actor_type }, 0);
+  }
   const router = Router();
   router.use(async (req: Request, res: Response, next: NextFunction) => {
     if (!req.path.startsWith('/actors/') && req.path !== '/dapr/config') return next();
     const actor = ACTOR_PATH.exec(req.path);
     if (actor) {
-      const callerLeft = await takeTurn(turns, `${actor[1]}/${actor[2]}`, res);
+      const type = types.has(actor[1] as string) ? (actor[1] as string) : 'other';
+      const callerLeft = await takeTurn(turns, `${actor[1]}/${actor[2]}`, res, type);
       if (callerLeft) return;
     }
     // Our express 5 parser already read the body; the SDK's body-parser 1.x would read the stream
@@ -65,6 +73,19 @@ export async function createActorHost(opts: ActorHostOptions): Promise<{ router:
   return { router, server };
 }
 
+// Both stay at 0 while callers wait for their actor calls; anything else means callers time out on
+// actor calls (a slow state store, an overloaded actor) and daprd lets go of turns early.
+const heldBack = counter<'actor_type'>({
+  name: 'actor_calls_held_total',
+  help: 'Actor calls that arrived while the same actor still ran an earlier call whose caller had given up (daprd released its turn lock): held until that call ended',
+  labelNames: ['actor_type'],
+});
+const dropped = counter<'actor_type'>({
+  name: 'actor_calls_dropped_total',
+  help: "Actor calls not run because their caller gave up while they waited for the actor's turn",
+  labelNames: ['actor_type'],
+});
+
 /** /actors/{type}/{id}[/...]: a method, timer, reminder or deactivation of one actor. */
 const ACTOR_PATH = /^\/actors\/([^/]+)\/([^/]+)(?:\/|$)/;
 
@@ -81,7 +102,8 @@ const ACTOR_PATH = /^\/actors\/([^/]+)\/([^/]+)(?:\/|$)/;
  * finished its abandoned turn here before its new host runs one.
  * Answers true when the call was dropped that way.
  */
-async function takeTurn(turns: KeyedLock, key: string, res: Response): Promise<boolean> {
+async function takeTurn(turns: KeyedLock, key: string, res: Response, type: string): Promise<boolean> {
+  if (turns.isHeld(key)) heldBack.inc({ actor_type: type });
   let callerLeft = false;
   const onClose = () => {
     if (!res.writableFinished) callerLeft = true;
@@ -90,6 +112,7 @@ async function takeTurn(turns: KeyedLock, key: string, res: Response): Promise<b
   const release = await turns.acquire(key);
   if (callerLeft) {
     release();
+    dropped.inc({ actor_type: type });
     return true;
   }
   res.off('close', onClose);
