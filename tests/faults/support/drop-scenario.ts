@@ -81,7 +81,7 @@ export async function runDropScenario(fs: FaultStack, s: DropScenario): Promise<
     tally: tally(attempts),
     checks,
     seconds: (Date.now() - started) / 1000,
-    notes: `answers: ${answersByCode(attempts)}`,
+    notes: `answers: ${answersByCode(attempts)}; ${await actorCallsHeld(fs)}`,
   };
   record(result);
   return { result, attempts, answeredAt };
@@ -89,4 +89,20 @@ export async function runDropScenario(fs: FaultStack, s: DropScenario): Promise<
 
 function held(attempts: Attempt[]): string[] {
   return attempts.filter((a) => a.outcome === 'acknowledged').map((a) => a.answer?.body?.claimId as string);
+}
+
+/**
+ * How often the fault made daprd let go of an actor's turn (a caller gave up) and the inventory's
+ * actor host held the next call back, or dropped one whose caller had left: what shows the scenario
+ * reached that path. Read from the inventory's own /metrics.
+ */
+async function actorCallsHeld(fs: FaultStack): Promise<string> {
+  const port = fs.stack.stack.endpoints('inventory').appMetricsPort;
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+  const sum = (name: string) =>
+    text
+      .split('\n')
+      .filter((l) => l.startsWith(`${name}{`) && l.includes('actor_type="InventoryItem"'))
+      .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+  return `actor calls held back ${sum('dbcarts_actor_calls_held_total')}, dropped ${sum('dbcarts_actor_calls_dropped_total')}`;
 }
