@@ -31,6 +31,8 @@ export class ManagedProcess {
   private child?: ChildProcess;
   private log?: WriteStream;
   private exited?: Promise<number | null>;
+  /** Settles when the child has exited AND its stdout/stderr have closed ('close'). */
+  private outputClosed?: Promise<void>;
   private stopRequested = false;
   private readonly exitListeners: ((exit: ProcessExit) => void)[] = [];
   exitCode: number | null | undefined;
@@ -39,16 +41,21 @@ export class ManagedProcess {
   constructor(readonly spec: ProcessSpec) {}
 
   start(): this {
+    this.closeLog(); // a restart after a crash: the last run's log stream
     mkdirSync(dirname(this.spec.logFile), { recursive: true });
-    this.log = createWriteStream(this.spec.logFile, { flags: 'a' });
+    const log = createWriteStream(this.spec.logFile, { flags: 'a' });
+    // A log that cannot be written (disk full) is said once; it must not take the stack down.
+    log.once('error', (e) => process.stderr.write(`[devstack] log ${this.spec.logFile}: ${e.message}\n`));
+    this.log = log;
     const child = spawn(this.spec.command, this.spec.args, {
       env: { ...process.env, ...this.spec.env },
       cwd: this.spec.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
-    child.stdout?.pipe(this.log, { end: false });
-    child.stderr?.pipe(this.log, { end: false });
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    this.outputClosed = new Promise((resolve) => child.once('close', () => resolve()));
     this.exitCode = undefined;
     this.exitSignal = null;
     this.stopRequested = false;
@@ -103,11 +110,17 @@ export class ManagedProcess {
     const timer = setTimeout(() => this.kill('SIGKILL'), graceMs);
     await this.exited;
     clearTimeout(timer);
+    // 'exit' comes before the pipes have delivered what the process wrote last (its shutdown
+    // lines); the log ends once they closed. Bounded: a grandchild may hold a pipe open.
+    await Promise.race([this.outputClosed, new Promise((r) => setTimeout(r, 2000).unref())]);
     this.closeLog();
   }
 
   private closeLog(): void {
-    this.log?.end();
+    if (!this.log) return;
+    this.child?.stdout?.unpipe(this.log);
+    this.child?.stderr?.unpipe(this.log);
+    this.log.end();
     this.log = undefined;
   }
 }
