@@ -41,11 +41,15 @@ export class ManagedProcess {
   constructor(readonly spec: ProcessSpec) {}
 
   start(): this {
-    this.closeLog(); // a restart after a crash: the last run's log stream
+    this.retireLog();
     mkdirSync(dirname(this.spec.logFile), { recursive: true });
     const log = createWriteStream(this.spec.logFile, { flags: 'a' });
     // A log that cannot be written (disk full) is said once; it must not take the stack down.
-    log.once('error', (e) => process.stderr.write(`[devstack] log ${this.spec.logFile}: ${e.message}\n`));
+    let said = false;
+    log.on('error', (e) => {
+      if (!said) process.stderr.write(`[devstack] log ${this.spec.logFile}: ${e.message}\n`);
+      said = true;
+    });
     this.log = log;
     const child = spawn(this.spec.command, this.spec.args, {
       env: { ...process.env, ...this.spec.env },
@@ -114,6 +118,14 @@ export class ManagedProcess {
     // lines); the log ends once they closed. Bounded: a grandchild may hold a pipe open.
     await Promise.race([this.outputClosed, new Promise((r) => setTimeout(r, 2000).unref())]);
     this.closeLog();
+  }
+
+  /** A restart after a crash: the last run's log ends once that run's pipes have closed (its last lines kept). */
+  private retireLog(): void {
+    const log = this.log;
+    if (!log) return;
+    this.log = undefined;
+    void (this.outputClosed ?? Promise.resolve()).then(() => log.end());
   }
 
   private closeLog(): void {
