@@ -6,6 +6,7 @@ import { findPrometheusBinary, Prometheus, stackScrapeTargets } from '@dbcarts/d
 import { SERVICES, startStack, TEST_ADMIN, type TestStack } from '@dbcarts/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Api, apiCaller, newCustomer, orderBody, startDrop, within } from '../support/api';
+import { sampleValue as value, scrapeMetrics as scrape } from '../support/prometheus-text';
 
 // Every service's GET /metrics (its METRICS_PORT) and every sidecar's metrics port, scraped after a
 // real order and a real drop claim through the gateway: the series the on-call dashboard reads exist
@@ -28,36 +29,6 @@ beforeAll(async () => {
 }, 240_000);
 afterAll(() => stack?.stop());
 
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** The Prometheus text format, line by line (no HELP/TYPE): enough to find a series and its value. */
-function parse(text: string): Sample[] {
-  const out: Sample[] = [];
-  for (const line of text.split('\n')) {
-    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)/.exec(line);
-    if (!m) continue;
-    const labels: Record<string, string> = {};
-    for (const l of (m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[l[1] as string] = l[2] as string;
-    out.push({ name: m[1] as string, labels, value: Number(m[3]) });
-  }
-  return out;
-}
-
-/** The sum over the series of `name` whose labels include `labels`; undefined when none exists. */
-function value(samples: Sample[], name: string, labels: Record<string, string> = {}): number | undefined {
-  const hits = samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
-  return hits.length ? hits.reduce((sum, s) => sum + s.value, 0) : undefined;
-}
-
-async function scrape(url: string): Promise<Sample[]> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-  expect(res.status, url).toBe(200);
-  return parse(await res.text());
-}
 const appMetrics = (appId: string) => scrape(`http://127.0.0.1:${stack.stack.endpoints(appId).appMetricsPort}/metrics`);
 const sidecarMetrics = (appId: string) => scrape(`http://127.0.0.1:${stack.stack.endpoints(appId).metricsPort}/`);
 

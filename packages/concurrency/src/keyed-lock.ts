@@ -25,14 +25,4 @@ export class KeyedLock {
   isHeld(key: string): boolean {
     return this.waiters.has(key);
   }
-
-  /** Keys held right now. */
-  get held(): number {
-    return this.waiters.size;
-  }
-
-  /** Waiters behind the holder of `key`. */
-  queued(key: string): number {
-    return this.waiters.get(key)?.length ?? 0;
-  }
 }

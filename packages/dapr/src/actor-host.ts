@@ -103,19 +103,24 @@ const ACTOR_PATH = /^\/actors\/([^/]+)\/([^/]+)(?:\/|$)/;
  * Answers true when the call was dropped that way.
  */
 async function takeTurn(turns: KeyedLock, key: string, res: Response, type: string): Promise<boolean> {
-  if (turns.isHeld(key)) heldBack.inc({ actor_type: type });
-  let callerLeft = false;
-  const onClose = () => {
-    if (!res.writableFinished) callerLeft = true;
-  };
-  res.once('close', onClose);
-  const release = await turns.acquire(key);
-  if (callerLeft) {
-    release();
-    dropped.inc({ actor_type: type });
-    return true;
+  let release: () => void;
+  if (!turns.isHeld(key)) {
+    release = await turns.acquire(key); // the usual case: daprd sends one call of an actor at a time
+  } else {
+    heldBack.inc({ actor_type: type });
+    let callerLeft = false;
+    const onClose = () => {
+      if (!res.writableFinished) callerLeft = true;
+    };
+    res.once('close', onClose);
+    release = await turns.acquire(key);
+    res.off('close', onClose);
+    if (callerLeft) {
+      release();
+      dropped.inc({ actor_type: type });
+      return true;
+    }
   }
-  res.off('close', onClose);
   // The turn ends when the SDK has written its answer, not when the connection closes: an early
   // 'close' (the caller gone mid-turn) is exactly the case the lock is for.
   const end = res.end.bind(res) as (...args: unknown[]) => Response;

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { startDrop } from '../../support/api';
+import { sampleValue, scrapeMetrics } from '../../support/prometheus-text';
 import type { FaultStack } from './fault-stack';
 import { dropInvariants, stockOf } from './invariants';
 import { answersByCode, type Attempt, burst, claim, stockedSkus, tally } from './load';
@@ -98,11 +99,7 @@ function held(attempts: Attempt[]): string[] {
  */
 async function actorCallsHeld(fs: FaultStack): Promise<string> {
   const port = fs.stack.stack.endpoints('inventory').appMetricsPort;
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
-  const sum = (name: string) =>
-    text
-      .split('\n')
-      .filter((l) => l.startsWith(`${name}{`) && l.includes('actor_type="InventoryItem"'))
-      .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
-  return `actor calls held back ${sum('dbcarts_actor_calls_held_total')}, dropped ${sum('dbcarts_actor_calls_dropped_total')}`;
+  const samples = await scrapeMetrics(`http://127.0.0.1:${port}/metrics`);
+  const count = (name: string) => sampleValue(samples, name, { actor_type: 'InventoryItem' }) ?? 0;
+  return `actor calls held back ${count('dbcarts_actor_calls_held_total')}, dropped ${count('dbcarts_actor_calls_dropped_total')}`;
 }
